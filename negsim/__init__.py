@@ -1,0 +1,84 @@
+"""negsim: simulate negotiation positions.
+
+Parties hold positions encoded as preference models over multi-issue outcomes; protocols run
+bargaining rounds between agents; pure functions analyse the outcome space (Pareto frontier,
+Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
+
+>>> import negsim
+>>> space = negsim.OutcomeSpace([negsim.integer("share", 0, 10)])
+>>> seller = negsim.LinearAdditive.from_tables(space, {"share": 1}, {"share": "increasing"})
+>>> buyer = negsim.LinearAdditive.from_tables(space, {"share": 1}, {"share": "decreasing"})
+>>> result = negsim.AlternatingOffers(n_rounds=20).run(
+...     [negsim.Party("seller", seller, negsim.make_agent("boulware")),
+...      negsim.Party("buyer", buyer, negsim.make_agent("conceder"))], rng=1)
+>>> result.end.value, result.agreement_labels
+('agreement', {'share': '7'})
+"""
+
+from __future__ import annotations
+
+from . import analysis
+from .agents import (
+    AGENTS,
+    Agent,
+    Hardliner,
+    RandomAgent,
+    TimeDependent,
+    TitForTat,
+    make_agent,
+    register_agent,
+)
+from .conditions import AllOf, AnyOf, Condition, IssueAtLeast, IssueAtMost, IssueIs, Not
+from .errors import NegsimError, OutcomeSpaceTooLarge, ValidationError
+from .issues import Issue, categorical, continuous, integer, ordered
+from .observation import Observation, Offer
+from .outcomes import OutcomeSpace
+from .position import Position, Precondition, RedLine, ThirdPartyPressure
+from .preferences import LinearAdditive, PreferenceModel
+from .protocols import PROTOCOLS, AlternatingOffers, Party, Protocol, make_protocol
+from .results import EndReason, NegotiationResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AGENTS",
+    "PROTOCOLS",
+    "Agent",
+    "AllOf",
+    "AlternatingOffers",
+    "AnyOf",
+    "Condition",
+    "EndReason",
+    "Hardliner",
+    "Issue",
+    "IssueAtLeast",
+    "IssueAtMost",
+    "IssueIs",
+    "LinearAdditive",
+    "NegotiationResult",
+    "NegsimError",
+    "Not",
+    "Observation",
+    "Offer",
+    "OutcomeSpace",
+    "OutcomeSpaceTooLarge",
+    "Party",
+    "Position",
+    "Precondition",
+    "PreferenceModel",
+    "Protocol",
+    "RandomAgent",
+    "RedLine",
+    "ThirdPartyPressure",
+    "TimeDependent",
+    "TitForTat",
+    "ValidationError",
+    "analysis",
+    "categorical",
+    "continuous",
+    "integer",
+    "make_agent",
+    "make_protocol",
+    "ordered",
+    "register_agent",
+]

@@ -1,0 +1,75 @@
+"""Agents and their registry.
+
+=================  ==========================================================================
+name               agent
+=================  ==========================================================================
+``boulware``       :class:`TimeDependent` with ``exponent=4`` (concedes late)
+``linear``         :class:`TimeDependent` with ``exponent=1``
+``conceder``       :class:`TimeDependent` with ``exponent=0.25`` (concedes early)
+``time-dependent`` :class:`TimeDependent` with any ``exponent``
+``tit-for-tat``    :class:`TitForTat`
+``hardliner``      :class:`Hardliner`
+``random``         :class:`RandomAgent`
+=================  ==========================================================================
+
+To add your own, subclass :class:`Agent` and call :func:`register_agent`; the contract
+checks in :mod:`negsim.testing` then apply to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from ..registry import Registry
+from .base import Agent
+from .hardliner import Hardliner
+from .random_agent import RandomAgent
+from .time_dependent import TimeDependent
+from .tit_for_tat import TitForTat
+
+__all__ = [
+    "AGENTS",
+    "Agent",
+    "Hardliner",
+    "RandomAgent",
+    "TimeDependent",
+    "TitForTat",
+    "make_agent",
+    "register_agent",
+]
+
+#: Every registered agent factory, by name.
+AGENTS: Registry[Agent] = Registry("agent")
+
+A = TypeVar("A", bound=type[Agent])
+
+
+def register_agent(cls: A, name: str | None = None, **preset: Any) -> A:
+    """Register ``cls`` under ``name`` (default ``cls.name``), optionally as a preset.
+
+    Usable as a decorator (``@register_agent``) or a call
+    (``register_agent(TimeDependent, "boulware", exponent=4.0)``).
+    """
+    key = name or cls.name
+    factory: Callable[..., Agent] = partial(cls, **preset) if preset else cls
+    summary = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+    if preset:
+        summary = f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in preset.items())})"
+    AGENTS.register(key, factory, summary)
+    return cls
+
+
+def make_agent(name: str, **params: Any) -> Agent:
+    """A configured agent from its registered name."""
+    return AGENTS.make(name, **params)
+
+
+register_agent(TimeDependent, "boulware", exponent=4.0)
+register_agent(TimeDependent, "linear", exponent=1.0)
+register_agent(TimeDependent, "conceder", exponent=0.25)
+register_agent(TimeDependent)
+register_agent(TitForTat)
+register_agent(Hardliner)
+register_agent(RandomAgent)

@@ -1,0 +1,52 @@
+"""Relative tit-for-tat (Faratin, Sierra & Jennings 1998, "imitative" tactics).
+
+The agent mirrors the other side's concessions, measured in its own utility. If the others'
+first offer was worth ``u(o_1)`` to it and their latest is worth ``u(o_m)``, they have conceded
+``c = u(o_m) - u(o_1)`` (negative if they hardened), and the agent's target is
+
+.. math::  τ = \\min(u_{max}, \\max(r, u_{max} - c)),
+
+so it concedes exactly as much as it has been conceded to, never below its reservation value
+``r``. It opens with its best outcome, proposes the outcome nearest above ``τ`` (lowest index
+among ties) and accepts an offer worth at least ``τ``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import ClassVar
+
+import attrs
+
+from ..observation import Observation
+from .base import Agent
+from .time_dependent import TimeDependent
+
+__all__ = ["TitForTat"]
+
+
+@attrs.frozen
+class TitForTat(Agent):
+    """Concede as much as the other side has conceded (in own utility)."""
+
+    name: ClassVar[str] = "tit-for-tat"
+
+    def start(self, obs: Observation) -> None:
+        TimeDependent().start(obs)  # the same ranked-outcomes table
+
+    def target(self, obs: Observation) -> float:
+        """``τ`` given the offers received so far (``u_max`` before any)."""
+        top, r = obs.best_utility, obs.reservation
+        theirs = [o.outcome for o in obs.history if o.proposer != obs.party]
+        if not theirs:
+            return max(top, r)
+        conceded = obs.utility(theirs[-1]) - obs.utility(theirs[0])
+        return min(max(top, r), max(r, top - conceded))
+
+    def propose(self, obs: Observation) -> int:
+        ranked: list[float] = obs.memory["sorted"]
+        i = bisect_left(ranked, self.target(obs))
+        return obs.best if i == len(ranked) else int(obs.memory["order"][i])
+
+    def respond(self, obs: Observation, offer: int) -> bool:
+        return obs.utility(offer) >= self.target(obs)

@@ -1,0 +1,179 @@
+"""What an agent sees during a negotiation: a read-only view of the run.
+
+Agents never see each other, only an :class:`Observation` of their own party: the round and
+the time fraction, their own preferences (and the utility of every outcome index under them),
+the offer history and the outcome space. The protocol owns the run state; the observation
+reads it through properties, so nothing an agent does can change it.
+
+Time is ``t = round / (n_rounds - 1)`` in ``[0, 1]``: 0 in the first round, 1 in the last.
+Offers are outcome indices (see :class:`~negsim.OutcomeSpace`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
+
+import numpy as np
+
+from .preferences import PreferenceModel, Utilities
+
+if TYPE_CHECKING:
+    from .outcomes import OutcomeSpace
+
+__all__ = ["Observation", "Offer", "RunState"]
+
+
+class Offer(NamedTuple):
+    """One proposal: the round, the proposing party's index, the outcome index."""
+
+    round: int
+    proposer: int
+    outcome: int
+
+
+class RunState:
+    """Mutable state of one run, private to the protocol that created it."""
+
+    __slots__ = ("history", "n_rounds", "round")
+
+    def __init__(self, n_rounds: int) -> None:
+        self.round = 0
+        self.n_rounds = n_rounds
+        self.history: list[Offer] = []
+
+
+class _HistoryView(Sequence[Offer]):
+    """Read-only sequence over the run's list of offers (no copying)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: list[Offer]) -> None:
+        self._items = items
+
+    @overload
+    def __getitem__(self, index: int) -> Offer: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Offer]: ...
+    def __getitem__(self, index: int | slice) -> Offer | Sequence[Offer]:
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Observation:
+    """A party's read-only view of one run (created by the protocol, one per party)."""
+
+    __slots__ = (
+        "_best",
+        "_rng",
+        "_seed",
+        "_state",
+        "_utility_list",
+        "history",
+        "memory",
+        "n_parties",
+        "party",
+        "party_name",
+        "preferences",
+        "utilities",
+    )
+
+    _best: int
+    _rng: np.random.Generator | None
+    _seed: int
+    _state: RunState
+    _utility_list: list[float]
+    history: Sequence[Offer]
+    memory: dict[str, Any]
+    n_parties: int
+    party: int
+    party_name: str
+    preferences: PreferenceModel
+    utilities: Utilities
+
+    def __init__(
+        self,
+        state: RunState,
+        party: int,
+        party_name: str,
+        n_parties: int,
+        preferences: PreferenceModel,
+        utilities: Utilities,
+        seed: int,
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "_state", state)
+        setattr_(self, "party", party)
+        setattr_(self, "party_name", party_name)
+        setattr_(self, "n_parties", n_parties)
+        setattr_(self, "preferences", preferences)
+        view = np.array(utilities, dtype=float)
+        view.flags.writeable = False
+        setattr_(self, "utilities", view)
+        setattr_(self, "_utility_list", view.tolist())
+        setattr_(self, "_best", int(np.argmax(view)))
+        setattr_(self, "_seed", seed)
+        setattr_(self, "_rng", None)
+        setattr_(self, "history", _HistoryView(state.history))
+        setattr_(self, "memory", {})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Observation is read-only (tried to set {name!r})")
+
+    @property
+    def round(self) -> int:
+        """Current round, from 0."""
+        return self._state.round
+
+    @property
+    def n_rounds(self) -> int:
+        """Maximum number of rounds."""
+        return self._state.n_rounds
+
+    @property
+    def time(self) -> float:
+        """Time fraction ``round / (n_rounds - 1)`` in ``[0, 1]``."""
+        n = self._state.n_rounds
+        return self._state.round / (n - 1) if n > 1 else 1.0
+
+    @property
+    def space(self) -> OutcomeSpace:
+        """The outcome space."""
+        return self.preferences.space
+
+    @property
+    def reservation(self) -> float:
+        """Own reservation value."""
+        return self.preferences.reservation
+
+    @property
+    def best(self) -> int:
+        """Index of the own best outcome (lowest index among ties)."""
+        return self._best
+
+    @property
+    def best_utility(self) -> float:
+        """Own utility of :attr:`best`."""
+        return self._utility_list[self._best]
+
+    def utility(self, outcome: int) -> float:
+        """Own (undiscounted) utility of an outcome index."""
+        return self._utility_list[outcome]
+
+    @property
+    def last_offer(self) -> Offer | None:
+        """The most recent offer made by another party, or ``None``."""
+        for offer in reversed(self._state.history):
+            if offer.proposer != self.party:
+                return offer
+        return None
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """This party's own random stream for the run (created on first use)."""
+        if self._rng is None:
+            object.__setattr__(self, "_rng", np.random.default_rng(self._seed))
+        assert self._rng is not None
+        return self._rng

@@ -1,0 +1,189 @@
+"""A party's position: a preference model composed with red lines, preconditions, pressure.
+
+A :class:`Position` wraps any base model ``u_B`` (often :class:`~negsim.LinearAdditive`) and is
+itself a preference model, so positions compose freely. With red lines ``R_1..R_a``,
+preconditions "``X_b`` only if ``Y_b``", third-party pressures with displeasure
+``D_c(ω) ∈ [0, 1]`` and intensity ``s_c ∈ [0, 1]``, and a discount factor ``δ``:
+
+.. math::
+
+    u_P(ω) = \\begin{cases}
+        -\\infty & \\text{if } R_a(ω) \\text{ for some } a
+                   \\text{ or } X_b(ω) \\wedge \\neg Y_b(ω) \\text{ for some } b, \\\\
+        u_B(ω) - \\sum_c s_c \\, D_c(ω) & \\text{otherwise,}
+    \\end{cases}
+    \\qquad u_P(ω, t) = (δ \\, δ_B)^t \\, u_P(ω).
+
+* A **red line** makes outcomes unacceptable whatever else they contain (Russia: no transfer of
+  sovereignty over Kunashiri or Etorofu).
+* A **precondition** makes outcomes with ``X`` acceptable only if they also have ``Y`` (Japan: a
+  peace treaty only if sovereignty is settled in Japan's favour).
+* **Third-party pressure** lowers the party's utility by how much a third party dislikes the
+  outcome, scaled by how hard it presses (the United States pressing Japan over US forces or
+  sanctions). The displeasure is a preference model with values in ``[0, 1]``, typically a
+  :class:`~negsim.LinearAdditive` written from the third party's point of view.
+* The reservation value is the base model's unless ``reservation`` overrides it:
+  ``attrs.evolve(russia, reservation=0.6)`` asks "what if Russia's BATNA improves?".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .conditions import Condition
+from .errors import ValidationError
+from .outcomes import Outcomes, OutcomeSpace
+from .preferences import PreferenceModel, Utilities
+
+__all__ = ["Position", "Precondition", "RedLine", "ThirdPartyPressure"]
+
+
+@attrs.frozen
+class RedLine:
+    """Outcomes where ``condition`` holds are unacceptable (utility ``-inf``)."""
+
+    condition: Condition
+    reason: str = ""
+
+    def violated(self, space: OutcomeSpace, outcomes: Outcomes) -> Any:
+        """Boolean mask of the outcomes that cross the red line."""
+        return self.condition.mask(space, outcomes)
+
+    def describe(self) -> str:
+        """Human-readable statement, with the reason when given."""
+        text = f"never {self.condition.describe()}"
+        return f"{text} ({self.reason})" if self.reason else text
+
+
+@attrs.frozen
+class Precondition:
+    """Outcomes where ``when`` holds are acceptable only if ``requires`` holds too."""
+
+    when: Condition
+    requires: Condition
+    reason: str = ""
+
+    def violated(self, space: OutcomeSpace, outcomes: Outcomes) -> Any:
+        """Boolean mask of the outcomes with ``when`` but without ``requires``."""
+        return self.when.mask(space, outcomes) & ~self.requires.mask(space, outcomes)
+
+    def describe(self) -> str:
+        """Human-readable statement, with the reason when given."""
+        text = f"{self.when.describe()} only if {self.requires.describe()}"
+        return f"{text} ({self.reason})" if self.reason else text
+
+
+def _unit_interval(field: str) -> Any:
+    def check(_: Any, __: Any, value: float) -> None:
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise ValidationError(field, f"{value}", "a value in [0, 1]")
+
+    return check
+
+
+@attrs.frozen
+class ThirdPartyPressure:
+    """A third party's displeasure ``D(ω) ∈ [0, 1]``, applied with ``intensity ∈ [0, 1]``."""
+
+    source: str
+    displeasure: PreferenceModel
+    intensity: float = attrs.field(converter=float, validator=_unit_interval("pressure.intensity"))
+
+    def penalty(self, outcomes: Outcomes) -> Utilities:
+        """``s · D(ω)`` for each outcome."""
+        return self.intensity * self.displeasure.utility(outcomes)
+
+
+def _discount_check(_: Any, __: Any, value: float) -> None:
+    if not (math.isfinite(value) and 0.0 < value <= 1.0):
+        raise ValidationError("discount", f"{value}", "a per-round factor in (0, 1]")
+
+
+@attrs.frozen
+class Position(PreferenceModel):
+    """A composite preference model (see the module docstring for the formula)."""
+
+    base: PreferenceModel
+    red_lines: tuple[RedLine, ...] = attrs.field(default=(), converter=tuple)
+    preconditions: tuple[Precondition, ...] = attrs.field(default=(), converter=tuple)
+    pressures: tuple[ThirdPartyPressure, ...] = attrs.field(default=(), converter=tuple)
+    own_discount: float = attrs.field(
+        default=1.0, converter=float, validator=_discount_check, alias="discount"
+    )
+    reservation_override: float | None = attrs.field(default=None, alias="reservation")
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.base, PreferenceModel):
+            raise ValidationError("base", f"got {type(self.base).__name__}", "a PreferenceModel")
+        space = self.base.space
+        for i, red_line in enumerate(self.red_lines):
+            red_line.condition.validate(space, f"red_lines[{i}].condition")
+        for i, pre in enumerate(self.preconditions):
+            pre.when.validate(space, f"preconditions[{i}].when")
+            pre.requires.validate(space, f"preconditions[{i}].requires")
+        for i, pressure in enumerate(self.pressures):
+            if pressure.displeasure.space != space:
+                raise ValidationError(
+                    f"pressures[{i}].displeasure", "defined on another outcome space", "the same"
+                )
+        r = self.reservation_override
+        if r is not None and not (math.isfinite(r) and 0.0 <= r <= 1.0):
+            raise ValidationError(
+                "reservation", f"{r} is outside the utility range [0, 1]", "a value in [0, 1]"
+            )
+
+    @property
+    def space(self) -> OutcomeSpace:  # type: ignore[override]
+        return self.base.space
+
+    @property
+    def reservation(self) -> float:
+        if self.reservation_override is None:
+            return self.base.reservation
+        return float(self.reservation_override)
+
+    @property
+    def discount(self) -> float:
+        return self.own_discount * self.base.discount
+
+    def acceptable(self, outcomes: Outcomes) -> Any:
+        """Mask of the outcomes that cross no red line and break no precondition."""
+        outcomes = self.space.validate(outcomes)
+        ok = np.ones(len(outcomes), dtype=bool)
+        for red_line in self.red_lines:
+            ok &= ~red_line.violated(self.space, outcomes)
+        for precondition in self.preconditions:
+            ok &= ~precondition.violated(self.space, outcomes)
+        return ok
+
+    def utility(self, outcomes: Outcomes) -> Utilities:
+        outcomes = self.space.validate(outcomes)
+        values = np.array(self.base.utility(outcomes), dtype=float)
+        for pressure in self.pressures:
+            values -= pressure.penalty(outcomes)
+        values[~self.acceptable(outcomes)] = -np.inf
+        return values
+
+    def explain(self, outcome: Any) -> list[str]:
+        """Why one outcome is worth what it is: the rules it breaks and the pressure on it."""
+        if isinstance(outcome, dict):
+            outcome = self.space.outcome_from_labels(outcome)
+        row = self.space.validate(outcome)
+        lines = [
+            f"crosses red line: {r.describe()}"
+            for r in self.red_lines
+            if r.violated(self.space, row)[0]
+        ]
+        lines += [
+            f"breaks precondition: {p.describe()}"
+            for p in self.preconditions
+            if p.violated(self.space, row)[0]
+        ]
+        lines += [
+            f"pressure from {p.source}: -{float(p.penalty(row)[0]):.3f}" for p in self.pressures
+        ]
+        return lines

@@ -1,0 +1,238 @@
+"""Preference models: vectorised utility functions over outcomes.
+
+A preference model maps a batch of outcomes ``(n, k)`` to utilities ``(n,)`` in one call,
+:meth:`PreferenceModel.utility`. It also carries
+
+* a **reservation value** ``r`` — the utility of the party's best alternative to a negotiated
+  agreement (BATNA): what it gets if no agreement is reached, and the level below which it
+  should accept nothing;
+* a **discount factor** ``δ ∈ (0, 1]`` per round: an agreement on ``ω`` reached in round ``t``
+  is worth ``δ^t · u(ω)`` (:meth:`PreferenceModel.utility_at`). The reservation value is not
+  discounted: it is what the party gets whenever the talks end without a deal.
+
+``-inf`` is the utility of an outcome the party can never accept (a red line, see
+:mod:`negsim.position`): it is below every reservation value, so such an outcome is never in
+the zone of agreement.
+
+:class:`LinearAdditive` is the workhorse model of multi-issue negotiation (Raiffa 1982,
+*The Art and Science of Negotiation*; Keeney & Raiffa 1976):
+
+.. math::  u(ω) = \\sum_{i=1}^{k} w_i \\, v_i(ω_i), \\qquad w_i \\ge 0,\\ \\sum_i w_i = 1,\\
+           v_i(\\cdot) \\in [0, 1],
+
+so ``u(ω) ∈ [0, 1]``. :class:`~negsim.position.Position` composes any model with red lines,
+preconditions, third-party pressure and discounting.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ValidationError, did_you_mean
+from .outcomes import DEFAULT_ENUMERATION_LIMIT, Outcomes, OutcomeSpace
+from .rng import RNGLike, resolve_rng
+
+__all__ = ["LinearAdditive", "PreferenceModel", "Utilities"]
+
+Utilities = npt.NDArray[np.float64]
+_TOL = 1e-6
+
+
+class PreferenceModel(abc.ABC):
+    """Base class of preference models.
+
+    Subclasses are frozen attrs classes with a ``space`` (:class:`OutcomeSpace`) and implement
+    :meth:`utility` (vectorised) and the ``reservation`` property; ``discount`` defaults to 1.
+    """
+
+    space: OutcomeSpace
+
+    @property
+    @abc.abstractmethod
+    def reservation(self) -> float:
+        """Reservation value ``r`` (utility of no agreement)."""
+
+    @property
+    def discount(self) -> float:
+        """Per-round discount factor ``δ`` (1 = patient)."""
+        return 1.0
+
+    @abc.abstractmethod
+    def utility(self, outcomes: Outcomes) -> Utilities:
+        """Utility ``u(ω)`` of each row of ``outcomes`` ``(n, k)``, as a float array ``(n,)``."""
+
+    def utility_at(self, outcomes: Outcomes, round: int) -> Utilities:
+        """Discounted utility ``δ^t · u(ω)`` of agreeing on each outcome in round ``t``."""
+        return self.discount**round * self.utility(outcomes)
+
+    def utility_of(self, outcome: Any) -> float:
+        """Utility of one outcome given as option indices or as ``{issue: label}``."""
+        if isinstance(outcome, Mapping):
+            outcome = self.space.outcome_from_labels(outcome)
+        return float(self.utility(self.space.validate(outcome))[0])
+
+    def grid_utilities(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> Utilities:
+        """Utility of every outcome of the space, in index order."""
+        return self.utility(self.space.grid(limit))
+
+
+def _float_array(values: Any) -> npt.NDArray[np.float64]:
+    array = np.array(values, dtype=float)
+    array.flags.writeable = False
+    return array
+
+
+def _table_tuple(tables: Sequence[Any]) -> tuple[npt.NDArray[np.float64], ...]:
+    return tuple(_float_array(t) for t in tables)
+
+
+def _tables_eq(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+@attrs.frozen
+class LinearAdditive(PreferenceModel):
+    """``u(ω) = Σ_i w_i v_i(ω_i)`` with a reservation value (see the module docstring).
+
+    ``weights`` has one entry per issue (non-negative, summing to 1); ``tables[i][j]`` is
+    ``v_i`` of option ``j`` of issue ``i``, in ``[0, 1]``; ``reservation`` is in ``[0, 1]``.
+    Most users build it with :meth:`from_tables`, which takes names and labels.
+    """
+
+    space: OutcomeSpace
+    weights: npt.NDArray[np.float64] = attrs.field(
+        converter=_float_array, eq=attrs.cmp_using(eq=np.array_equal)
+    )
+    tables: tuple[npt.NDArray[np.float64], ...] = attrs.field(
+        converter=_table_tuple, eq=attrs.cmp_using(eq=_tables_eq)
+    )
+    _reservation: float = attrs.field(default=0.0, converter=float, alias="reservation")
+    _weighted: tuple[npt.NDArray[np.float64], ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        names = self.space.issue_names
+        k = len(names)
+        if self.weights.shape != (k,):
+            raise ValidationError("weights", f"{self.weights.size} weights", f"one per issue ({k})")
+        for name, w in zip(names, self.weights, strict=True):
+            if not math.isfinite(w) or w < 0:
+                raise ValidationError(f"weights.{name}", f"{w}", "a finite weight >= 0")
+        total = float(self.weights.sum())
+        if not math.isclose(total, 1.0, abs_tol=_TOL):
+            raise ValidationError("weights", f"they sum to {total:.6g}", "a sum of 1")
+        if len(self.tables) != k:
+            raise ValidationError("values", f"{len(self.tables)} tables", f"one per issue ({k})")
+        for issue, table in zip(self.space.issues, self.tables, strict=True):
+            if table.shape != (issue.size,):
+                raise ValidationError(
+                    f"values.{issue.name}", f"{table.size} values", f"one per option ({issue.size})"
+                )
+            bad = ~np.isfinite(table) | (table < 0) | (table > 1)
+            if bad.any():
+                j = int(np.argmax(bad))
+                raise ValidationError(
+                    f"values.{issue.name}.{issue.options[j]}", f"{table[j]}", "a value in [0, 1]"
+                )
+        r = self._reservation
+        if not (math.isfinite(r) and 0.0 <= r <= 1.0):
+            raise ValidationError(
+                "reservation", f"{r} is outside the utility range [0, 1]", "a value in [0, 1]"
+            )
+        weighted = tuple(
+            _float_array(w * t) for w, t in zip(self.weights, self.tables, strict=True)
+        )
+        object.__setattr__(self, "_weighted", weighted)
+
+    @property
+    def reservation(self) -> float:
+        return self._reservation
+
+    def utility(self, outcomes: Outcomes) -> Utilities:
+        outcomes = self.space.validate(outcomes)
+        total = np.zeros(len(outcomes))
+        for column, table in enumerate(self._weighted):
+            total += table[outcomes[:, column]]
+        return total
+
+    def value(self, issue: str, option: str) -> float:
+        """``v_i`` of one option, by names."""
+        i = self.space.issue_index(issue)
+        return float(self.tables[i][self.space.issues[i].index(option)])
+
+    @classmethod
+    def from_tables(
+        cls,
+        space: OutcomeSpace,
+        weights: Mapping[str, float],
+        values: Mapping[str, Mapping[str, float] | Sequence[float] | str],
+        reservation: float = 0.0,
+    ) -> LinearAdditive:
+        """Build from names: ``weights[issue]`` and ``values[issue][option label]``.
+
+        A value table may also be a sequence (one value per option, in order) or, for
+        ordered and numeric issues, ``"increasing"`` / ``"decreasing"`` (linear from 0 to 1).
+        Every issue needs a weight and a table; every option needs a value.
+        """
+        names = space.issue_names
+        for field, given in (("weights", weights), ("values", values)):
+            for name in given:
+                if name not in names:
+                    raise ValidationError(
+                        f"{field}.{name}", "no such issue", did_you_mean(name, names)
+                    )
+            missing = [n for n in names if n not in given]
+            if missing:
+                raise ValidationError(field, f"no entry for {missing}", "one for every issue")
+        tables = [_table(issue.name, issue.options, values[issue.name]) for issue in space.issues]
+        return cls(space, [weights[n] for n in names], tables, reservation=reservation)
+
+    @classmethod
+    def random(
+        cls, space: OutcomeSpace, rng: RNGLike = None, reservation: float = 0.0
+    ) -> LinearAdditive:
+        """Random weights (uniform on the simplex) and tables spanning ``[0, 1]``.
+
+        Each table is rescaled so its worst option is 0 and its best is 1, so the utilities
+        of the whole space span exactly ``[0, 1]`` (a single-option issue gets value 1).
+        """
+        generator, _ = resolve_rng(rng)
+        weights = generator.dirichlet(np.ones(space.n_issues))
+        tables = []
+        for size in space.shape:
+            raw = generator.random(size)
+            span = raw.max() - raw.min()
+            tables.append((raw - raw.min()) / span if span > 0 else np.ones(size))
+        return cls(space, weights, tables, reservation=reservation)
+
+
+def _table(issue: str, options: tuple[str, ...], spec: Any) -> npt.NDArray[np.float64]:
+    field = f"values.{issue}"
+    if isinstance(spec, str):
+        ramp = np.linspace(0.0, 1.0, len(options)) if len(options) > 1 else np.ones(1)
+        if spec == "increasing":
+            return ramp
+        if spec == "decreasing":
+            return ramp[::-1].copy()
+        raise ValidationError(field, f"{spec!r}", "a table, 'increasing' or 'decreasing'")
+    if isinstance(spec, Mapping):
+        for label in spec:
+            if str(label) not in options:
+                raise ValidationError(
+                    f"{field}.{label}", "no such option", did_you_mean(str(label), options)
+                )
+        missing = [o for o in options if o not in {str(k) for k in spec}]
+        if missing:
+            raise ValidationError(field, f"no value for options {missing}", "one for every option")
+        by_label = {str(k): v for k, v in spec.items()}
+        return np.array([by_label[o] for o in options], dtype=float)
+    array = np.asarray(spec, dtype=float)
+    if array.shape != (len(options),):
+        raise ValidationError(field, f"{array.size} values", f"one per option ({len(options)})")
+    return array

@@ -1,0 +1,25 @@
+"""Protocols and their registry.
+
+=======================  ================================================================
+name                     protocol
+=======================  ================================================================
+``alternating-offers``   :class:`AlternatingOffers` (bilateral, or stacked for n > 2)
+=======================  ================================================================
+"""
+
+from __future__ import annotations
+
+from ..registry import Registry
+from .alternating import AlternatingOffers
+from .base import Party, Protocol, check_parties
+
+__all__ = ["PROTOCOLS", "AlternatingOffers", "Party", "Protocol", "check_parties", "make_protocol"]
+
+#: Every registered protocol, by name.
+PROTOCOLS: Registry[Protocol] = Registry("protocol")
+PROTOCOLS.register(AlternatingOffers.name, AlternatingOffers)
+
+
+def make_protocol(name: str, **params: object) -> Protocol:
+    """A protocol from its registered name and rule parameters."""
+    return PROTOCOLS.make(name, **params)

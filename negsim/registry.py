@@ -1,0 +1,73 @@
+"""Registries: one explicit mapping from name to factory per family (agents, protocols).
+
+A factory is a class or any callable returning a configured object; presets are factories
+too (``"boulware"`` is ``TimeDependent`` with ``exponent=4``). Registering is one call, so a
+user's own agent is reachable by name from scenario files and the CLI, and the contract suite
+(:mod:`negsim.testing`) checks everything registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+from .errors import ValidationError, did_you_mean
+
+__all__ = ["Registry"]
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Name → factory mapping for one family of objects."""
+
+    def __init__(self, family: str) -> None:
+        self.family = family
+        self._factories: dict[str, Callable[..., T]] = {}
+        self._summaries: dict[str, str] = {}
+
+    def register(self, name: str, factory: Callable[..., T], summary: str = "") -> None:
+        """Make ``factory`` reachable as ``name`` (names are unique)."""
+        if not name or name in self._factories:
+            raise ValidationError(
+                f"{self.family}.{name}", "empty or already registered", "a new name"
+            )
+        self._factories[name] = factory
+        doc = summary or (factory.__doc__ or "").strip().splitlines()[0:1]
+        self._summaries[name] = doc if isinstance(doc, str) else (doc[0] if doc else "")
+
+    def unregister(self, name: str) -> None:
+        """Remove ``name`` (useful in tests and notebooks)."""
+        self._factories.pop(self._check(name))
+        self._summaries.pop(name)
+
+    def make(self, name: str, **params: Any) -> T:
+        """A new object from the factory called ``name``, configured with ``params``."""
+        try:
+            return self._factories[self._check(name)](**params)
+        except TypeError as error:
+            raise ValidationError(f"{self.family}.{name}", str(error), "valid parameters") from None
+
+    def summary(self, name: str) -> str:
+        """One-line description of ``name``."""
+        return self._summaries[self._check(name)]
+
+    def names(self) -> list[str]:
+        """Registered names, in registration order."""
+        return list(self._factories)
+
+    def _check(self, name: str) -> str:
+        if name not in self._factories:
+            raise ValidationError(
+                self.family, f"no {self.family} {name!r}", did_you_mean(name, self._factories)
+            )
+        return name
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._factories
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)

@@ -1,0 +1,220 @@
+"""Results of a negotiation run, with provenance.
+
+A :class:`NegotiationResult` records what was run (protocol name and parameters, parties,
+agents and their parameters, the seed that replays it, the outcome space) and what happened:
+for every round ``t`` the offer, its proposer, every party's response and every party's
+utility of the offer *at that round*, ``δ_i^t D^t u_i(ω_t)`` (the party's own discount ``δ_i``
+and the protocol's common discount ``D``); then how it ended (:class:`EndReason`), the
+agreement and each party's final utility — the discounted utility of the agreement, or its
+reservation value when there is none.
+
+Export: :meth:`~NegotiationResult.to_dict`, :meth:`~NegotiationResult.to_json`,
+:meth:`~NegotiationResult.to_csv` (one row per round); back: :meth:`~NegotiationResult.from_dict`,
+:meth:`~NegotiationResult.from_json`.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ValidationError
+from .io import write_text_atomic
+from .outcomes import OutcomeSpace
+
+__all__ = ["EndReason", "NegotiationResult"]
+
+FORMAT_VERSION = 1
+
+
+class EndReason(enum.Enum):
+    """Why a negotiation ended."""
+
+    AGREEMENT = "agreement"
+    DEADLINE = "deadline"
+    BREAKDOWN = "breakdown"
+
+
+def _readonly(values: Any, dtype: Any) -> Any:
+    array = np.array(values, dtype=dtype)
+    array.flags.writeable = False
+    return array
+
+
+def _ints(values: Any) -> npt.NDArray[np.int64]:
+    return _readonly(values, np.int64)  # type: ignore[no-any-return]
+
+
+def _floats(values: Any) -> npt.NDArray[np.float64]:
+    return _readonly(values, float)  # type: ignore[no-any-return]
+
+
+def _bools(values: Any) -> npt.NDArray[np.bool_]:
+    return _readonly(values, bool)  # type: ignore[no-any-return]
+
+
+def _names(values: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
+def _records(values: Any) -> tuple[dict[str, Any], ...]:
+    return tuple(dict(v) for v in values)
+
+
+_array_eq = attrs.cmp_using(eq=np.array_equal)
+
+
+def _json_float(x: float) -> float | str:
+    return x if np.isfinite(x) else ("-inf" if x < 0 else "inf")
+
+
+@attrs.frozen
+class NegotiationResult:
+    """One run's record (see the module docstring)."""
+
+    protocol: str
+    parameters: dict[str, Any]
+    seed: int
+    party_names: tuple[str, ...] = attrs.field(converter=_names)
+    agents: tuple[dict[str, Any], ...] = attrs.field(converter=_records)
+    space: OutcomeSpace
+    offers: npt.NDArray[np.int64] = attrs.field(converter=_ints, eq=_array_eq)
+    proposers: npt.NDArray[np.int64] = attrs.field(converter=_ints, eq=_array_eq)
+    utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
+    accepted: npt.NDArray[np.bool_] = attrs.field(converter=_bools, eq=_array_eq)
+    end: EndReason = attrs.field(converter=EndReason)
+    agreement: int | None
+    final_utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
+    reservations: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
+
+    def __attrs_post_init__(self) -> None:
+        shape = (len(self.offers), len(self.party_names))
+        for name in ("utilities", "accepted"):
+            if getattr(self, name).shape != shape:
+                raise ValidationError(name, f"shape {getattr(self, name).shape}", f"{shape}")
+
+    # --- derived ---------------------------------------------------------------------------
+    @property
+    def n_rounds(self) -> int:
+        """Rounds played (offers made)."""
+        return len(self.offers)
+
+    @property
+    def agreed(self) -> bool:
+        """Whether an agreement was reached."""
+        return self.end is EndReason.AGREEMENT
+
+    @property
+    def agreement_round(self) -> int | None:
+        """The round of the agreement (the last round), or ``None``."""
+        return self.n_rounds - 1 if self.agreed else None
+
+    @property
+    def agreement_labels(self) -> dict[str, str] | None:
+        """The agreement as ``{issue: option}``, or ``None``."""
+        if self.agreement is None:
+            return None
+        return self.space.labels(self.space.outcome_at(self.agreement))
+
+    def offer_labels(self, round: int) -> dict[str, str]:
+        """The offer of ``round`` as ``{issue: option}``."""
+        return self.space.labels(self.space.outcome_at(int(self.offers[round])))
+
+    # --- export ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): provenance, space, rounds, end."""
+        rounds = [
+            {
+                "round": t,
+                "proposer": self.party_names[int(self.proposers[t])],
+                "offer": int(self.offers[t]),
+                "labels": self.offer_labels(t),
+                "utilities": [_json_float(float(u)) for u in self.utilities[t]],
+                "accepted": [bool(a) for a in self.accepted[t]],
+            }
+            for t in range(self.n_rounds)
+        ]
+        return {
+            "format": FORMAT_VERSION,
+            "protocol": self.protocol,
+            "parameters": dict(self.parameters),
+            "seed": self.seed,
+            "party_names": list(self.party_names),
+            "agents": [dict(a) for a in self.agents],
+            "space": self.space.to_dict(),
+            "rounds": rounds,
+            "end": self.end.value,
+            "agreement": self.agreement,
+            "agreement_labels": self.agreement_labels,
+            "final_utilities": [_json_float(float(u)) for u in self.final_utilities],
+            "reservations": [float(r) for r in self.reservations],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NegotiationResult:
+        """Rebuild a result from :meth:`to_dict` output."""
+        names = tuple(data["party_names"])
+        rounds = data["rounds"]
+        n = len(names)
+        return cls(
+            protocol=data["protocol"],
+            parameters=data["parameters"],
+            seed=data["seed"],
+            party_names=names,
+            agents=data["agents"],
+            space=OutcomeSpace.from_dict(data["space"]),
+            offers=[r["offer"] for r in rounds],
+            proposers=[names.index(r["proposer"]) for r in rounds],
+            utilities=np.array([[float(u) for u in r["utilities"]] for r in rounds]).reshape(-1, n),
+            accepted=np.array([r["accepted"] for r in rounds], dtype=bool).reshape(-1, n),
+            end=data["end"],
+            agreement=data["agreement"],
+            final_utilities=[float(u) for u in data["final_utilities"]],
+            reservations=data["reservations"],
+        )
+
+    def to_json(self, path: str | os.PathLike[str] | None = None, indent: int = 2) -> str:
+        """JSON text; also written atomically to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | os.PathLike[str]) -> NegotiationResult:
+        """Read a result from JSON text or from a ``.json`` file path."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text(encoding="utf-8")
+        return cls.from_dict(json.loads(text))
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """One row per round: round, proposer, offer index, one column per issue, then each
+        party's utility and response. Also written atomically to ``path`` when given."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            ["round", "proposer", "offer", *self.space.issue_names]
+            + [f"utility_{p}" for p in self.party_names]
+            + [f"accepted_{p}" for p in self.party_names]
+        )
+        for t in range(self.n_rounds):
+            writer.writerow(
+                [t, self.party_names[int(self.proposers[t])], int(self.offers[t])]
+                + list(self.offer_labels(t).values())
+                + [repr(float(u)) for u in self.utilities[t]]
+                + [str(bool(a)).lower() for a in self.accepted[t]]
+            )
+        text = buffer.getvalue()
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
