@@ -34,7 +34,7 @@ from .issues import Issue, categorical, continuous, integer, ordered
 from .observation import Observation, Offer
 from .outcomes import OutcomeSpace
 from .position import Position, Precondition, RedLine, ThirdPartyPressure
-from .preferences import LinearAdditive, PreferenceModel
+from .preferences import LinearAdditive, PreferenceModel, utility_matrix
 from .protocols import PROTOCOLS, AlternatingOffers, Party, Protocol, make_protocol
 from .results import EndReason, NegotiationResult
 
@@ -81,4 +81,5 @@ __all__ = [
     "make_protocol",
     "ordered",
     "register_agent",
+    "utility_matrix",
 ]

@@ -6,7 +6,10 @@ the offer history and the outcome space. The protocol owns the run state; the ob
 reads it through properties, so nothing an agent does can change it.
 
 Time is ``t = round / (n_rounds - 1)`` in ``[0, 1]``: 0 in the first round, 1 in the last.
-Offers are outcome indices (see :class:`~negsim.OutcomeSpace`).
+Offers are outcome indices (see :class:`~negsim.OutcomeSpace`). :meth:`Observation.utility` is
+the undiscounted ``u(ω)``; :meth:`Observation.worth` is what agreeing on ``ω`` now would give,
+``φ^round · u(ω)`` with ``φ`` the party's per-round factor under the protocol (its own discount
+times the protocol's), to be compared with the reservation value.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class Observation:
 
     __slots__ = (
         "_best",
+        "_discount",
+        "_reservation",
         "_rng",
         "_seed",
         "_state",
@@ -81,6 +86,8 @@ class Observation:
     )
 
     _best: int
+    _discount: float
+    _reservation: float
     _rng: np.random.Generator | None
     _seed: int
     _state: RunState
@@ -102,6 +109,7 @@ class Observation:
         preferences: PreferenceModel,
         utilities: Utilities,
         seed: int,
+        discount: float = 1.0,
     ) -> None:
         setattr_ = object.__setattr__
         setattr_(self, "_state", state)
@@ -109,12 +117,14 @@ class Observation:
         setattr_(self, "party_name", party_name)
         setattr_(self, "n_parties", n_parties)
         setattr_(self, "preferences", preferences)
-        view = np.array(utilities, dtype=float)
+        view = np.asarray(utilities, dtype=float).view()
         view.flags.writeable = False
         setattr_(self, "utilities", view)
         setattr_(self, "_utility_list", view.tolist())
         setattr_(self, "_best", int(np.argmax(view)))
         setattr_(self, "_seed", seed)
+        setattr_(self, "_discount", discount)
+        setattr_(self, "_reservation", float(preferences.reservation))
         setattr_(self, "_rng", None)
         setattr_(self, "history", _HistoryView(state.history))
         setattr_(self, "memory", {})
@@ -146,7 +156,7 @@ class Observation:
     @property
     def reservation(self) -> float:
         """Own reservation value."""
-        return self.preferences.reservation
+        return self._reservation
 
     @property
     def best(self) -> int:
@@ -163,6 +173,25 @@ class Observation:
         return self._utility_list[outcome]
 
     @property
+    def round_discount(self) -> float:
+        """``φ``: the party's per-round factor under the protocol (own discount × common)."""
+        return self._discount
+
+    @property
+    def discount_factor(self) -> float:
+        """``φ^round``: the factor an agreement in this round is worth (1 without discounting)."""
+        return float(self._discount**self._state.round)
+
+    def worth(self, outcome: int) -> float:
+        """Own utility of agreeing on ``outcome`` this round, ``φ^round · u(ω)``."""
+        u = self._utility_list[outcome]
+        return u if self._discount == 1.0 else u * self.discount_factor
+
+    def acceptable(self, outcome: int) -> bool:
+        """Whether agreeing on ``outcome`` now is worth at least the reservation value."""
+        return self.worth(outcome) >= self._reservation
+
+    @property
     def last_offer(self) -> Offer | None:
         """The most recent offer made by another party, or ``None``."""
         for offer in reversed(self._state.history):
@@ -172,8 +201,14 @@ class Observation:
 
     @property
     def rng(self) -> np.random.Generator:
-        """This party's own random stream for the run (created on first use)."""
+        """This party's own random stream for the run, created on first use.
+
+        It is child ``party`` of the run's seed (``SeedSequence(seed, spawn_key=(party,))``,
+        the same as ``SeedSequence(seed).spawn(n)[party]``), so the parties' streams are
+        independent of each other and of the protocol's chance events.
+        """
         if self._rng is None:
-            object.__setattr__(self, "_rng", np.random.default_rng(self._seed))
+            stream = np.random.SeedSequence(self._seed, spawn_key=(self.party,))
+            object.__setattr__(self, "_rng", np.random.default_rng(stream))
         assert self._rng is not None
         return self._rng

@@ -48,7 +48,7 @@ def _issue_tuple(issues: Iterable[Issue]) -> tuple[Issue, ...]:
     return tuple(issues)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a __dict__ holds the cached grid (see grid())
 class OutcomeSpace:
     """The Cartesian product of the options of ``issues`` (see the module docstring)."""
 
@@ -126,6 +126,8 @@ class OutcomeSpace:
     # --- conversions -----------------------------------------------------------------------
     def validate(self, outcomes: Any, field: str = "outcomes") -> Outcomes:
         """Return ``outcomes`` as an ``(n, k)`` int64 array, or raise naming what is wrong."""
+        if outcomes is self.__dict__.get("_grid"):  # the cached grid is valid by construction
+            return outcomes  # type: ignore[no-any-return]
         array = np.asarray(outcomes)
         if array.ndim == 1:
             array = array[None, :]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import abc
 import math
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import attrs
@@ -39,7 +40,7 @@ from .errors import ValidationError, did_you_mean
 from .outcomes import DEFAULT_ENUMERATION_LIMIT, Outcomes, OutcomeSpace
 from .rng import RNGLike, resolve_rng
 
-__all__ = ["LinearAdditive", "PreferenceModel", "Utilities"]
+__all__ = ["LinearAdditive", "PreferenceModel", "Utilities", "utility_matrix"]
 
 Utilities = npt.NDArray[np.float64]
 _TOL = 1e-6
@@ -79,8 +80,34 @@ class PreferenceModel(abc.ABC):
         return float(self.utility(self.space.validate(outcome))[0])
 
     def grid_utilities(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> Utilities:
-        """Utility of every outcome of the space, in index order."""
-        return self.utility(self.space.grid(limit))
+        """Utility of every outcome of the space, in index order (read-only, cached).
+
+        A model is immutable, so its utilities over the (cached) grid are computed once.
+        """
+        self.space.grid(limit)  # refuses a space larger than the limit
+        return self._grid_utilities
+
+    @cached_property
+    def _grid_utilities(self) -> Utilities:
+        # PreferenceModel declares no __slots__, so every model has a __dict__ to cache in,
+        # even a frozen attrs subclass.
+        values = np.asarray(self.utility(self.space.grid(limit=self.space.size)), dtype=float)
+        values.flags.writeable = False
+        return values
+
+
+def utility_matrix(
+    preferences: Sequence[PreferenceModel], limit: int = DEFAULT_ENUMERATION_LIMIT
+) -> npt.NDArray[np.float64]:
+    """``U`` of shape ``(n_outcomes, n_parties)``: ``U[ω, j]`` is party ``j``'s utility of
+    outcome ``ω`` (in index order), the input of every function in :mod:`negsim.analysis`."""
+    if not preferences:
+        raise ValidationError("preferences", "none given", "at least one preference model")
+    space = preferences[0].space
+    for j, model in enumerate(preferences):
+        if model.space != space:
+            raise ValidationError(f"preferences[{j}]", "another outcome space", "the same space")
+    return np.column_stack([model.grid_utilities(limit) for model in preferences])
 
 
 def _float_array(values: Any) -> npt.NDArray[np.float64]:

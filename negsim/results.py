@@ -45,7 +45,7 @@ class EndReason(enum.Enum):
 
 
 def _readonly(values: Any, dtype: Any) -> Any:
-    array = np.array(values, dtype=dtype)
+    array = np.asarray(values, dtype=dtype).view()  # a read-only view, no copy
     array.flags.writeable = False
     return array
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import ValidationError
 
-__all__ = ["RNGLike", "resolve_rng", "spawn_seeds"]
+__all__ = ["RNGLike", "resolve_rng", "resolve_seed", "spawn_seeds"]
 
 RNGLike = np.random.Generator | int | None
 
@@ -28,6 +28,12 @@ _SEED_BOUND = 2**63
 
 def resolve_rng(rng: RNGLike) -> tuple[np.random.Generator, int]:
     """Normalise ``rng`` to ``(generator, seed)`` where ``default_rng(seed)`` replays it."""
+    seed = resolve_seed(rng)
+    return np.random.default_rng(seed), seed
+
+
+def resolve_seed(rng: RNGLike) -> int:
+    """The seed :func:`resolve_rng` would use (without building a generator)."""
     if isinstance(rng, np.random.Generator):
         seed = int(rng.integers(_SEED_BOUND))
     elif rng is None:
@@ -40,7 +46,7 @@ def resolve_rng(rng: RNGLike) -> tuple[np.random.Generator, int]:
         raise ValidationError(
             "rng", f"got {type(rng).__name__}", "a numpy Generator, an int seed or None"
         )
-    return np.random.default_rng(seed), seed
+    return seed
 
 
 def spawn_seeds(seed: int, n: int) -> list[int]:

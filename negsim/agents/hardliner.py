@@ -22,4 +22,4 @@ class Hardliner(Agent):
         return obs.best
 
     def respond(self, obs: Observation, offer: int) -> bool:
-        return obs.utility(offer) >= max(obs.best_utility, obs.reservation)
+        return obs.utility(offer) >= obs.best_utility and obs.acceptable(offer)

@@ -46,6 +46,6 @@ class RandomAgent(Agent):
         return int(choices[obs.rng.integers(len(choices))])
 
     def respond(self, obs: Observation, offer: int) -> bool:
-        if obs.utility(offer) < obs.reservation:
+        if not obs.acceptable(offer):
             return False
         return bool(obs.rng.random() < self.acceptance_probability)

@@ -9,7 +9,7 @@ with ``e`` the ``exponent`` (the ``1/β`` of Faratin et al.): ``e > 1`` concedes
 (*Boulware*, preset ``e = 4``), ``e = 1`` linearly (*Linear*), ``e < 1`` early (*Conceder*,
 preset ``e = 0.25``). It proposes the outcome whose own utility is the smallest at or above
 ``τ(t)`` (ties: lowest index; its best outcome if none reaches ``τ``), and accepts an offer
-worth at least ``τ(t)`` — never one below ``r``.
+worth at least ``τ(t)`` — never one whose discounted worth is below ``r``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..errors import ValidationError
 from ..observation import Observation
 from .base import Agent
 
-__all__ = ["TimeDependent"]
+__all__ = ["TimeDependent", "nearest_above", "rank_outcomes"]
 
 
 def _positive(_: Any, __: Any, value: float) -> None:
@@ -41,26 +41,35 @@ class TimeDependent(Agent):
     exponent: float = attrs.field(default=1.0, converter=float, validator=_positive)
 
     def start(self, obs: Observation) -> None:
-        utilities = obs.utilities
-        order = np.argsort(utilities, kind="stable")
-        order = order[np.isfinite(utilities[order])]
-        obs.memory["order"] = order.tolist()
-        obs.memory["sorted"] = utilities[order].tolist()
+        rank_outcomes(obs)
+        obs.memory["span"] = max(obs.best_utility - obs.reservation, 0.0)
 
     def target(self, obs: Observation) -> float:
         """``τ(t)``, the utility level aimed at in the current round."""
-        r, top = obs.reservation, obs.best_utility
-        if top <= r:
-            return r
-        return r + (top - r) * (1.0 - float(obs.time**self.exponent))
+        return obs.reservation + obs.memory["span"] * (1.0 - obs.time**self.exponent)
 
     def propose(self, obs: Observation) -> int:
-        # The stable sort orders equal utilities by index, and bisect_left finds the first of
-        # them: the lowest index among the outcomes nearest above the target.
-        ranked: list[float] = obs.memory["sorted"]
-        i = bisect_left(ranked, self.target(obs))
-        return obs.best if i == len(ranked) else int(obs.memory["order"][i])
+        return nearest_above(obs, self.target(obs))
 
     def respond(self, obs: Observation, offer: int) -> bool:
-        u = obs.utility(offer)
-        return u >= obs.reservation and u >= self.target(obs)
+        return obs.utility(offer) >= self.target(obs) and obs.acceptable(offer)
+
+
+def rank_outcomes(obs: Observation) -> None:
+    """Store the acceptable outcomes ranked by own utility in ``obs.memory`` (once per run)."""
+    utilities = obs.utilities
+    order = np.argsort(utilities, kind="stable")
+    n_unacceptable = int(np.count_nonzero(utilities == -np.inf))
+    obs.memory["order"] = order[n_unacceptable:].tolist()
+    obs.memory["ranked"] = utilities[order[n_unacceptable:]].tolist()
+
+
+def nearest_above(obs: Observation, level: float) -> int:
+    """The outcome of least own utility at or above ``level`` (own best if none reaches it).
+
+    The stable sort of :func:`rank_outcomes` orders equal utilities by index and
+    ``bisect_left`` finds the first of them: ties go to the lowest index.
+    """
+    ranked: list[float] = obs.memory["ranked"]
+    i = bisect_left(ranked, level)
+    return obs.best if i == len(ranked) else int(obs.memory["order"][i])

@@ -13,14 +13,13 @@ among ties) and accepts an offer worth at least ``τ``.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import ClassVar
 
 import attrs
 
 from ..observation import Observation
 from .base import Agent
-from .time_dependent import TimeDependent
+from .time_dependent import nearest_above, rank_outcomes
 
 __all__ = ["TitForTat"]
 
@@ -32,21 +31,20 @@ class TitForTat(Agent):
     name: ClassVar[str] = "tit-for-tat"
 
     def start(self, obs: Observation) -> None:
-        TimeDependent().start(obs)  # the same ranked-outcomes table
+        rank_outcomes(obs)
 
     def target(self, obs: Observation) -> float:
         """``τ`` given the offers received so far (``u_max`` before any)."""
         top, r = obs.best_utility, obs.reservation
-        theirs = [o.outcome for o in obs.history if o.proposer != obs.party]
-        if not theirs:
+        last = obs.last_offer
+        if last is None:
             return max(top, r)
-        conceded = obs.utility(theirs[-1]) - obs.utility(theirs[0])
+        first = obs.memory.setdefault("first", last.outcome)  # the first offer received
+        conceded = obs.utility(last.outcome) - obs.utility(first)
         return min(max(top, r), max(r, top - conceded))
 
     def propose(self, obs: Observation) -> int:
-        ranked: list[float] = obs.memory["sorted"]
-        i = bisect_left(ranked, self.target(obs))
-        return obs.best if i == len(ranked) else int(obs.memory["order"][i])
+        return nearest_above(obs, self.target(obs))
 
     def respond(self, obs: Observation, offer: int) -> bool:
-        return obs.utility(offer) >= self.target(obs)
+        return obs.utility(offer) >= self.target(obs) and obs.acceptable(offer)

@@ -23,11 +23,14 @@ from typing import Any, ClassVar
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import NegsimError, ValidationError
 from ..observation import Observation, Offer, RunState
+from ..outcomes import OutcomeSpace
+from ..preferences import utility_matrix
 from ..results import EndReason, NegotiationResult
-from ..rng import RNGLike, resolve_rng, spawn_seeds
+from ..rng import RNGLike, resolve_seed
 from .base import Party, Protocol, check_parties
 
 __all__ = ["AlternatingOffers"]
@@ -62,34 +65,49 @@ class AlternatingOffers(Protocol):
         n = len(parties)
         if not 0 <= self.opener < n:
             raise ValidationError("opener", f"{self.opener}", f"a party index in 0..{n - 1}")
-        _, seed = resolve_rng(rng)
+        seed = resolve_seed(rng)
         space = parties[0].preferences.space
-        grid = space.grid()
-        utilities = np.column_stack([p.preferences.utility(grid) for p in parties])
+        utilities = utility_matrix([p.preferences for p in parties])
         state = RunState(self.n_rounds)
-        party_seeds = spawn_seeds(seed, n + 1)
         views = [
-            Observation(state, i, p.name, n, p.preferences, utilities[:, i], party_seeds[i])
+            Observation(
+                state,
+                i,
+                p.name,
+                n,
+                p.preferences,
+                utilities[:, i],
+                seed,
+                p.preferences.discount * self.discount,
+            )
             for i, p in enumerate(parties)
         ]
         agents = [p.agent for p in parties]
         for agent, view in zip(agents, views, strict=True):
             agent.start(view)
-        chance = np.random.default_rng(party_seeds[n]) if self.breakdown_probability else None
+        # chance events draw from the run seed's child stream n (parties use 0..n-1)
+        chance = (
+            np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(n,)))
+            if self.breakdown_probability
+            else None
+        )
         size = space.size
+        history = state.history
         accepted: list[list[bool]] = []
         end = EndReason.DEADLINE
         for t in range(self.n_rounds):
             state.round = t
             proposer = (self.opener + t) % n
-            offer = _checked(agents[proposer].propose(views[proposer]), size, parties[proposer], t)
-            state.history.append(Offer(t, proposer, offer))
-            answers = [
-                True if i == proposer else bool(agents[i].respond(views[i], offer))
-                for i in range(n)
-            ]
+            offer = agents[proposer].propose(views[proposer])
+            if type(offer) is not int or not 0 <= offer < size:
+                offer = _checked(offer, size, parties[proposer], t)
+            history.append(Offer(t, proposer, offer))
+            answers = [True] * n
+            for i in range(n):
+                if i != proposer:
+                    answers[i] = bool(agents[i].respond(views[i], offer))
             accepted.append(answers)
-            if all(answers):
+            if False not in answers:
                 end = EndReason.AGREEMENT
                 break
             if chance is not None and chance.random() < self.breakdown_probability:
@@ -101,19 +119,19 @@ class AlternatingOffers(Protocol):
         self,
         parties: tuple[Party, ...],
         seed: int,
-        space: Any,
-        utilities: Any,
+        space: OutcomeSpace,
+        utilities: npt.NDArray[np.float64],
         history: list[Offer],
         accepted: list[list[bool]],
         end: EndReason,
     ) -> NegotiationResult:
-        offers = np.fromiter((o.outcome for o in history), dtype=np.int64, count=len(history))
-        rounds = np.arange(len(history))[:, None]
+        offers = np.array([o.outcome for o in history], dtype=np.int64)
         factors = np.array([p.preferences.discount * self.discount for p in parties])
-        offered = utilities[offers] * factors**rounds
+        offered = utilities[offers]
+        if (factors != 1.0).any():
+            offered *= factors ** np.arange(len(history))[:, None]
         reservations = np.array([p.preferences.reservation for p in parties])
         agreement = int(offers[-1]) if end is EndReason.AGREEMENT else None
-        final = offered[-1] if agreement is not None else reservations
         return NegotiationResult(
             protocol=self.name,
             parameters=self.parameters(),
@@ -122,12 +140,12 @@ class AlternatingOffers(Protocol):
             agents=tuple(p.agent.describe() for p in parties),
             space=space,
             offers=offers,
-            proposers=np.fromiter((o.proposer for o in history), dtype=np.int64),
-            utilities=offered.reshape(len(history), len(parties)),
-            accepted=np.array(accepted, dtype=bool).reshape(len(history), len(parties)),
+            proposers=np.array([o.proposer for o in history], dtype=np.int64),
+            utilities=offered,
+            accepted=np.array(accepted, dtype=bool),
             end=end,
             agreement=agreement,
-            final_utilities=final,
+            final_utilities=offered[-1] if agreement is not None else reservations,
             reservations=reservations,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, ClassVar
 
 import attrs
@@ -61,6 +62,11 @@ class Protocol(abc.ABC):
 
     def parameters(self) -> dict[str, Any]:
         """The rules, as plain data (recorded in results)."""
+        return dict(self._parameters)
+
+    @cached_property
+    def _parameters(self) -> dict[str, Any]:
+        # Protocol declares no __slots__, so frozen attrs subclasses still have a __dict__.
         return attrs.asdict(self) if attrs.has(type(self)) else {}  # type: ignore[arg-type]
 
 

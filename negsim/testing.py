@@ -1,0 +1,210 @@
+"""Contract checks for agents and protocols (like scikit-learn's ``check_estimator``).
+
+:func:`check_agent` and :func:`check_protocol` run an agent or a protocol through the contract
+every registered one must meet, on small built-in cases, and raise :class:`ContractError`
+naming the broken rule. The project's test suite runs them over every registered agent and
+protocol; run them on your own before registering it::
+
+    from negsim.testing import check_agent
+    check_agent(MyAgent())
+
+Agent contract: on every case, seat and opponent, (1) the run ends within the protocol's
+rounds and every proposal is a valid outcome index, (2) the same seed replays the same run,
+(3) a non-stochastic agent gives the same run whatever the seed, (4) the agent never accepts
+an offer worth less than its reservation value, (5) its description is plain data.
+
+Protocol contract: (1) runs end within their limits with a stated reason, (2) the same seed
+replays the same run, (3) the reported utilities are the preferences evaluated on the offers,
+discounted as documented, (4) an agreement is the last offer, accepted by all, and gives the
+final utilities; no agreement gives the reservation values, (5) the result survives a JSON
+round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from .agents import Agent, make_agent
+from .conditions import IssueIs
+from .issues import categorical, integer
+from .outcomes import OutcomeSpace
+from .position import Position, Precondition, RedLine
+from .preferences import LinearAdditive, PreferenceModel
+from .protocols import AlternatingOffers, Party, Protocol
+from .results import EndReason, NegotiationResult
+
+__all__ = ["ContractError", "check_agent", "check_protocol", "contract_cases"]
+
+SEEDS = (0, 1, 2)
+
+
+class ContractError(AssertionError):
+    """An agent or protocol breaks the contract."""
+
+
+Case = tuple[str, PreferenceModel, PreferenceModel]
+
+
+def contract_cases() -> list[Case]:
+    """Small bilateral cases ``(name, preferences of party 0, of party 1)``.
+
+    Split the pie (one issue, opposed), a two-issue trade (integrative potential), and a
+    case with a red line and a precondition (some outcomes unacceptable to each side).
+    """
+    pie = OutcomeSpace([integer("share", 0, 10)])
+    cases: list[Case] = [
+        (
+            "split-the-pie",
+            LinearAdditive.from_tables(pie, {"share": 1}, {"share": "increasing"}, 0.2),
+            LinearAdditive.from_tables(pie, {"share": 1}, {"share": "decreasing"}, 0.3),
+        )
+    ]
+    trade = OutcomeSpace([integer("price", 0, 4), categorical("delivery", ["slow", "fast"])])
+    seller = LinearAdditive.from_tables(
+        trade, {"price": 0.8, "delivery": 0.2}, {"price": "increasing", "delivery": [1, 0]}, 0.3
+    )
+    buyer = LinearAdditive.from_tables(
+        trade, {"price": 0.3, "delivery": 0.7}, {"price": "decreasing", "delivery": [0, 1]}, 0.3
+    )
+    cases.append(("two-issue-trade", seller, buyer))
+    islands = OutcomeSpace(
+        [
+            categorical("islands", ["none", "two", "four"]),
+            categorical("treaty", ["no", "yes"]),
+        ]
+    )
+    claimant = Position(
+        LinearAdditive.from_tables(
+            islands,
+            {"islands": 0.7, "treaty": 0.3},
+            {"islands": [0, 0.6, 1], "treaty": [0, 1]},
+            0.2,
+        ),
+        preconditions=[Precondition(IssueIs("treaty", "yes"), IssueIs("islands", ["two", "four"]))],
+    )
+    holder = Position(
+        LinearAdditive.from_tables(
+            islands,
+            {"islands": 0.6, "treaty": 0.4},
+            {"islands": [1, 0.5, 0], "treaty": [0, 1]},
+            0.2,
+        ),
+        red_lines=[RedLine(IssueIs("islands", "four"))],
+        discount=0.98,
+    )
+    cases.append(("red-lines", claimant, holder))
+    return cases
+
+
+def _fail(rule: str, detail: str) -> ContractError:
+    return ContractError(f"{rule}: {detail}")
+
+
+def _runs(
+    agent: Agent, protocol: Protocol, opponents: tuple[str, ...]
+) -> Iterator[tuple[str, int, Agent, Callable[[int], NegotiationResult]]]:
+    for name, first, second in contract_cases():
+        for opponent_name in opponents:
+            opponent = make_agent(opponent_name)
+            for seat in (0, 1):
+                agents = (agent, opponent) if seat == 0 else (opponent, agent)
+                parties = [Party("first", first, agents[0]), Party("second", second, agents[1])]
+
+                def run(seed: int, parties: list[Party] = parties) -> NegotiationResult:
+                    return protocol.run(parties, rng=seed)
+
+                yield f"{name} vs {opponent_name}, seat {seat}", seat, opponent, run
+
+
+def check_agent(
+    agent: Agent,
+    protocol: Protocol | None = None,
+    opponents: tuple[str, ...] = ("linear", "hardliner", "random"),
+) -> None:
+    """Run ``agent`` through the agent contract (see the module docstring)."""
+    protocol = protocol or AlternatingOffers(n_rounds=30)
+    description = agent.describe()
+    try:
+        json.dumps(description)
+    except TypeError as error:
+        raise _fail("description", f"{description!r} is not plain data ({error})") from None
+    for label, seat, opponent, run in _runs(agent, protocol, opponents):
+        first = run(SEEDS[0])  # an invalid proposal raises NegsimError here
+        if first.n_rounds > getattr(protocol, "n_rounds", first.n_rounds):
+            raise _fail("termination", f"{label}: {first.n_rounds} rounds")
+        if run(SEEDS[0]) != first:
+            raise _fail("replay", f"{label}: the same seed gave a different run")
+        for t in range(first.n_rounds):
+            if first.proposers[t] != seat and first.accepted[t, seat]:
+                worth = float(first.utilities[t, seat])  # discounted to round t
+                if worth < first.reservations[seat] - 1e-12:
+                    raise _fail(
+                        "individual rationality",
+                        f"{label}: accepted an offer worth {worth:.4g} in round {t}, "
+                        f"below its reservation value {first.reservations[seat]:.4g}",
+                    )
+        if not agent.stochastic and not opponent.stochastic:
+            for seed in SEEDS[1:]:
+                other = run(seed)
+                if not _same_play(other, first):
+                    raise _fail("seed independence", f"{label}: seed {seed} changed the run")
+
+
+def _same_play(a: NegotiationResult, b: NegotiationResult) -> bool:
+    return (
+        np.array_equal(a.offers, b.offers)
+        and np.array_equal(a.accepted, b.accepted)
+        and a.end is b.end
+    )
+
+
+def check_protocol(protocol: Protocol, agents: tuple[str, ...] = ("boulware", "conceder")) -> None:
+    """Run ``protocol`` through the protocol contract (see the module docstring)."""
+    limit = getattr(protocol, "n_rounds", None)
+    for name, first, second in contract_cases():
+        parties = [
+            Party("first", first, make_agent(agents[0])),
+            Party("second", second, make_agent(agents[1])),
+        ]
+        prefs = (first, second)
+        for seed in SEEDS:
+            result = protocol.run(parties, rng=seed)
+            label = f"{name}, seed {seed}"
+            if result.seed != seed:
+                raise _fail("provenance", f"{label}: result records seed {result.seed}")
+            if limit is not None and result.n_rounds > limit:
+                raise _fail("termination", f"{label}: {result.n_rounds} rounds > {limit}")
+            if protocol.run(parties, rng=seed) != result:
+                raise _fail("replay", f"{label}: the same seed gave a different run")
+            _check_utilities(protocol, result, prefs, label)
+            _check_end(result, label)
+            if NegotiationResult.from_json(result.to_json()) != result:
+                raise _fail("export", f"{label}: the JSON round trip changed the result")
+
+
+def _check_utilities(
+    protocol: Protocol, result: NegotiationResult, prefs: tuple[PreferenceModel, ...], label: str
+) -> None:
+    common = float(protocol.parameters().get("discount", 1.0))
+    outcomes = result.space.outcome_at(result.offers)
+    rounds = np.arange(result.n_rounds)
+    for i, model in enumerate(prefs):
+        expected = model.utility(outcomes) * (model.discount * common) ** rounds
+        if not np.allclose(result.utilities[:, i], expected, rtol=1e-12, atol=1e-12):
+            raise _fail("utilities", f"{label}: party {i}'s reported utilities differ")
+
+
+def _check_end(result: NegotiationResult, label: str) -> None:
+    if result.end is EndReason.AGREEMENT:
+        if result.agreement != int(result.offers[-1]) or not result.accepted[-1].all():
+            raise _fail("agreement", f"{label}: the agreement is not the last, accepted offer")
+        if not np.array_equal(result.final_utilities, result.utilities[-1]):
+            raise _fail("agreement", f"{label}: final utilities are not the agreement's")
+    else:
+        if result.agreement is not None:
+            raise _fail("agreement", f"{label}: {result.end.value} with an agreement")
+        if not np.array_equal(result.final_utilities, result.reservations):
+            raise _fail("reservation", f"{label}: no agreement but not the reservation values")
