@@ -58,7 +58,9 @@ def _ending(result: NegotiationResult) -> str:
         return f"Agreement in round {result.agreement_round}: {deal}\nUtilities: {finals}"
     why = {
         EndReason.DEADLINE: f"No agreement: the deadline passed after {result.n_rounds} rounds.",
-        EndReason.BREAKDOWN: f"No agreement: the talks broke down after round {result.n_rounds - 1}.",
+        EndReason.BREAKDOWN: (
+            f"No agreement: the talks broke down after round {result.n_rounds - 1}."
+        ),
     }[result.end]
     return f"{why}\nEach party gets its reservation value: {finals}"
 

@@ -44,7 +44,8 @@ def test_conceder_agrees_sooner_than_boulware() -> None:
     protocol = AlternatingOffers(n_rounds=40)
     fast = protocol.run(pie_parties("conceder", "conceder"), rng=0)
     slow = protocol.run(pie_parties("boulware", "boulware"), rng=0)
-    assert fast.agreed and slow.agreed
+    assert fast.agreed
+    assert slow.agreed
     assert fast.n_rounds < slow.n_rounds
 
 
@@ -124,8 +125,10 @@ def test_observation_reports_time_and_offers() -> None:
     assert obs.last_offer == negsim.Offer(0, 1, 2)
     assert obs.history[-1].outcome == 9
     assert len(obs.history) == 2
-    assert obs.best == 10 and obs.best_utility == 1.0
-    assert obs.space == a.space and obs.reservation == 0.0
+    assert obs.best == 10
+    assert obs.best_utility == 1.0
+    assert obs.space == a.space
+    assert obs.reservation == 0.0
     single = Observation(RunState(1), 0, "me", 2, a, a.grid_utilities(), seed=0)
     assert single.time == 1.0
 

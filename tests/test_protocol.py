@@ -126,7 +126,7 @@ def test_bad_parties_are_refused() -> None:
 
 def test_party_validates_its_fields() -> None:
     a, _ = pie_preferences()
-    with pytest.raises(negsim.ValidationError, match="party.name"):
+    with pytest.raises(negsim.ValidationError, match=r"party\.name"):
         Party("", a, negsim.make_agent("linear"))
     with pytest.raises(negsim.ValidationError, match="preferences"):
         Party("x", "prefs", negsim.make_agent("linear"))  # type: ignore[arg-type]

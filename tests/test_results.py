@@ -80,7 +80,8 @@ def test_derived_fields(result: NegotiationResult) -> None:
         assert result.agreement_round == result.n_rounds - 1
         assert result.agreement_labels == result.offer_labels(result.n_rounds - 1)
     else:
-        assert result.agreement_round is None and result.agreement_labels is None
+        assert result.agreement_round is None
+        assert result.agreement_labels is None
 
 
 def test_a_failed_write_leaves_nothing_behind(
