@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 
-from .preferences import PreferenceModel, Utilities
+from .preferences import GridProfile, PreferenceModel, Utilities
 
 if TYPE_CHECKING:
     from .outcomes import OutcomeSpace
@@ -69,36 +69,34 @@ class Observation:
     """A party's read-only view of one run (created by the protocol, one per party)."""
 
     __slots__ = (
-        "_best",
         "_discount",
+        "_profile",
         "_reservation",
         "_rng",
         "_seed",
         "_state",
-        "_utility_list",
+        "_values",
         "history",
         "memory",
         "n_parties",
         "party",
         "party_name",
         "preferences",
-        "utilities",
     )
 
-    _best: int
     _discount: float
+    _profile: GridProfile
     _reservation: float
     _rng: np.random.Generator | None
     _seed: int
     _state: RunState
-    _utility_list: list[float]
+    _values: tuple[float, ...]
     history: Sequence[Offer]
     memory: dict[str, Any]
     n_parties: int
     party: int
     party_name: str
     preferences: PreferenceModel
-    utilities: Utilities
 
     def __init__(
         self,
@@ -107,21 +105,18 @@ class Observation:
         party_name: str,
         n_parties: int,
         preferences: PreferenceModel,
-        utilities: Utilities,
         seed: int,
         discount: float = 1.0,
     ) -> None:
         setattr_ = object.__setattr__
+        profile = preferences.profile()
         setattr_(self, "_state", state)
         setattr_(self, "party", party)
         setattr_(self, "party_name", party_name)
         setattr_(self, "n_parties", n_parties)
         setattr_(self, "preferences", preferences)
-        view = np.asarray(utilities, dtype=float).view()
-        view.flags.writeable = False
-        setattr_(self, "utilities", view)
-        setattr_(self, "_utility_list", view.tolist())
-        setattr_(self, "_best", int(np.argmax(view)))
+        setattr_(self, "_profile", profile)
+        setattr_(self, "_values", profile.values)
         setattr_(self, "_seed", seed)
         setattr_(self, "_discount", discount)
         setattr_(self, "_reservation", float(preferences.reservation))
@@ -159,18 +154,38 @@ class Observation:
         return self._reservation
 
     @property
+    def profile(self) -> GridProfile:
+        """Own :class:`~negsim.preferences.GridProfile` (utilities of every outcome, ranked)."""
+        return self._profile
+
+    @property
+    def utilities(self) -> Utilities:
+        """Own (undiscounted) utility of every outcome index (read-only array)."""
+        return self._profile.utilities
+
+    @property
     def best(self) -> int:
         """Index of the own best outcome (lowest index among ties)."""
-        return self._best
+        return self._profile.best
 
     @property
     def best_utility(self) -> float:
         """Own utility of :attr:`best`."""
-        return self._utility_list[self._best]
+        return self._values[self._profile.best]
+
+    @property
+    def ranked_outcomes(self) -> tuple[int, ...]:
+        """Outcomes of finite own utility, by increasing utility (ties: lowest index first)."""
+        return self._profile.ranked_outcomes
+
+    @property
+    def ranked_utilities(self) -> tuple[float, ...]:
+        """Own utilities of :attr:`ranked_outcomes`."""
+        return self._profile.ranked_utilities
 
     def utility(self, outcome: int) -> float:
         """Own (undiscounted) utility of an outcome index."""
-        return self._utility_list[outcome]
+        return self._values[outcome]
 
     @property
     def round_discount(self) -> float:
@@ -184,7 +199,7 @@ class Observation:
 
     def worth(self, outcome: int) -> float:
         """Own utility of agreeing on ``outcome`` this round, ``φ^round · u(ω)``."""
-        u = self._utility_list[outcome]
+        u = self._values[outcome]
         return u if self._discount == 1.0 else u * self.discount_factor
 
     def acceptable(self, outcome: int) -> bool:

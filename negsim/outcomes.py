@@ -66,7 +66,7 @@ class OutcomeSpace:
             raise ValidationError("issues", f"repeated issue names {dupes}", "unique names")
 
     # --- shape -----------------------------------------------------------------------------
-    @property
+    @cached_property
     def shape(self) -> tuple[int, ...]:
         """Number of options of each issue, ``(m_1, ..., m_k)``."""
         return tuple(issue.size for issue in self.issues)
@@ -76,7 +76,7 @@ class OutcomeSpace:
         """Number of issues ``k``."""
         return len(self.issues)
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Number of outcomes ``N = ∏ m_i`` (a Python int: it may exceed int64)."""
         return math.prod(self.shape)

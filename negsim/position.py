@@ -103,14 +103,26 @@ def _discount_check(_: Any, __: Any, value: float) -> None:
         raise ValidationError("discount", f"{value}", "a per-round factor in (0, 1]")
 
 
+def _red_lines(items: Iterable[RedLine]) -> tuple[RedLine, ...]:
+    return tuple(items)
+
+
+def _preconditions(items: Iterable[Precondition]) -> tuple[Precondition, ...]:
+    return tuple(items)
+
+
+def _pressures(items: Iterable[ThirdPartyPressure]) -> tuple[ThirdPartyPressure, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class Position(PreferenceModel):
     """A composite preference model (see the module docstring for the formula)."""
 
     base: PreferenceModel
-    red_lines: tuple[RedLine, ...] = attrs.field(default=(), converter=tuple)
-    preconditions: tuple[Precondition, ...] = attrs.field(default=(), converter=tuple)
-    pressures: tuple[ThirdPartyPressure, ...] = attrs.field(default=(), converter=tuple)
+    red_lines: tuple[RedLine, ...] = attrs.field(default=(), converter=_red_lines)
+    preconditions: tuple[Precondition, ...] = attrs.field(default=(), converter=_preconditions)
+    pressures: tuple[ThirdPartyPressure, ...] = attrs.field(default=(), converter=_pressures)
     own_discount: float = attrs.field(
         default=1.0, converter=float, validator=_discount_check, alias="discount"
     )

@@ -40,7 +40,7 @@ from .errors import ValidationError, did_you_mean
 from .outcomes import DEFAULT_ENUMERATION_LIMIT, Outcomes, OutcomeSpace
 from .rng import RNGLike, resolve_rng
 
-__all__ = ["LinearAdditive", "PreferenceModel", "Utilities", "utility_matrix"]
+__all__ = ["GridProfile", "LinearAdditive", "PreferenceModel", "Utilities", "utility_matrix"]
 
 Utilities = npt.NDArray[np.float64]
 _TOL = 1e-6
@@ -80,20 +80,60 @@ class PreferenceModel(abc.ABC):
         return float(self.utility(self.space.validate(outcome))[0])
 
     def grid_utilities(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> Utilities:
-        """Utility of every outcome of the space, in index order (read-only, cached).
+        """Utility of every outcome of the space, in index order (read-only, cached)."""
+        return self.profile(limit).utilities
 
-        A model is immutable, so its utilities over the (cached) grid are computed once.
+    def profile(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> GridProfile:
+        """The model's :class:`GridProfile` over its whole space (computed once, cached).
+
+        A model is immutable, so what it thinks of every outcome is computed once; agents
+        and protocols then look utilities up instead of recomputing them.
         """
         self.space.grid(limit)  # refuses a space larger than the limit
-        return self._grid_utilities
+        return self._profile
 
     @cached_property
-    def _grid_utilities(self) -> Utilities:
+    def _profile(self) -> GridProfile:
         # PreferenceModel declares no __slots__, so every model has a __dict__ to cache in,
         # even a frozen attrs subclass.
-        values = np.asarray(self.utility(self.space.grid(limit=self.space.size)), dtype=float)
-        values.flags.writeable = False
-        return values
+        return GridProfile.of(self.utility(self.space.grid(limit=self.space.size)))
+
+
+def _frozen_floats(values: Any) -> npt.NDArray[np.float64]:
+    array = np.array(values, dtype=float)
+    array.flags.writeable = False
+    return array
+
+
+@attrs.frozen(eq=False)
+class GridProfile:
+    """A model's utilities over the whole outcome space, in the forms agents use.
+
+    ``utilities[ω]`` (read-only array) and ``values[ω]`` (the same as Python floats) for every
+    outcome index; ``best`` the index of the highest utility (lowest index among ties);
+    ``ranked_outcomes`` the outcomes of finite utility by increasing utility (ties by index)
+    and ``ranked_utilities`` their utilities.
+    """
+
+    utilities: npt.NDArray[np.float64] = attrs.field(converter=_frozen_floats)
+    values: tuple[float, ...]
+    best: int
+    ranked_outcomes: tuple[int, ...]
+    ranked_utilities: tuple[float, ...]
+
+    @classmethod
+    def of(cls, utilities: Any) -> GridProfile:
+        """Profile of a utility vector over outcome indices."""
+        u = np.asarray(utilities, dtype=float)
+        order = np.argsort(u, kind="stable")
+        order = order[np.count_nonzero(u == -np.inf) :]
+        return cls(
+            u,
+            tuple(u.tolist()),
+            int(np.argmax(u)) if u.size else -1,
+            tuple(order.tolist()),
+            tuple(u[order].tolist()),
+        )
 
 
 def utility_matrix(

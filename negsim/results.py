@@ -91,7 +91,7 @@ class NegotiationResult:
     proposers: npt.NDArray[np.int64] = attrs.field(converter=_ints, eq=_array_eq)
     utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
     accepted: npt.NDArray[np.bool_] = attrs.field(converter=_bools, eq=_array_eq)
-    end: EndReason = attrs.field(converter=EndReason)
+    end: EndReason = attrs.field(converter=EndReason)  # accepts the enum or its value
     agreement: int | None
     final_utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
     reservations: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)

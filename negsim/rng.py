@@ -34,14 +34,14 @@ def resolve_rng(rng: RNGLike) -> tuple[np.random.Generator, int]:
 
 def resolve_seed(rng: RNGLike) -> int:
     """The seed :func:`resolve_rng` would use (without building a generator)."""
-    if isinstance(rng, np.random.Generator):
-        seed = int(rng.integers(_SEED_BOUND))
-    elif rng is None:
-        seed = int(np.random.SeedSequence().entropy % _SEED_BOUND)  # type: ignore[operator]
-    elif isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
         seed = int(rng)
         if seed < 0:
             raise ValidationError("rng", f"seed {seed} is negative", "an integer >= 0")
+    elif isinstance(rng, np.random.Generator):
+        seed = int(rng.integers(_SEED_BOUND))
+    elif rng is None:
+        seed = int(np.random.SeedSequence().entropy % _SEED_BOUND)  # type: ignore[operator]
     else:
         raise ValidationError(
             "rng", f"got {type(rng).__name__}", "a numpy Generator, an int seed or None"

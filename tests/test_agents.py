@@ -12,9 +12,7 @@ from negsim.observation import Observation, RunState
 
 
 def _observation(prefs: negsim.PreferenceModel, n_rounds: int = 11) -> Observation:
-    state = RunState(n_rounds)
-    utilities = prefs.grid_utilities()
-    return Observation(state, 0, "me", 2, prefs, utilities, seed=0)
+    return Observation(RunState(n_rounds), 0, "me", 2, prefs, seed=0)
 
 
 def test_time_dependent_target_follows_the_formula() -> None:
@@ -129,7 +127,7 @@ def test_observation_reports_time_and_offers() -> None:
     assert obs.best_utility == 1.0
     assert obs.space == a.space
     assert obs.reservation == 0.0
-    single = Observation(RunState(1), 0, "me", 2, a, a.grid_utilities(), seed=0)
+    single = Observation(RunState(1), 0, "me", 2, a, seed=0)
     assert single.time == 1.0
 
 

@@ -15,6 +15,7 @@ place to precompute. A stochastic agent draws only from ``obs.rng`` and sets
 from __future__ import annotations
 
 import abc
+from functools import cached_property
 from typing import Any, ClassVar
 
 import attrs
@@ -45,5 +46,10 @@ class Agent(abc.ABC):
 
     def describe(self) -> dict[str, Any]:
         """Kind and parameters, for a result's provenance."""
+        return dict(self._description)
+
+    @cached_property
+    def _description(self) -> dict[str, Any]:
+        # Agent declares no __slots__, so frozen attrs subclasses still have a __dict__.
         params = attrs.asdict(self) if attrs.has(type(self)) else {}  # type: ignore[arg-type]
         return {"kind": self.name or type(self).__name__, **params}

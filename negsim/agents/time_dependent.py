@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import attrs
@@ -23,9 +24,10 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..observation import Observation
+from ..preferences import GridProfile
 from .base import Agent
 
-__all__ = ["TimeDependent", "nearest_above", "rank_outcomes"]
+__all__ = ["TimeDependent", "nearest_above"]
 
 
 def _positive(_: Any, __: Any, value: float) -> None:
@@ -41,35 +43,50 @@ class TimeDependent(Agent):
     exponent: float = attrs.field(default=1.0, converter=float, validator=_positive)
 
     def start(self, obs: Observation) -> None:
-        rank_outcomes(obs)
-        obs.memory["span"] = max(obs.best_utility - obs.reservation, 0.0)
+        # τ depends on the round only: one vectorised schedule per run, then lookups.
+        r = obs.reservation
+        span = max(obs.best_utility - r, 0.0)
+        targets = _schedule(self.exponent, obs.n_rounds, r, span)
+        obs.memory["targets"] = targets
+        obs.memory["proposals"] = _proposals(obs.profile, targets)
 
     def target(self, obs: Observation) -> float:
         """``τ(t)``, the utility level aimed at in the current round."""
-        return obs.reservation + obs.memory["span"] * (1.0 - obs.time**self.exponent)
+        return float(obs.memory["targets"][obs.round])
 
     def propose(self, obs: Observation) -> int:
-        return nearest_above(obs, self.target(obs))
+        return int(obs.memory["proposals"][obs.round])
 
     def respond(self, obs: Observation, offer: int) -> bool:
-        return obs.utility(offer) >= self.target(obs) and obs.acceptable(offer)
+        return obs.utility(offer) >= obs.memory["targets"][obs.round] and obs.acceptable(offer)
 
 
-def rank_outcomes(obs: Observation) -> None:
-    """Store the acceptable outcomes ranked by own utility in ``obs.memory`` (once per run)."""
-    utilities = obs.utilities
-    order = np.argsort(utilities, kind="stable")
-    n_unacceptable = int(np.count_nonzero(utilities == -np.inf))
-    obs.memory["order"] = order[n_unacceptable:].tolist()
-    obs.memory["ranked"] = utilities[order[n_unacceptable:]].tolist()
+@lru_cache(maxsize=4096)
+def _schedule(exponent: float, n_rounds: int, reservation: float, span: float) -> tuple[float, ...]:
+    """``τ(t)`` for every round (memoised: sweeps and tournaments repeat the same ones)."""
+    times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
+    return tuple((reservation + span * (1.0 - times**exponent)).tolist())
+
+
+@lru_cache(maxsize=1024)
+def _proposals(profile: GridProfile, targets: tuple[float, ...]) -> tuple[int, ...]:
+    """:func:`nearest_above` of every round's target, vectorised (memoised per model and
+    schedule; a profile hashes by identity and the cache keeps it alive)."""
+    ranked = np.asarray(profile.ranked_utilities)
+    order = np.asarray(profile.ranked_outcomes, dtype=np.int64)
+    if order.size == 0:
+        return (profile.best,) * len(targets)
+    at = np.searchsorted(ranked, targets, side="left")
+    chosen = np.where(at < order.size, order[np.minimum(at, order.size - 1)], profile.best)
+    return tuple(chosen.tolist())
 
 
 def nearest_above(obs: Observation, level: float) -> int:
     """The outcome of least own utility at or above ``level`` (own best if none reaches it).
 
-    The stable sort of :func:`rank_outcomes` orders equal utilities by index and
-    ``bisect_left`` finds the first of them: ties go to the lowest index.
+    ``obs.ranked_outcomes`` orders equal utilities by index and ``bisect_left`` finds the
+    first of them: ties go to the lowest index.
     """
-    ranked: list[float] = obs.memory["ranked"]
+    ranked = obs.ranked_utilities
     i = bisect_left(ranked, level)
-    return obs.best if i == len(ranked) else int(obs.memory["order"][i])
+    return obs.best if i == len(ranked) else obs.ranked_outcomes[i]

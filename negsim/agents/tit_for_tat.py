@@ -19,7 +19,7 @@ import attrs
 
 from ..observation import Observation
 from .base import Agent
-from .time_dependent import nearest_above, rank_outcomes
+from .time_dependent import nearest_above
 
 __all__ = ["TitForTat"]
 
@@ -29,9 +29,6 @@ class TitForTat(Agent):
     """Concede as much as the other side has conceded (in own utility)."""
 
     name: ClassVar[str] = "tit-for-tat"
-
-    def start(self, obs: Observation) -> None:
-        rank_outcomes(obs)
 
     def target(self, obs: Observation) -> float:
         """``τ`` given the offers received so far (``u_max`` before any)."""

@@ -19,16 +19,15 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from ..errors import NegsimError, ValidationError
 from ..observation import Observation, Offer, RunState
 from ..outcomes import OutcomeSpace
-from ..preferences import utility_matrix
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
 from .base import Party, Protocol, check_parties
@@ -67,7 +66,6 @@ class AlternatingOffers(Protocol):
             raise ValidationError("opener", f"{self.opener}", f"a party index in 0..{n - 1}")
         seed = resolve_seed(rng)
         space = parties[0].preferences.space
-        utilities = utility_matrix([p.preferences for p in parties])
         state = RunState(self.n_rounds)
         views = [
             Observation(
@@ -76,15 +74,16 @@ class AlternatingOffers(Protocol):
                 p.name,
                 n,
                 p.preferences,
-                utilities[:, i],
                 seed,
                 p.preferences.discount * self.discount,
             )
             for i, p in enumerate(parties)
         ]
-        agents = [p.agent for p in parties]
-        for agent, view in zip(agents, views, strict=True):
-            agent.start(view)
+        for party, view in zip(parties, views, strict=True):
+            party.agent.start(view)
+        propose = [p.agent.propose for p in parties]
+        respond = [p.agent.respond for p in parties]
+        others = [(*range(i), *range(i + 1, n)) for i in range(n)]
         # chance events draw from the run seed's child stream n (parties use 0..n-1)
         chance = (
             np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(n,)))
@@ -93,45 +92,47 @@ class AlternatingOffers(Protocol):
         )
         size = space.size
         history = state.history
+        new_offer = partial(tuple.__new__, Offer)  # Offer(t, proposer, offer), minus a frame
         accepted: list[list[bool]] = []
         end = EndReason.DEADLINE
         for t in range(self.n_rounds):
             state.round = t
             proposer = (self.opener + t) % n
-            offer = agents[proposer].propose(views[proposer])
+            offer = propose[proposer](views[proposer])
             if type(offer) is not int or not 0 <= offer < size:
                 offer = _checked(offer, size, parties[proposer], t)
-            history.append(Offer(t, proposer, offer))
+            history.append(new_offer((t, proposer, offer)))
             answers = [True] * n
-            for i in range(n):
-                if i != proposer:
-                    answers[i] = bool(agents[i].respond(views[i], offer))
+            agreed = True
+            for i in others[proposer]:
+                if not respond[i](views[i], offer):
+                    answers[i] = agreed = False
             accepted.append(answers)
-            if False not in answers:
+            if agreed:
                 end = EndReason.AGREEMENT
                 break
             if chance is not None and chance.random() < self.breakdown_probability:
                 end = EndReason.BREAKDOWN
                 break
-        return self._result(parties, seed, space, utilities, state.history, accepted, end)
+        return self._result(parties, seed, space, state.history, accepted, end)
 
     def _result(
         self,
         parties: tuple[Party, ...],
         seed: int,
         space: OutcomeSpace,
-        utilities: npt.NDArray[np.float64],
         history: list[Offer],
         accepted: list[list[bool]],
         end: EndReason,
     ) -> NegotiationResult:
-        offers = np.array([o.outcome for o in history], dtype=np.int64)
-        factors = np.array([p.preferences.discount * self.discount for p in parties])
-        offered = utilities[offers]
-        if (factors != 1.0).any():
-            offered *= factors ** np.arange(len(history))[:, None]
+        offers = [o.outcome for o in history]
+        values = [p.preferences.profile().values for p in parties]
+        offered = np.array([[v[o] for v in values] for o in offers])
+        factors = [p.preferences.discount * self.discount for p in parties]
+        if any(f != 1.0 for f in factors):
+            offered *= np.array(factors) ** np.arange(len(history))[:, None]
         reservations = np.array([p.preferences.reservation for p in parties])
-        agreement = int(offers[-1]) if end is EndReason.AGREEMENT else None
+        agreement = offers[-1] if end is EndReason.AGREEMENT else None
         return NegotiationResult(
             protocol=self.name,
             parameters=self.parameters(),
@@ -140,7 +141,7 @@ class AlternatingOffers(Protocol):
             agents=tuple(p.agent.describe() for p in parties),
             space=space,
             offers=offers,
-            proposers=np.array([o.proposer for o in history], dtype=np.int64),
+            proposers=[o.proposer for o in history],
             utilities=offered,
             accepted=np.array(accepted, dtype=bool),
             end=end,
