@@ -29,6 +29,7 @@ preconditions "``X_b`` only if ``Y_b``", third-party pressures with displeasure
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
