@@ -126,8 +126,9 @@ class OutcomeSpace:
     # --- conversions -----------------------------------------------------------------------
     def validate(self, outcomes: Any, field: str = "outcomes") -> Outcomes:
         """Return ``outcomes`` as an ``(n, k)`` int64 array, or raise naming what is wrong."""
-        if outcomes is self.__dict__.get("_grid"):  # the cached grid is valid by construction
-            return outcomes  # type: ignore[no-any-return]
+        grid: Outcomes | None = self.__dict__.get("_grid")
+        if outcomes is grid and grid is not None:  # the cached grid is valid by construction
+            return grid
         array = np.asarray(outcomes)
         if array.ndim == 1:
             array = array[None, :]
