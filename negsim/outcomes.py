@@ -127,7 +127,7 @@ class OutcomeSpace:
     def validate(self, outcomes: Any, field: str = "outcomes") -> Outcomes:
         """Return ``outcomes`` as an ``(n, k)`` int64 array, or raise naming what is wrong."""
         grid: Outcomes | None = self.__dict__.get("_grid")
-        if outcomes is grid and grid is not None:  # the cached grid is valid by construction
+        if grid is not None and grid is outcomes:  # the cached grid is valid by construction
             return grid
         array = np.asarray(outcomes)
         if array.ndim == 1:
