@@ -6,13 +6,16 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 >>> import negsim
 >>> space = negsim.OutcomeSpace([negsim.integer("share", 0, 10)])
->>> seller = negsim.LinearAdditive.from_tables(space, {"share": 1}, {"share": "increasing"})
->>> buyer = negsim.LinearAdditive.from_tables(space, {"share": 1}, {"share": "decreasing"})
+>>> seller = negsim.LinearAdditive.from_tables(space, {"share": 1}, {"share": "increasing"}, 0.2)
+>>> buyer = negsim.LinearAdditive.from_tables(space, {"share": 1}, {"share": "decreasing"}, 0.2)
 >>> result = negsim.AlternatingOffers(n_rounds=20).run(
 ...     [negsim.Party("seller", seller, negsim.make_agent("boulware")),
 ...      negsim.Party("buyer", buyer, negsim.make_agent("conceder"))], rng=1)
 >>> result.end.value, result.agreement_labels
 ('agreement', {'share': '7'})
+>>> U = negsim.utility_matrix([seller, buyer])
+>>> space.labels(space.outcome_at(negsim.analysis.nash_point(U, disagreement=[0.2, 0.2])))
+{'share': '5'}
 """
 
 from __future__ import annotations

@@ -104,13 +104,17 @@ class OutcomeSpace:
         Raises :class:`~negsim.errors.OutcomeSpaceTooLarge` when ``N > limit``; pass a larger
         ``limit`` to enumerate anyway (memory is ``8 · N · k`` bytes).
         """
+        self.check_enumerable(limit)
+        return self._grid
+
+    def check_enumerable(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> None:
+        """Raise :class:`~negsim.errors.OutcomeSpaceTooLarge` if ``size > limit``."""
         if self.size > limit:
             raise OutcomeSpaceTooLarge(
                 f"the outcome space has {self.size:,} outcomes"
                 f" ({' x '.join(map(str, self.shape))}), more than the enumeration limit"
                 f" of {limit:,}; pass a larger limit to enumerate it anyway, or sample() from it"
             )
-        return self._grid
 
     @cached_property
     def _grid(self) -> Outcomes:

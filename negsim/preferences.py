@@ -89,51 +89,60 @@ class PreferenceModel(abc.ABC):
         A model is immutable, so what it thinks of every outcome is computed once; agents
         and protocols then look utilities up instead of recomputing them.
         """
-        self.space.grid(limit)  # refuses a space larger than the limit
+        self.space.check_enumerable(limit)
         return self._profile
 
     @cached_property
     def _profile(self) -> GridProfile:
         # PreferenceModel declares no __slots__, so every model has a __dict__ to cache in,
         # even a frozen attrs subclass.
-        return GridProfile.of(self.utility(self.space.grid(limit=self.space.size)))
+        return GridProfile(self._grid_values())
+
+    def _grid_values(self) -> Utilities:
+        """Utilities of the whole grid; subclasses may compute them faster than ``utility``."""
+        return self.utility(self.space.grid(limit=self.space.size))
 
 
-def _frozen_floats(values: Any) -> npt.NDArray[np.float64]:
-    array = np.array(values, dtype=float)
-    array.flags.writeable = False
-    return array
-
-
-@attrs.frozen(eq=False)
 class GridProfile:
     """A model's utilities over the whole outcome space, in the forms agents use.
 
-    ``utilities[ω]`` (read-only array) and ``values[ω]`` (the same as Python floats) for every
-    outcome index; ``best`` the index of the highest utility (lowest index among ties);
-    ``ranked_outcomes`` the outcomes of finite utility by increasing utility (ties by index)
-    and ``ranked_utilities`` their utilities.
+    ``utilities[ω]`` (read-only array) for every outcome index, and, computed on first use:
+    ``values`` (the same as a tuple of Python floats, for fast scalar lookups), ``best`` (the
+    index of the highest utility, lowest index among ties), ``ranked_outcomes`` (the outcomes
+    of finite utility by increasing utility, ties by index) and ``ranked_utilities``.
     """
 
-    utilities: npt.NDArray[np.float64] = attrs.field(converter=_frozen_floats)
-    values: tuple[float, ...]
-    best: int
-    ranked_outcomes: tuple[int, ...]
-    ranked_utilities: tuple[float, ...]
+    def __init__(self, utilities: Any) -> None:
+        values = np.array(utilities, dtype=float)
+        values.flags.writeable = False
+        self.utilities: npt.NDArray[np.float64] = values
 
-    @classmethod
-    def of(cls, utilities: Any) -> GridProfile:
-        """Profile of a utility vector over outcome indices."""
-        u = np.asarray(utilities, dtype=float)
+    @cached_property
+    def values(self) -> tuple[float, ...]:
+        """``utilities`` as Python floats."""
+        return tuple(self.utilities.tolist())
+
+    @cached_property
+    def best(self) -> int:
+        """Index of the highest utility (lowest index among ties)."""
+        return int(np.argmax(self.utilities)) if self.utilities.size else -1
+
+    @cached_property
+    def _ranking(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        u = self.utilities
         order = np.argsort(u, kind="stable")
         order = order[np.count_nonzero(u == -np.inf) :]
-        return cls(
-            u,
-            tuple(u.tolist()),
-            int(np.argmax(u)) if u.size else -1,
-            tuple(order.tolist()),
-            tuple(u[order].tolist()),
-        )
+        return tuple(order.tolist()), tuple(u[order].tolist())
+
+    @property
+    def ranked_outcomes(self) -> tuple[int, ...]:
+        """Outcomes of finite utility by increasing utility (ties: lowest index first)."""
+        return self._ranking[0]
+
+    @property
+    def ranked_utilities(self) -> tuple[float, ...]:
+        """Utilities of :attr:`ranked_outcomes`."""
+        return self._ranking[1]
 
 
 def utility_matrix(
@@ -227,6 +236,15 @@ class LinearAdditive(PreferenceModel):
         for column, table in enumerate(self._weighted):
             total += table[outcomes[:, column]]
         return total
+
+    def _grid_values(self) -> Utilities:
+        # Over the whole grid u is an outer sum, Σ_i w_i v_i broadcast over the axes of the
+        # option-index array, whose row-major ravel is the grid's index order: k - 1
+        # broadcast additions instead of k gathers.
+        total: npt.NDArray[np.float64] = np.zeros(())
+        for table in self._weighted:
+            total = np.add.outer(total, table)
+        return total.ravel()
 
     def value(self, issue: str, option: str) -> float:
         """``v_i`` of one option, by names."""
