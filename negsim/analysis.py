@@ -143,7 +143,7 @@ def _finite_rows(U: FloatArray) -> npt.NDArray[np.bool_]:
 def _dominated_by(U: FloatArray, p: FloatArray) -> npt.NDArray[np.bool_]:
     """Rows ``ω`` with ``U[ω] <= p`` everywhere and ``<`` somewhere."""
     weakly = _all_columns(U, lambda column, j: column <= p[j])
-    strictly = U[:, 0] < p[0]
+    strictly: npt.NDArray[np.bool_] = U[:, 0] < p[0]
     for j in range(1, U.shape[1]):
         strictly |= U[:, j] < p[j]
     return weakly & strictly
