@@ -95,4 +95,10 @@ def format_analysis(
         lines.append(
             f"Distance of the agreement from the Nash point (utility space): {distance:.3f}"
         )
+    if result is not None and result.agreement is None and found.zone.size:
+        inside = np.isin(result.offers, found.zone)
+        lines.append(
+            f"No deal although {found.zone.size} outcomes were better than no deal for every "
+            f"party: {int(inside.sum())} of the {result.n_rounds} offers made were among them."
+        )
     return "\n".join(lines)
