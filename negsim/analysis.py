@@ -18,8 +18,9 @@ Conventions
   exception.
 * **Ties**: objective values within a relative tolerance of ``1e-9`` count as equal, so that
   floating-point rounding (say, after rescaling a party's utilities) does not decide between
-  mathematically equal outcomes; equal outcomes are then separated by the secondary criterion
-  each function states and finally by the lowest index.
+  mathematically equal outcomes. Among tied outcomes, those another tied outcome dominates
+  drop out (so every solution is Pareto optimal); the rest are separated by the secondary
+  criterion each function states and finally by the lowest index.
 
 Definitions
 -----------
@@ -111,15 +112,21 @@ def _per_party(values: Any, n_parties: int, field: str) -> FloatArray:
     return array
 
 
-def _argmax(primary: FloatArray, secondary: FloatArray | None = None) -> int:
-    """Index of the largest ``primary`` with ties (within TIE_TOLERANCE) broken by the
-    largest ``secondary``, then by the lowest index."""
+def _argmax(primary: FloatArray, rows: FloatArray, secondary: FloatArray | None = None) -> int:
+    """Position of the largest ``primary``. Values within TIE_TOLERANCE of the largest tie;
+    among tied positions only those whose ``rows`` no other tied row dominates remain (so a
+    tolerance never picks a dominated outcome: any row dominating a tied row is itself tied,
+    the objectives being monotone), then the largest ``secondary``, then the lowest index."""
     best = primary.max()
     tied = primary >= best - TIE_TOLERANCE * max(1.0, abs(best))
-    if secondary is not None and np.count_nonzero(tied) > 1:
-        second = np.where(tied, secondary, -np.inf)
-        top = second.max()
-        tied &= second >= top - TIE_TOLERANCE * max(1.0, abs(top))
+    if np.count_nonzero(tied) > 1:
+        where = np.flatnonzero(tied)
+        tied[:] = False
+        tied[where[pareto_frontier(rows[where])]] = True
+        if secondary is not None:
+            second = np.where(tied, secondary, -np.inf)
+            top = second.max()
+            tied &= second >= top - TIE_TOLERANCE * max(1.0, abs(top))
     return int(np.argmax(tied))
 
 
@@ -254,7 +261,7 @@ def nash_point(U: Any, disagreement: Any, weights: Any = None) -> int | None:
     objective = w[0] * np.log(U[candidates, 0] - d[0])
     for j in range(1, U.shape[1]):
         objective += w[j] * np.log(U[candidates, j] - d[j])
-    return int(candidates[_argmax(objective)])
+    return int(candidates[_argmax(objective, U[candidates])])
 
 
 def kalai_smorodinsky_point(U: Any, disagreement: Any) -> int | None:
@@ -271,7 +278,7 @@ def kalai_smorodinsky_point(U: Any, disagreement: Any) -> int | None:
     gains = U[candidates] - d
     ideal = gains.max(axis=0)
     ratios = gains / ideal  # ideal > 0: every candidate gains strictly
-    return int(candidates[_argmax(ratios.min(axis=1), ratios.sum(axis=1))])
+    return int(candidates[_argmax(ratios.min(axis=1), gains, ratios.sum(axis=1))])
 
 
 def egalitarian_point(U: Any, disagreement: Any) -> int | None:
@@ -285,7 +292,7 @@ def egalitarian_point(U: Any, disagreement: Any) -> int | None:
     if candidates.size == 0:
         return None
     gains = U[candidates] - d
-    return int(candidates[_argmax(gains.min(axis=1), gains.sum(axis=1))])
+    return int(candidates[_argmax(gains.min(axis=1), gains, gains.sum(axis=1))])
 
 
 def max_welfare_point(U: Any) -> int | None:
@@ -295,7 +302,7 @@ def max_welfare_point(U: Any) -> int | None:
     finite = np.flatnonzero(_finite_rows(U))
     if finite.size == 0:
         return None
-    return int(finite[_argmax(U[finite].sum(axis=1))])
+    return int(finite[_argmax(U[finite].sum(axis=1), U[finite])])
 
 
 # --- distances -----------------------------------------------------------------------------

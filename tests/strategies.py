@@ -38,3 +38,26 @@ def symmetric_cases(draw: Any) -> tuple[negsim.LinearAdditive, negsim.LinearAddi
     a = negsim.LinearAdditive.from_tables(space, {"x": 1.0}, {"x": values}, reservation)
     b = negsim.LinearAdditive.from_tables(space, {"x": 1.0}, {"x": values[::-1]}, reservation)
     return a, b, np.arange(m)[::-1]
+
+
+# --- utility arrays (analysis) ---
+
+
+@st.composite
+def utility_arrays(draw: Any, min_parties: int = 1, max_parties: int = 4) -> Any:
+    """``U`` of shape ``(n, k)`` with ties, duplicate rows and some ``-inf`` (red lines).
+
+    Values come from a few levels, multiples of 1/8 in [-5, 5], so that ties and duplicate
+    rows are common and rescaling a column is exact enough to keep distinct values distinct.
+    """
+    k = draw(st.integers(min_parties, max_parties))
+    n = draw(st.integers(0, 40))
+    levels = draw(st.lists(st.integers(-40, 40).map(lambda i: i / 8), min_size=1, max_size=6))
+    levels.append(-np.inf)
+    cells = draw(st.lists(st.sampled_from(levels), min_size=n * k, max_size=n * k))
+    return np.array(cells, dtype=float).reshape(n, k)
+
+
+def disagreement_points(k: int) -> st.SearchStrategy[list[float]]:
+    """A disagreement point for ``k`` parties."""
+    return st.lists(st.integers(-40, 40).map(lambda i: i / 8), min_size=k, max_size=k)
