@@ -61,3 +61,75 @@ def utility_arrays(draw: Any, min_parties: int = 1, max_parties: int = 4) -> Any
 def disagreement_points(k: int) -> st.SearchStrategy[list[float]]:
     """A disagreement point for ``k`` parties."""
     return st.lists(st.integers(-40, 40).map(lambda i: i / 8), min_size=k, max_size=k)
+
+
+# --- issues, spaces, preferences ---
+
+
+@st.composite
+def issues(draw: Any, name: str = "issue") -> negsim.Issue:
+    """A small issue of any kind (1 to 5 options)."""
+    kind = draw(st.sampled_from(["categorical", "ordered", "integer", "continuous"]))
+    size = draw(st.integers(1, 5))
+    if kind == "integer":
+        low = draw(st.integers(-3, 3))
+        return negsim.integer(name, low, low + size - 1)
+    if kind == "continuous":
+        return negsim.continuous(name, 0.0, 0.5 * (size - 1), 0.5)
+    options = [f"{name}_option_{j}" for j in range(size)]
+    return (
+        negsim.categorical(name, options)
+        if kind == "categorical"
+        else negsim.ordered(name, options)
+    )
+
+
+@st.composite
+def outcome_spaces(draw: Any, max_issues: int = 4) -> negsim.OutcomeSpace:
+    """An outcome space of 1 to ``max_issues`` issues (at most 625 outcomes)."""
+    k = draw(st.integers(1, max_issues))
+    return negsim.OutcomeSpace([draw(issues(f"i{j}")) for j in range(k)])
+
+
+def outcomes(space: negsim.OutcomeSpace, max_size: int = 20) -> st.SearchStrategy[Any]:
+    """Arrays ``(n, k)`` of valid outcomes of ``space``."""
+    row = st.tuples(*(st.integers(0, m - 1) for m in space.shape))
+    return st.lists(row, min_size=1, max_size=max_size).map(
+        lambda rows: np.array(rows, dtype=np.int64)
+    )
+
+
+@st.composite
+def linear_additive(draw: Any, space: negsim.OutcomeSpace) -> negsim.LinearAdditive:
+    """Valid weights summing to 1, tables in [0, 1], a reservation in [0, 1]."""
+    raw = draw(st.lists(st.integers(0, 10), min_size=space.n_issues, max_size=space.n_issues))
+    weights = np.array(raw, dtype=float) + 1e-3
+    tables = [
+        draw(st.lists(st.integers(0, 8).map(lambda v: v / 8), min_size=m, max_size=m))
+        for m in space.shape
+    ]
+    reservation = draw(st.integers(0, 8).map(lambda v: v / 8))
+    return negsim.LinearAdditive(space, weights / weights.sum(), tables, reservation)
+
+
+@st.composite
+def positions(draw: Any, space: negsim.OutcomeSpace) -> negsim.Position:
+    """A linear additive base with random red lines, preconditions and pressure."""
+
+    def condition() -> negsim.Condition:
+        issue = draw(st.sampled_from(space.issues))
+        chosen = draw(st.lists(st.sampled_from(issue.options), min_size=1, unique=True))
+        return negsim.IssueIs(issue.name, chosen)
+
+    red_lines = [negsim.RedLine(condition()) for _ in range(draw(st.integers(0, 2)))]
+    preconditions = [
+        negsim.Precondition(condition(), condition()) for _ in range(draw(st.integers(0, 2)))
+    ]
+    pressures = [
+        negsim.ThirdPartyPressure("third", draw(linear_additive(space)), draw(st.floats(0, 1)))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    discount = draw(st.floats(0.5, 1.0))
+    return negsim.Position(
+        draw(linear_additive(space)), red_lines, preconditions, pressures, discount
+    )
