@@ -128,11 +128,20 @@ class GridProfile:
         return int(np.argmax(self.utilities)) if self.utilities.size else -1
 
     @cached_property
-    def _ranking(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    def ranking(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """``(ranked_outcomes, ranked_utilities)`` as read-only arrays, for vectorised use."""
         u = self.utilities
         order = np.argsort(u, kind="stable")
         order = order[np.count_nonzero(u == -np.inf) :]
-        return tuple(order.tolist()), tuple(u[order].tolist())
+        ranked = u[order]
+        order.flags.writeable = False
+        ranked.flags.writeable = False
+        return order, ranked
+
+    @cached_property
+    def _ranking(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        order, ranked = self.ranking
+        return tuple(order.tolist()), tuple(ranked.tolist())
 
     @property
     def ranked_outcomes(self) -> tuple[int, ...]:

@@ -44,11 +44,9 @@ class TimeDependent(Agent):
 
     def start(self, obs: Observation) -> None:
         # τ depends on the round only: one vectorised schedule per run, then lookups.
-        r = obs.reservation
-        span = max(obs.best_utility - r, 0.0)
-        targets = _schedule(self.exponent, obs.n_rounds, r, span)
+        targets, proposals = _plan(obs.profile, self.exponent, obs.n_rounds, obs.reservation)
         obs.memory["targets"] = targets
-        obs.memory["proposals"] = _proposals(obs.profile, targets)
+        obs.memory["proposals"] = proposals
 
     def target(self, obs: Observation) -> float:
         """``τ(t)``, the utility level aimed at in the current round."""
@@ -62,23 +60,23 @@ class TimeDependent(Agent):
 
 
 @lru_cache(maxsize=4096)
-def _schedule(exponent: float, n_rounds: int, reservation: float, span: float) -> tuple[float, ...]:
-    """``τ(t)`` for every round (memoised: sweeps and tournaments repeat the same ones)."""
+def _plan(
+    profile: GridProfile, exponent: float, n_rounds: int, reservation: float
+) -> tuple[list[float], list[int]]:
+    """``τ(t)`` and :func:`nearest_above` of it for every round, vectorised.
+
+    Memoised per model and rules (a profile hashes by identity and the cache keeps it alive):
+    sweeps and tournaments replay the same ones. Callers must not modify the lists.
+    """
     times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
-    return tuple((reservation + span * (1.0 - times**exponent)).tolist())
-
-
-@lru_cache(maxsize=1024)
-def _proposals(profile: GridProfile, targets: tuple[float, ...]) -> tuple[int, ...]:
-    """:func:`nearest_above` of every round's target, vectorised (memoised per model and
-    schedule; a profile hashes by identity and the cache keeps it alive)."""
-    ranked = np.asarray(profile.ranked_utilities)
-    order = np.asarray(profile.ranked_outcomes, dtype=np.int64)
+    top = profile.utilities[profile.best] if profile.utilities.size else reservation
+    targets = reservation + max(top - reservation, 0.0) * (1.0 - times**exponent)
+    order, ranked = profile.ranking
     if order.size == 0:
-        return (profile.best,) * len(targets)
+        return targets.tolist(), [profile.best] * n_rounds
     at = np.searchsorted(ranked, targets, side="left")
     chosen = np.where(at < order.size, order[np.minimum(at, order.size - 1)], profile.best)
-    return tuple(chosen.tolist())
+    return targets.tolist(), chosen.tolist()
 
 
 def nearest_above(obs: Observation, level: float) -> int:

@@ -125,14 +125,13 @@ class AlternatingOffers(Protocol):
         accepted: list[list[bool]],
         end: EndReason,
     ) -> NegotiationResult:
-        offers = [o.outcome for o in history]
-        values = [p.preferences.profile().values for p in parties]
-        offered = np.array([[v[o] for v in values] for o in offers])
+        offers = np.array([o.outcome for o in history], dtype=np.int64)
+        offered = np.stack([p.preferences.profile().utilities[offers] for p in parties], axis=1)
         factors = [p.preferences.discount * self.discount for p in parties]
         if any(f != 1.0 for f in factors):
             offered *= np.array(factors) ** np.arange(len(history))[:, None]
         reservations = np.array([p.preferences.reservation for p in parties])
-        agreement = offers[-1] if end is EndReason.AGREEMENT else None
+        agreement = int(offers[-1]) if end is EndReason.AGREEMENT else None
         return NegotiationResult(
             protocol=self.name,
             parameters=self.parameters(),
