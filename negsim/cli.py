@@ -8,6 +8,7 @@ clear message and exit code 2, never a traceback; output files are written atomi
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{name:<20} {PROTOCOLS.summary(name)}")
         else:
             parser.print_help()
+    except BrokenPipeError:  # the reader went away (`negsim run | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except NegsimError as error:
         print(f"negsim: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -33,8 +33,8 @@ class Registry(Generic[T]):
                 f"{self.family}.{name}", "empty or already registered", "a new name"
             )
         self._factories[name] = factory
-        doc = summary or (factory.__doc__ or "").strip().splitlines()[0:1]
-        self._summaries[name] = doc if isinstance(doc, str) else (doc[0] if doc else "")
+        paragraph = (factory.__doc__ or "").strip().split("\n\n")[0]
+        self._summaries[name] = summary or " ".join(paragraph.split())
 
     def unregister(self, name: str) -> None:
         """Remove ``name`` (useful in tests and notebooks)."""

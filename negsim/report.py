@@ -26,7 +26,7 @@ def format_result(result: NegotiationResult, title: str | None = None) -> str:
     if title:
         lines += [title, "=" * len(title)]
     params = ", ".join(f"{k}={v}" for k, v in result.parameters.items())
-    agents = ", ".join(f"{n}: {a['kind']}" for n, a in zip(names, result.agents, strict=True))
+    agents = ", ".join(f"{n}: {_agent(a)}" for n, a in zip(names, result.agents, strict=True))
     lines.append(f"{result.protocol} ({params}); agents {agents}; seed {result.seed}")
     lines.append("")
     header = f"{'round':>5}  {'proposer':<{width}}  " + "  ".join(f"{n:>7}" for n in names)
@@ -47,6 +47,11 @@ def format_result(result: NegotiationResult, title: str | None = None) -> str:
     lines.append("")
     lines.append(_ending(result))
     return "\n".join(lines)
+
+
+def _agent(description: dict[str, object]) -> str:
+    params = ", ".join(f"{k}={v}" for k, v in description.items() if k != "kind")
+    return f"{description['kind']}({params})" if params else str(description["kind"])
 
 
 def _ending(result: NegotiationResult) -> str:

@@ -54,7 +54,7 @@ def register_agent(cls: A, name: str | None = None, **preset: Any) -> A:
     """
     key = name or cls.name
     factory: Callable[..., Agent] = partial(cls, **preset) if preset else cls
-    summary = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+    summary = ""
     if preset:
         summary = f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in preset.items())})"
     AGENTS.register(key, factory, summary)

@@ -22,9 +22,12 @@ def _probability(_: Any, __: Any, value: float) -> None:
 
 @attrs.frozen
 class RandomAgent(Agent):
-    """Offers a uniformly random outcome it finds acceptable (worth at least its reservation
-    value; any outcome with finite utility if none is) and accepts an acceptable offer with
-    probability ``acceptance_probability``."""
+    """Offers random acceptable outcomes; accepts acceptable offers at random.
+
+    It offers a uniformly random outcome worth at least its reservation value (any outcome
+    of finite utility if none is) and accepts an acceptable offer with probability
+    ``acceptance_probability``.
+    """
 
     name: ClassVar[str] = "random"
     stochastic: ClassVar[bool] = True

@@ -37,7 +37,7 @@ def _positive(_: Any, __: Any, value: float) -> None:
 
 @attrs.frozen
 class TimeDependent(Agent):
-    """Concede from the best outcome to the reservation value as ``1 - t^exponent``."""
+    """Concedes from its best outcome to its reservation value as 1 - t^exponent."""
 
     name: ClassVar[str] = "time-dependent"
     exponent: float = attrs.field(default=1.0, converter=float, validator=_positive)

@@ -26,7 +26,7 @@ __all__ = ["TitForTat"]
 
 @attrs.frozen
 class TitForTat(Agent):
-    """Concede as much as the other side has conceded (in own utility)."""
+    """Concedes as much as the other side has conceded (in its own utility)."""
 
     name: ClassVar[str] = "tit-for-tat"
 
