@@ -143,6 +143,14 @@ def _candidates(U: FloatArray, d: FloatArray) -> Indices:
     return np.flatnonzero(_all_columns(U, lambda column, j: column > d[j]))
 
 
+def _gains(U: Any, disagreement: Any) -> tuple[Indices, FloatArray] | None:
+    """The candidates and their gains ``U[ω] - d`` (all > 0), or ``None`` if there are none."""
+    U = _utilities(U)
+    d = _per_party(disagreement, U.shape[1], "disagreement")
+    candidates = _candidates(U, d)
+    return None if candidates.size == 0 else (candidates, U[candidates] - d)
+
+
 def _finite_rows(U: FloatArray) -> npt.NDArray[np.bool_]:
     return _all_columns(U, lambda column, j: column > -np.inf)
 
@@ -267,15 +275,12 @@ def nash_point(U: Any, disagreement: Any, weights: Any = None) -> int | None:
 def kalai_smorodinsky_point(U: Any, disagreement: Any) -> int | None:
     """The Kalai–Smorodinsky solution over the candidates ``C`` (see the module docstring).
 
-    A party whose ideal equals its disagreement value cannot gain: its ratio counts as 1.
     Ties: larger sum of ratios, then the lowest index; ``None`` when ``C`` is empty.
     """
-    U = _utilities(U)
-    d = _per_party(disagreement, U.shape[1], "disagreement")
-    candidates = _candidates(U, d)
-    if candidates.size == 0:
+    found = _gains(U, disagreement)
+    if found is None:
         return None
-    gains = U[candidates] - d
+    candidates, gains = found
     ideal = gains.max(axis=0)
     ratios = gains / ideal  # ideal > 0: every candidate gains strictly
     return int(candidates[_argmax(ratios.min(axis=1), gains, ratios.sum(axis=1))])
@@ -286,12 +291,10 @@ def egalitarian_point(U: Any, disagreement: Any) -> int | None:
 
     Ties: larger sum of gains, then the lowest index; ``None`` when ``C`` is empty.
     """
-    U = _utilities(U)
-    d = _per_party(disagreement, U.shape[1], "disagreement")
-    candidates = _candidates(U, d)
-    if candidates.size == 0:
+    found = _gains(U, disagreement)
+    if found is None:
         return None
-    gains = U[candidates] - d
+    candidates, gains = found
     return int(candidates[_argmax(gains.min(axis=1), gains, gains.sum(axis=1))])
 
 
