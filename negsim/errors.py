@@ -10,7 +10,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["NegsimError", "OutcomeSpaceTooLarge", "ValidationError", "did_you_mean"]
+__all__ = [
+    "NegsimError",
+    "OutcomeSpaceTooLarge",
+    "ValidationError",
+    "did_you_mean",
+    "with_expected",
+]
 
 
 class NegsimError(ValueError):
@@ -27,19 +33,27 @@ class ValidationError(NegsimError):
     def __init__(self, field: str, message: str, expected: str | None = None) -> None:
         self.field = field
         self.expected = expected
-        text = f"{field}: {message}"
-        if expected:
-            text += f" (expected {expected})"
-        super().__init__(text)
+        super().__init__(f"{field}: {with_expected(message, expected)}")
 
 
 class OutcomeSpaceTooLarge(NegsimError):
     """An outcome space is larger than the caller allowed negsim to enumerate."""
 
 
+def with_expected(message: str, expected: str | None) -> str:
+    """``message (expected ...)``, or ``message; did you mean ...`` for a name hint."""
+    if not expected:
+        return message
+    if expected.startswith(("did you mean", "valid:")):
+        return f"{message}; {expected}"
+    return f"{message} (expected {expected})"
+
+
 def did_you_mean(name: str, valid: Iterable[str]) -> str:
     """Return a hint naming the valid choices closest to ``name`` (or all of them)."""
     valid = list(valid)
+    if not valid:
+        return "valid: none are defined"
     close = difflib.get_close_matches(name, valid, n=3, cutoff=0.6)
     listed = ", ".join(repr(v) for v in valid)
     if close:
