@@ -40,6 +40,7 @@ from .position import Position, Precondition, RedLine, ThirdPartyPressure
 from .preferences import LinearAdditive, PreferenceModel, utility_matrix
 from .protocols import PROTOCOLS, AlternatingOffers, Party, Protocol, make_protocol
 from .results import EndReason, NegotiationResult
+from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
 
 __version__ = "0.1.0"
 
@@ -72,14 +73,18 @@ __all__ = [
     "Protocol",
     "RandomAgent",
     "RedLine",
+    "Scenario",
+    "ScenarioError",
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",
     "ValidationError",
     "analysis",
+    "bundled_scenarios",
     "categorical",
     "continuous",
     "integer",
+    "load_scenario",
     "make_agent",
     "make_protocol",
     "ordered",
