@@ -1,78 +1,284 @@
 """The command line: a thin layer over public functions.
 
-``negsim run`` runs the built-in demonstration negotiation and prints a round-by-round
-account; ``negsim agents`` and ``negsim protocols`` list what is registered. Bad input gets one
-clear message and exit code 2, never a traceback; output files are written atomically.
+Every command does what a notebook can do with the library (``load_scenario``,
+``Scenario.run``, ``Scenario.analyse``, ``run_sweep``, ``negsim.plots``). Bad input gets one
+clear message per problem and exit code 2, never a traceback; outputs are written to a
+temporary folder and moved into place only when everything succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .agents import AGENTS
-from .demo import DEMO_TITLE, demo_negotiation
 from .errors import NegsimError
 from .protocols import PROTOCOLS
-from .report import format_analysis, format_result
+from .report import format_analysis, format_run, format_scenario_analysis
+from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario, parse_override
 
-__all__ = ["main"]
+__all__ = ["DEFAULT_SCENARIO", "main"]
 
 EXIT_BAD_INPUT = 2
+#: What ``negsim run`` runs with no scenario: the flagship Kurils scenario.
+DEFAULT_SCENARIO = "kurils-2018-2019"
+DEFAULT_OUT = Path("negsim-output")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"negsim: error: {message}", file=sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _command(
+    commands: Any, name: str, summary: str, description: str, example: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def _scenario_arguments(parser: argparse.ArgumentParser, optional: bool) -> None:
+    parser.add_argument(
+        "scenario",
+        nargs="?" if optional else None,
+        default=DEFAULT_SCENARIO if optional else None,
+        help="a scenario file, or the name of a bundled one (see `negsim list`)"
+        + (f"; default {DEFAULT_SCENARIO}" if optional else ""),
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a value by key path, e.g. --set parties.russia.reservation=0.6 (repeatable)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="negsim",
-        description="Simulate negotiation positions: run bargaining rounds and analyse them.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    run = commands.add_parser(
-        "run",
-        help="run the built-in Japan–Russia demonstration negotiation",
         description=(
-            "Run the built-in demonstration (Japan–Russia, Nov 2018 – Mar 2019) under\n"
-            "alternating offers and print every round, the end and the bargaining analysis."
+            "Simulate negotiation positions: run scenario files, analyse them, sweep\n"
+            "parameters. With no arguments, `negsim run` runs the flagship Kurils scenario."
         ),
-        epilog="example:\n  negsim run --seed 7 --japan conceder --russia boulware --out results/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("--seed", type=int, default=2018, help="random seed (default 2018)")
-    run.add_argument("--rounds", type=int, default=30, help="maximum rounds (default 30)")
-    run.add_argument("--japan", default="boulware", metavar="AGENT", help="Japan's agent")
-    run.add_argument("--russia", default="boulware", metavar="AGENT", help="Russia's agent")
-    run.add_argument(
-        "--us-pressure", type=float, default=0.3, metavar="S", help="US pressure in [0, 1]"
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    run = _command(
+        commands,
+        "run",
+        "run a scenario and print the rounds",
+        "Run a scenario: print every round (who offered what, each party's utility, the\n"
+        "responses), how it ended, ratification, and the distance to the Nash point; write\n"
+        "result.json, rounds.csv and the plots to the output folder.",
+        "negsim run kurils-2018-2019 --seed 7 --set parties.japan.agent=conceder --out out/",
     )
-    run.add_argument("--out", type=Path, metavar="DIR", help="write result.json and rounds.csv")
-    commands.add_parser("agents", help="list the registered agents", description="List agents.")
-    commands.add_parser(
-        "protocols", help="list the registered protocols", description="List protocols."
+    _scenario_arguments(run, optional=True)
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    run.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    run.add_argument("--format", choices=("png", "svg"), help="plot format (default: scenario's)")
+    run.add_argument("--no-plots", action="store_true", help="write no plots")
+
+    validate = _command(
+        commands,
+        "validate",
+        "check scenario files",
+        "Check scenario files and list every problem (file, key path, what was expected).",
+        "negsim validate scenarios/*.toml",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
+
+    _command(
+        commands,
+        "list",
+        "list the bundled scenarios",
+        "List the scenarios bundled with negsim, one line each.",
+        "negsim list",
+    )
+
+    analyze = _command(
+        commands,
+        "analyze",
+        "analyse a scenario without running it",
+        "The zone of agreement, the Pareto frontier, the Nash and Kalai-Smorodinsky points\n"
+        "(reservation values as disagreement point) and the win-sets, without running.",
+        "negsim analyze kurils-2020-2022",
+    )
+    _scenario_arguments(analyze, optional=False)
+
+    sweep = _command(
+        commands,
+        "sweep",
+        "run a scenario over a range of one or two parameters",
+        "Run a scenario at every value of one or two parameters, several seeds each; write\n"
+        "sweep.csv and a plot (lines for one parameter, a heatmap for two).",
+        "negsim sweep kurils-2018-2019 --param parties.japan.pressures.united_states=0:1:11",
+    )
+    _scenario_arguments(sweep, optional=False)
+    sweep.add_argument(
+        "--param",
+        action="append",
+        required=True,
+        metavar="KEY=START:STOP:STEPS",
+        help="a parameter and its range (once or twice)",
+    )
+    sweep.add_argument("--seeds", type=int, default=5, help="runs per point (default 5)")
+    sweep.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
+    sweep.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    sweep.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+
+    _command(commands, "agents", "list the registered agents", "List agents.", "negsim agents")
+    _command(
+        commands,
+        "protocols",
+        "list the registered protocols",
+        "List protocols.",
+        "negsim protocols",
     )
     return parser
 
 
+# --- helpers ---------------------------------------------------------------------------------
+def _load(args: argparse.Namespace) -> Scenario:
+    scenario = load_scenario(args.scenario)
+    overrides = dict(parse_override(item) for item in args.set)
+    return scenario.with_overrides(overrides) if overrides else scenario
+
+
+@contextmanager
+def _staged(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out``; its files move into ``out`` only on success."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        yield staging
+        out.mkdir(exist_ok=True)
+        for item in staging.iterdir():
+            os.replace(item, out / item.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = round(width * done / total)
+    end = "\n" if done == total else ""
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} points",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+# --- commands --------------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> None:
-    protocol, parties = demo_negotiation(args.japan, args.russia, args.us_pressure, args.rounds)
-    result = protocol.run(parties, rng=args.seed)
-    print(format_result(result, DEMO_TITLE))
+    scenario = _load(args)
+    run = scenario.run(args.seed)
+    print(format_run(scenario, run))
     print()
-    print(format_analysis([p.preferences for p in parties], [p.name for p in parties], result))
-    if args.out is not None:
-        result.to_json(args.out / "result.json")
-        result.to_csv(args.out / "rounds.csv")
-        print(f"\nWrote {args.out / 'result.json'} and {args.out / 'rounds.csv'}")
+    print(format_analysis(scenario.preferences, scenario.names, run.result))
+    with _staged(args.out) as staging:
+        run.result.to_json(staging / "result.json")
+        run.result.to_csv(staging / "rounds.csv")
+        written = ["result.json", "rounds.csv"]
+        if not args.no_plots:
+            written += _plots(
+                scenario, run, staging, args.format or scenario.plots.get("format", "png")
+            )
+    print(f"\nWrote {', '.join(written)} to {args.out}/")
+
+
+def _plots(scenario: Scenario, run: Any, folder: Path, fmt: str) -> list[str]:
+    from . import plots  # pyplot only when plots are drawn
+
+    kinds = scenario.plots.get("kinds", ["outcome-space", "concessions", "win-sets"])
+    found = scenario.analyse()
+    drawn: dict[str, Callable[[], Any]] = {
+        "outcome-space": lambda: plots.outcome_space(
+            found.U, scenario.names, found.reservations, run.result, scenario.title
+        ),
+        "concessions": lambda: plots.concessions(run.result, scenario.title),
+        "win-sets": lambda: plots.win_sets(
+            found.U,
+            scenario.names,
+            found.win_sets,
+            f"{scenario.title}: win-sets",
+            reservations=found.reservations,
+        ),
+    }
+    names = []
+    for kind in kinds:
+        if kind == "win-sets" and all(r is None for r in scenario.ratifications):
+            continue
+        ax = drawn[kind]()
+        name = f"{kind}.{fmt}"
+        plots.save_figure(ax.figure, folder / name)
+        names.append(name)
+    return names
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as error:
+            failed += 1
+            for problem in error.problems:
+                print(problem.format(error.source), file=sys.stderr)
+            continue
+        print(
+            f"{name}: ok — {scenario.title} ({scenario.space.n_issues} issues, "
+            f"{scenario.space.size:,} outcomes, parties: {', '.join(scenario.names)})"
+        )
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _list() -> None:
+    for name, path in bundled_scenarios().items():
+        scenario = load_scenario(path)
+        period = f" [{scenario.period}]" if scenario.period else ""
+        print(f"{name:<24} {scenario.title}{period}")
+
+
+def _analyze(args: argparse.Namespace) -> None:
+    print(format_scenario_analysis(_load(args)))
+
+
+def _sweep(args: argparse.Namespace) -> None:
+    from . import plots
+    from .sweep import parse_range, run_sweep
+
+    scenario = _load(args)
+    params = [parse_range(text) for text in args.param]
+    result = run_sweep(scenario, params, args.seeds, args.seed, progress=_progress)
+    print(result.to_csv(), end="")
+    with _staged(args.out) as staging:
+        result.to_csv(staging / "sweep.csv")
+        ax = plots.sweep(result, f"{scenario.title}: sweep")
+        plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
+    print(f"Wrote sweep.csv and sweep.{args.format} to {args.out}/")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,6 +288,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             _run(args)
+        elif args.command == "validate":
+            return _validate(args)
+        elif args.command == "list":
+            _list()
+        elif args.command == "analyze":
+            _analyze(args)
+        elif args.command == "sweep":
+            _sweep(args)
         elif args.command == "agents":
             for name in AGENTS:
                 print(f"{name:<16} {AGENTS.summary(name)}")
@@ -93,10 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`negsim run | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except NegsimError as error:
-        print(f"negsim: error: {error}", file=sys.stderr)
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(f"negsim: {problem.format(error.source)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OSError as error:
+    except (NegsimError, OSError) as error:
         print(f"negsim: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0

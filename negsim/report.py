@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,7 +12,10 @@ from . import analysis
 from .preferences import PreferenceModel, utility_matrix
 from .results import EndReason, NegotiationResult
 
-__all__ = ["format_analysis", "format_result"]
+if TYPE_CHECKING:
+    from .scenario import Scenario, ScenarioRun
+
+__all__ = ["format_analysis", "format_result", "format_run", "format_scenario_analysis"]
 
 
 def _u(x: float) -> str:
@@ -106,4 +110,65 @@ def format_analysis(
             f"No deal although {found.zone.size} outcomes were better than no deal for every "
             f"party: {int(inside.sum())} of the {result.n_rounds} offers made were among them."
         )
+    return "\n".join(lines)
+
+
+def format_run(scenario: Scenario, run: ScenarioRun) -> str:
+    """A scenario run: the rounds, the end, each party's ratification vote, the verdict."""
+    lines = [format_result(run.result, scenario.title)]
+    votes = [
+        (name, vote)
+        for name, vote in zip(scenario.names, run.votes, strict=True)
+        if vote is not None
+    ]
+    if votes:
+        lines.append("")
+        lines.append("Ratification at home (Level II):")
+        for name, vote in votes:
+            verdict = "ratifies" if vote.ratified else "rejects"
+            lines.append(f"  {name}: support {vote.support:.2f} -> {verdict}")
+    lines.append("")
+    if run.deal:
+        lines.append("Outcome: a deal, agreed and ratified.")
+    elif run.result.agreed:
+        lines.append(
+            "Outcome: no deal. The agreement failed ratification; each party keeps "
+            "its reservation value."
+        )
+    else:
+        lines.append("Outcome: no deal.")
+    return "\n".join(lines)
+
+
+def format_scenario_analysis(scenario: Scenario) -> str:
+    """What ``negsim analyze`` prints: the space, the zone, the solutions, the win-sets."""
+    found = scenario.analyse()
+    space = scenario.space
+    lines = [scenario.title, "=" * len(scenario.title)]
+    if scenario.period:
+        lines.append(f"Period: {scenario.period}")
+    lines.append(
+        f"{space.n_issues} issues, {space.size:,} outcomes; parties: {', '.join(scenario.names)}"
+    )
+    reservations = ", ".join(
+        f"{n} {r:.2f}" for n, r in zip(scenario.names, found.reservations, strict=True)
+    )
+    lines.append(f"Reservation values (the disagreement point): {reservations}")
+    lines.append("")
+    lines.append(format_analysis(scenario.preferences, scenario.names))
+    if any(w is not None for w in found.win_sets):
+        lines.append("")
+        lines.append("Win-sets (outcomes each side could ratify at home):")
+        for name, members in zip(scenario.names, found.win_sets, strict=True):
+            size = "no ratification stage" if members is None else f"{members.size:,} outcomes"
+            lines.append(f"  {name}: {size}")
+        assert found.win_set_overlap is not None
+        overlap = found.win_set_overlap
+        both = np.intersect1d(overlap, found.bargaining.zone)
+        lines.append(
+            f"  in every win-set: {overlap.size:,}; of those in the zone of agreement: "
+            f"{both.size:,}"
+        )
+        if found.bargaining.zone.size and not both.size:
+            lines.append("  Every deal both negotiators would accept fails ratification at home.")
     return "\n".join(lines)

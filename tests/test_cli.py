@@ -12,7 +12,10 @@ import pytest
 from negsim.cli import main
 
 
-def test_run_prints_rounds_and_analysis(capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_prints_rounds_and_analysis(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     assert main(["run"]) == 0
     out = capsys.readouterr().out
     assert "Japan–Russia" in out
@@ -21,7 +24,8 @@ def test_run_prints_rounds_and_analysis(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_run_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", "--seed", "3", "--rounds", "10", "--out", str(tmp_path)]) == 0
+    argv = ["run", "--seed", "3", "--set", "protocol.n_rounds=10", "--out", str(tmp_path)]
+    assert main(argv) == 0
     data = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert data["seed"] == 3
     assert (tmp_path / "rounds.csv").read_text(encoding="utf-8").startswith("round,")
@@ -30,9 +34,9 @@ def test_run_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["run", "--japan", "bouleware"], "did you mean 'boulware'"),
-        (["run", "--us-pressure", "2"], "intensity"),
-        (["run", "--rounds", "0"], "n_rounds"),
+        (["run", "--set", "parties.japan.agent=bouleware"], "did you mean 'boulware'"),
+        (["run", "--set", "parties.japan.pressures.united_states=2"], "intensity"),
+        (["run", "--set", "protocol.n_rounds=0"], "n_rounds"),
         (["run", "--seed", "-4"], "seed"),
         (["run", "--seed", "x"], "invalid int value"),
         (["fly"], "invalid choice"),
@@ -60,7 +64,7 @@ def test_lists(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "negsim", "run", "--rounds", "5"],
+        [sys.executable, "-m", "negsim", "run", "--no-plots", "--set", "protocol.n_rounds=5"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -8,13 +8,13 @@ import json
 import os
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from cases import pie_parties
 
 import negsim
 from negsim import AlternatingOffers, NegotiationResult
-from negsim.demo import demo_negotiation
 
 
 @pytest.fixture
@@ -49,8 +49,10 @@ def test_json_round_trip(result: NegotiationResult, tmp_path: Path) -> None:
 
 
 def test_json_keeps_minus_infinity() -> None:
-    protocol, parties = demo_negotiation("hardliner", "hardliner", n_rounds=4)
-    result = protocol.run(parties, rng=1)
+    scenario = negsim.load_scenario("kurils-2018-2019").with_overrides(
+        {"parties.japan.agent": "hardliner", "parties.russia.agent": "hardliner"}
+    )
+    result = attrs.evolve(scenario.protocol, n_rounds=4).run(scenario.parties, rng=1)
     assert np.isneginf(result.utilities).any()  # each side's best crosses the other's lines
     data = json.loads(result.to_json())
     assert "-inf" in data["rounds"][0]["utilities"] + data["rounds"][1]["utilities"]
@@ -101,7 +103,5 @@ def test_a_failed_write_leaves_nothing_behind(
 
 
 def test_result_validates_shapes(result: NegotiationResult) -> None:
-    import attrs
-
     with pytest.raises(negsim.ValidationError, match="utilities"):
         attrs.evolve(result, utilities=np.zeros((1, 2)))

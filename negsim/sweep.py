@@ -1,0 +1,125 @@
+"""Parameter sweeps: run a scenario over a grid of one or two parameters, several seeds each.
+
+Every grid point re-reads the scenario with the parameter values put in by key path
+(:meth:`negsim.Scenario.with_overrides`), so every check applies to every point. Each point
+runs the same ``n_seeds`` child seeds of the base seed (common random numbers), so
+differences between points come from the parameters, not from luck; the result records the
+base seed and replays exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .errors import ValidationError
+from .io import write_text_atomic
+from .rng import RNGLike, resolve_seed, spawn_seeds
+from .scenario import Scenario
+
+__all__ = ["SweepResult", "parse_range", "run_sweep"]
+
+
+def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
+    """``"key.path=start:stop:steps"`` → ``(key path, values)`` (``steps`` evenly spaced
+    values from ``start`` to ``stop`` inclusive)."""
+    if "=" not in text:
+        raise ValidationError("--param", f"{text!r}", "key.path=start:stop:steps")
+    path, spec = (s.strip() for s in text.split("=", 1))
+    parts = spec.split(":")
+    try:
+        start, stop, steps = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError):
+        raise ValidationError(
+            f"--param {path}", f"{spec!r}", "start:stop:steps, e.g. 0:1:11"
+        ) from None
+    if len(parts) != 3 or steps < 1:
+        raise ValidationError(f"--param {path}", f"{spec!r}", "start:stop:steps with steps >= 1")
+    return path, tuple(np.linspace(start, stop, steps).round(12).tolist())
+
+
+@attrs.frozen(eq=False)
+class SweepResult:
+    """Per grid point: agreement and ratified-deal rates, mean payoffs and rounds."""
+
+    scenario: str
+    params: tuple[str, ...]
+    values: tuple[tuple[float, ...], ...]
+    names: tuple[str, ...]
+    seed: int
+    n_seeds: int
+    points: np.ndarray
+    agreement_rate: np.ndarray
+    deal_rate: np.ndarray
+    mean_payoffs: np.ndarray
+    mean_rounds: np.ndarray
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """One row per grid point; written atomically to ``path`` when given."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            [*self.params, "agreement_rate", "deal_rate", "mean_rounds"]
+            + [f"mean_payoff_{n}" for n in self.names]
+        )
+        for k, point in enumerate(self.points):
+            writer.writerow(
+                [repr(float(v)) for v in point]
+                + [f"{self.agreement_rate[k]:.6g}", f"{self.deal_rate[k]:.6g}"]
+                + [f"{self.mean_rounds[k]:.6g}"]
+                + [f"{u:.6g}" for u in self.mean_payoffs[k]]
+            )
+        text = buffer.getvalue()
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+
+def run_sweep(
+    scenario: Scenario,
+    params: Sequence[tuple[str, Sequence[float]]],
+    n_seeds: int = 5,
+    rng: RNGLike = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> SweepResult:
+    """Run ``scenario`` at every combination of the parameter values (one or two params)."""
+    if not 1 <= len(params) <= 2:
+        raise ValidationError("params", f"{len(params)} parameters", "one or two")
+    if n_seeds < 1:
+        raise ValidationError("seeds", f"{n_seeds}", "at least 1")
+    base = resolve_seed(scenario.seed if rng is None else rng)
+    seeds = spawn_seeds(base, n_seeds)
+    grid = list(itertools.product(*(values for _, values in params)))
+    n = len(scenario.parties)
+    agreed, deals = np.zeros(len(grid)), np.zeros(len(grid))
+    payoffs, rounds = np.zeros((len(grid), n)), np.zeros(len(grid))
+    for k, point in enumerate(grid):
+        variant = scenario.with_overrides(dict(zip((p for p, _ in params), point, strict=True)))
+        for seed in seeds:
+            run = variant.run(seed)
+            agreed[k] += run.result.agreed / n_seeds
+            deals[k] += run.deal / n_seeds
+            payoffs[k] += run.payoffs / n_seeds
+            rounds[k] += run.result.n_rounds / n_seeds
+        if progress is not None:
+            progress(k + 1, len(grid))
+    return SweepResult(
+        scenario=scenario.title,
+        params=tuple(p for p, _ in params),
+        values=tuple(tuple(v) for _, v in params),
+        names=scenario.names,
+        seed=base,
+        n_seeds=n_seeds,
+        points=np.array(grid, dtype=float),
+        agreement_rate=agreed,
+        deal_rate=deals,
+        mean_payoffs=payoffs,
+        mean_rounds=rounds,
+    )
