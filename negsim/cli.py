@@ -249,10 +249,14 @@ def _validate(args: argparse.Namespace) -> int:
                 print(problem.format(error.source), file=sys.stderr)
             continue
         print(
-            f"{name}: ok — {scenario.title} ({scenario.space.n_issues} issues, "
+            f"{name}: ok — {scenario.title} ({_plural(scenario.space.n_issues, 'issue')}, "
             f"{scenario.space.size:,} outcomes, parties: {', '.join(scenario.names)})"
         )
     return EXIT_BAD_INPUT if failed else 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _list() -> None:
