@@ -72,3 +72,83 @@ def test_python_dash_m(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "round" in done.stdout
+
+
+def test_run_writes_plots_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", "kurils-2020-2022", "--out", str(out), "--format", "svg"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "concessions.svg",
+        "outcome-space.svg",
+        "result.json",
+        "rounds.csv",
+        "win-sets.svg",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+    assert "Ratification" not in capsys.readouterr().out  # no agreement, so no vote
+
+
+def test_a_failure_leaves_no_half_written_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from negsim import plots
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(plots, "save_figure", broken)
+    out = tmp_path / "out"
+    assert main(["run", "split-the-pie", "--out", str(out)]) == 2
+    assert "disk full" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_list_analyze(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "kurils-1956", "split-the-pie"]) == 0
+    assert "kurils-1956: ok" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\ntitel = "x"\n', encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml: scenario.titel: unknown key; did you mean 'title'?" in err
+    assert "bad.toml: issues: missing" in err
+    assert "Traceback" not in err
+    assert main(["list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("kurils-2018-2019") for line in listing)
+    assert main(["analyze", "kurils-2018-2019"]) == 0
+    report = capsys.readouterr().out
+    assert "Win-sets" in report
+    assert "Every deal both negotiators would accept fails ratification at home." in report
+    assert main(["analyze", "no-such-scenario"]) == 2
+    assert "no such file or bundled scenario" in capsys.readouterr().err
+
+
+def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "sweep",
+        "split-the-pie",
+        "--param",
+        "parties.second.reservation=0:0.8:3",
+        "--seeds",
+        "2",
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "3/3 points" in captured.err
+    assert (tmp_path / "sweep.csv").exists()
+    assert (tmp_path / "sweep.png").exists()
+    assert main(["sweep", "split-the-pie", "--param", "parties.second.reservation=0:1"]) == 2
+    assert "start:stop:steps" in capsys.readouterr().err
+    assert main(["sweep", "split-the-pie", "--param", "parties.sceond.reservation=0:1:2"]) == 2
+    assert "did you mean 'second'" in capsys.readouterr().err
+
+
+def test_help_has_an_example_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("run", "validate", "list", "analyze", "sweep", "agents", "protocols"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([command, "--help"])
+        assert exit_info.value.code == 0
+        assert "example:" in capsys.readouterr().out
