@@ -37,7 +37,9 @@ weights = { islands = 0.6, treaty = 0.4 }
 values = { islands = { none = 0.0, two = 0.6, four = 1.0 }, treaty = "increasing" }
 pressures = { ally = 0.5 }
 red_lines = [{ issue = "islands", option = "none" }]
-preconditions = [{ when = { issue = "treaty", at_least = "yes" }, requires = { any = [{ issue = "islands", options = ["two", "four"] }] } }]
+[[parties.claimant.preconditions]]
+when = { issue = "treaty", at_least = "yes" }
+requires = { any = [{ issue = "islands", options = ["two", "four"] }] }
 
 [parties.holder]
 reservation = 0.2
@@ -48,10 +50,20 @@ red_lines = [{ not = { issue = "islands", at_most = "two" } }]
 [parties.holder.ratification]
 threshold = 0.5
 vetoes = [{ all = [{ issue = "islands", option = "four" }, { issue = "treaty", option = "yes" }] }]
-constituencies = [
-  { name = "public", kind = "poll", weight = 0.7, shares = { islands = { two = 0.4 } } },
-  { name = "elite", kind = "ideal-point", weight = 0.3, ideal = { islands = "none" }, weights = { islands = 1.0 }, tolerance = 1.0 },
-]
+
+[[parties.holder.ratification.constituencies]]
+name = "public"
+kind = "poll"
+weight = 0.7
+shares = { islands = { two = 0.4 } }
+
+[[parties.holder.ratification.constituencies]]
+name = "elite"
+kind = "ideal-point"
+weight = 0.3
+ideal = { islands = "none" }
+weights = { islands = 1.0 }
+tolerance = 1.0
 
 [protocol]
 n_rounds = 12
@@ -156,7 +168,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
             "exactly one",
         ),
         (
-            ("tolerance = 1.0", "tolerance = 1.0, colour = 1"),
+            ("tolerance = 1.0", "tolerance = 1.0\ncolour = 1"),
             "constituencies[1].colour",
             "unknown key",
         ),
@@ -232,5 +244,5 @@ def test_parse_override() -> None:
     assert parse_override('a.b="x y"') == ("a.b", "x y")
     assert parse_override("a.b=conceder") == ("a.b", "conceder")
     assert parse_override("a.b=[1, 2]") == ("a.b", [1, 2])
-    with pytest.raises(negsim.ValidationError, match="key.path=value"):
+    with pytest.raises(negsim.ValidationError, match=r"key\.path=value"):
         parse_override("a.b")
