@@ -33,3 +33,9 @@ print(f"Egalitarian point:       u = ({egalitarian[0]:.4f}, {egalitarian[1]:.4f}
 print(
     f"Max welfare point:       u = ({welfare[0]:.4f}, {welfare[1]:.4f})   theory (0.7500, 0.5000)"
 )
+
+from negsim import plots  # noqa: E402
+
+ax = plots.outcome_space(U[::1000], ["party 1", "party 2"], d, title="u1 = x, u2 = sqrt(1 - x)")
+plots.save_figure(ax.figure, "bargaining_solutions.png")
+print("Saved bargaining_solutions.png (every 1,000th outcome)")

@@ -59,3 +59,11 @@ for opponent in ("conceder", "linear", "boulware", "hardliner"):
     print(
         f"against {opponent:<10} {result.end.value:<10} after {result.n_rounds:>2} rounds: {shares}"
     )
+    if opponent == "linear":
+        against_linear = result
+
+from negsim import plots  # noqa: E402  (pyplot only once we draw)
+
+ax = plots.concessions(against_linear, "Stubborn against Linear")
+plots.save_figure(ax.figure, "custom_agent.png")
+print("Saved custom_agent.png")

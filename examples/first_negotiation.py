@@ -9,6 +9,8 @@ Run it, then change things and run again:
   worse?
 * the agents (``"boulware"``, ``"linear"``, ``"conceder"``, ``"tit-for-tat"``, ...);
 * the US pressure intensity (0 to 1).
+
+It saves the outcome space, with both sides' offers, as ``first_negotiation.png``.
 """
 
 from __future__ import annotations
@@ -103,3 +105,12 @@ weaker = attrs.evolve(russia, reservation=0.2)
 U = negsim.utility_matrix([japan, weaker])
 zone = negsim.analysis.zone_of_agreement(U, [japan.reservation, weaker.reservation])
 print(f"\nWith Russia's reservation at 0.2 the zone of agreement has {zone.size} outcomes.")
+
+from negsim import plots  # noqa: E402  (pyplot only once we draw)
+
+U = negsim.utility_matrix([japan, russia])
+ax = plots.outcome_space(
+    U, ["Japan", "Russia"], [japan.reservation, russia.reservation], result, "A first negotiation"
+)
+plots.save_figure(ax.figure, "first_negotiation.png")
+print("Saved first_negotiation.png")
