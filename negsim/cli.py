@@ -21,7 +21,7 @@ from typing import Any
 from .agents import AGENTS
 from .errors import NegsimError
 from .protocols import PROTOCOLS
-from .report import format_analysis, format_run, format_scenario_analysis
+from .report import format_analysis, format_run, format_scenario_analysis, format_win_sets
 from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario, parse_override
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
@@ -198,6 +198,9 @@ def _run(args: argparse.Namespace) -> None:
     print(format_run(scenario, run))
     print()
     print(format_analysis(scenario.preferences, scenario.names, run.result))
+    win_sets = format_win_sets(scenario)
+    if win_sets:
+        print(win_sets)
     with _staged(args.out) as staging:
         run.result.to_json(staging / "result.json")
         run.result.to_csv(staging / "rounds.csv")

@@ -13,9 +13,15 @@ from .preferences import PreferenceModel, utility_matrix
 from .results import EndReason, NegotiationResult
 
 if TYPE_CHECKING:
-    from .scenario import Scenario, ScenarioRun
+    from .scenario import Scenario, ScenarioAnalysis, ScenarioRun
 
-__all__ = ["format_analysis", "format_result", "format_run", "format_scenario_analysis"]
+__all__ = [
+    "format_analysis",
+    "format_result",
+    "format_run",
+    "format_scenario_analysis",
+    "format_win_sets",
+]
 
 
 def _u(x: float) -> str:
@@ -156,19 +162,27 @@ def format_scenario_analysis(scenario: Scenario) -> str:
     lines.append(f"Reservation values (the disagreement point): {reservations}")
     lines.append("")
     lines.append(format_analysis(scenario.preferences, scenario.names))
-    if any(w is not None for w in found.win_sets):
-        lines.append("")
-        lines.append("Win-sets (outcomes each side could ratify at home):")
-        for name, members in zip(scenario.names, found.win_sets, strict=True):
-            size = "no ratification stage" if members is None else f"{members.size:,} outcomes"
-            lines.append(f"  {name}: {size}")
-        assert found.win_set_overlap is not None
-        overlap = found.win_set_overlap
-        both = np.intersect1d(overlap, found.bargaining.zone)
-        lines.append(
-            f"  in every win-set: {overlap.size:,}; of those in the zone of agreement: "
-            f"{both.size:,}"
-        )
-        if found.bargaining.zone.size and not both.size:
-            lines.append("  Every deal both negotiators would accept fails ratification at home.")
+    win_sets = format_win_sets(scenario, found)
+    if win_sets:
+        lines += ["", win_sets]
+    return "\n".join(lines)
+
+
+def format_win_sets(scenario: Scenario, found: ScenarioAnalysis | None = None) -> str:
+    """Each party's win-set and their overlap ("" when no party has a ratification stage)."""
+    found = found or scenario.analyse()
+    if all(w is None for w in found.win_sets):
+        return ""
+    lines = ["Win-sets (outcomes each side could ratify at home):"]
+    for name, members in zip(scenario.names, found.win_sets, strict=True):
+        size = "no ratification stage" if members is None else f"{members.size:,} outcomes"
+        lines.append(f"  {name}: {size}")
+    overlap = found.win_set_overlap
+    assert overlap is not None
+    both = np.intersect1d(overlap, found.bargaining.zone)
+    lines.append(
+        f"  in every win-set: {overlap.size:,}; of those in the zone of agreement: {both.size:,}"
+    )
+    if found.bargaining.zone.size and not both.size:
+        lines.append("  Every deal both negotiators would accept fails ratification at home.")
     return "\n".join(lines)
