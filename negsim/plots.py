@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.ticker import MaxNLocator
 
 from . import analysis
 from .io import publish
@@ -246,17 +247,19 @@ def concessions(result: NegotiationResult, title: str = "", ax: Axes | None = No
         )
     if np.isneginf(result.utilities).any():
         ax.axhline(band, c="#c44e52", lw=0.5, alpha=0.4)
+        ax.set_ylim(bottom=band - 0.09)
         ax.annotate(
-            "crosses the receiver's red line",
+            "offers on this line cross the receiver's red line",
             (1.0, band),
             xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
+            xytext=(-4, -8),
             textcoords="offset points",
             ha="right",
-            va="bottom",
+            va="top",
             color="#c44e52",
             fontsize=8,
         )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ending = f"{result.end.value} after {result.n_rounds} rounds"
     ax.set_title(f"{title}\n" if title else "", loc="left", fontsize=11)
     ax.set_title(f"Concessions round by round ({ending})", fontsize=10, loc="right")
@@ -353,6 +356,17 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
             extent=_extent(table.values[0], table.values[1]),
         )
         ax.figure.colorbar(image, ax=ax, label="ratified deal rate")
+        if grid.size <= 144:  # small grids: print each cell's rate
+            for (i, j), rate in np.ndenumerate(grid):
+                ax.text(
+                    table.values[0][i],
+                    table.values[1][j],
+                    f"{rate:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if rate < 0.6 else "black",
+                )
         ax.set_xlabel(params[0])
         ax.set_ylabel(params[1])
     ax.set_title(title or f"Sweep over {' and '.join(params)} ({table.n_seeds} seeds each)")

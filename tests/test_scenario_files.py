@@ -205,6 +205,17 @@ def test_not_toml_missing_file_and_bundled_name(tmp_path: Path) -> None:
         scenario_from_data({"scenario": {"title": "x"}, "issues": [], "parties": {}})
 
 
+def test_a_folder_named_like_a_bundled_scenario_does_not_shadow_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "split-the-pie").mkdir()  # e.g. an output folder of an earlier run
+    assert load_scenario("split-the-pie").title == "Split the pie"
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(ScenarioError, match="not a file"):
+        load_scenario("folder")
+
+
 def test_files_are_data_not_code(tmp_path: Path) -> None:
     # a string that looks like code stays a string, and is refused where a value is expected
     sneaky = GOOD.replace(

@@ -241,10 +241,12 @@ def bundled_scenarios() -> dict[str, Path]:
 def load_scenario(source: str | Path) -> Scenario:
     """Load a scenario from a ``.toml`` path or a bundled scenario's name."""
     path = Path(source)
-    if not path.exists():
+    if not path.is_file():  # a bundled name, unless a file of that name is here
         bundled = bundled_scenarios()
         if str(source) in bundled:
             path = bundled[str(source)]
+        elif path.exists():
+            raise ScenarioError(str(source), [Problem("", "not a file", "a .toml scenario file")])
         else:
             raise ScenarioError(
                 str(source),
