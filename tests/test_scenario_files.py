@@ -257,3 +257,26 @@ def test_parse_override() -> None:
     assert parse_override("a.b=[1, 2]") == ("a.b", [1, 2])
     with pytest.raises(negsim.ValidationError, match=r"key\.path=value"):
         parse_override("a.b")
+
+
+def test_an_agreement_can_fail_ratification(tmp_path: Path) -> None:
+    scenario = load_scenario(_write(tmp_path, GOOD))
+    strict = scenario.with_overrides({"parties.holder.ratification.threshold": 1.0})
+    run = strict.run()
+    assert run.result.agreed
+    vote = run.votes[1]
+    assert vote is not None
+    assert not vote.ratified
+    assert not run.deal
+    assert run.payoffs.tolist() == run.result.reservations.tolist()
+    lenient = scenario.with_overrides({"parties.holder.ratification.threshold": 0.0})
+    assert lenient.run().deal
+
+
+def test_probabilistic_ratification_replays(tmp_path: Path) -> None:
+    scenario = load_scenario(_write(tmp_path, GOOD)).with_overrides(
+        {"parties.holder.ratification.rule": "probability"}
+    )
+    outcomes = {scenario.run(seed).votes[1] for seed in range(30)}
+    assert {v.ratified for v in outcomes if v is not None} == {True, False}
+    assert scenario.run(11).votes == scenario.run(11).votes
