@@ -20,12 +20,13 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 from __future__ import annotations
 
-from . import analysis
+from . import analysis, theory
 from .agents import (
     AGENTS,
     Agent,
     Hardliner,
     RandomAgent,
+    RubinsteinEquilibrium,
     TimeDependent,
     TitForTat,
     make_agent,
@@ -73,6 +74,7 @@ __all__ = [
     "Protocol",
     "RandomAgent",
     "RedLine",
+    "RubinsteinEquilibrium",
     "Scenario",
     "ScenarioError",
     "ThirdPartyPressure",
@@ -89,5 +91,6 @@ __all__ = [
     "make_protocol",
     "ordered",
     "register_agent",
+    "theory",
     "utility_matrix",
 ]

@@ -10,6 +10,7 @@ name               agent
 ``tit-for-tat``    :class:`TitForTat`
 ``hardliner``      :class:`Hardliner`
 ``random``         :class:`RandomAgent`
+``rubinstein``     :class:`RubinsteinEquilibrium` (subgame-perfect play over a unit pie)
 =================  ==========================================================================
 
 To add your own, subclass :class:`Agent` and call :func:`register_agent`; the contract
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 
 from ..registry import Registry
 from .base import Agent
+from .equilibrium import RubinsteinEquilibrium
 from .hardliner import Hardliner
 from .random_agent import RandomAgent
 from .time_dependent import TimeDependent
@@ -34,6 +36,7 @@ __all__ = [
     "Agent",
     "Hardliner",
     "RandomAgent",
+    "RubinsteinEquilibrium",
     "TimeDependent",
     "TitForTat",
     "make_agent",
@@ -73,3 +76,4 @@ register_agent(TimeDependent)
 register_agent(TitForTat)
 register_agent(Hardliner)
 register_agent(RandomAgent)
+register_agent(RubinsteinEquilibrium)
