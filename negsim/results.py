@@ -95,8 +95,17 @@ class NegotiationResult:
     agreement: int | None
     final_utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
     reservations: npt.NDArray[np.float64] = attrs.field(converter=_floats, eq=_array_eq)
+    #: The round of each offer (protocols with simultaneous offers make several per round);
+    #: by default one offer per round, ``0, 1, 2, ...``.
+    offer_rounds: npt.NDArray[np.int64] = attrs.field(
+        default=attrs.Factory(lambda self: np.arange(len(self.offers)), takes_self=True),
+        converter=_ints,
+        eq=_array_eq,
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self.offer_rounds.shape != self.offers.shape:
+            raise ValidationError("offer_rounds", f"{self.offer_rounds.size}", "one per offer")
         shape = (len(self.offers), len(self.party_names))
         for name in ("utilities", "accepted"):
             if getattr(self, name).shape != shape:
@@ -115,8 +124,8 @@ class NegotiationResult:
 
     @property
     def agreement_round(self) -> int | None:
-        """The round of the agreement (the last round), or ``None``."""
-        return self.n_rounds - 1 if self.agreed else None
+        """The round of the agreement (the last offer's round), or ``None``."""
+        return int(self.offer_rounds[-1]) if self.agreed else None
 
     @property
     def agreement_labels(self) -> dict[str, str] | None:
@@ -134,7 +143,7 @@ class NegotiationResult:
         """Plain data (JSON-ready): provenance, space, rounds, end."""
         rounds = [
             {
-                "round": t,
+                "round": int(self.offer_rounds[t]),
                 "proposer": self.party_names[int(self.proposers[t])],
                 "offer": int(self.offers[t]),
                 "labels": self.offer_labels(t),
@@ -180,6 +189,7 @@ class NegotiationResult:
             agreement=data["agreement"],
             final_utilities=[float(u) for u in data["final_utilities"]],
             reservations=data["reservations"],
+            offer_rounds=[r["round"] for r in rounds],
         )
 
     def to_json(self, path: str | os.PathLike[str] | None = None, indent: int = 2) -> str:
@@ -209,7 +219,7 @@ class NegotiationResult:
         )
         for t in range(self.n_rounds):
             writer.writerow(
-                [t, self.party_names[int(self.proposers[t])], int(self.offers[t])]
+                [int(self.offer_rounds[t]), self.party_names[int(self.proposers[t])], int(self.offers[t])]
                 + list(self.offer_labels(t).values())
                 + [repr(float(u)) for u in self.utilities[t]]
                 + [str(bool(a)).lower() for a in self.accepted[t]]

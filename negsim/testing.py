@@ -190,7 +190,7 @@ def _check_utilities(
 ) -> None:
     common = float(protocol.parameters().get("discount", 1.0))
     outcomes = result.space.outcome_at(result.offers)
-    rounds = np.arange(result.n_rounds)
+    rounds = result.offer_rounds
     for i, model in enumerate(prefs):
         expected = model.utility(outcomes) * (model.discount * common) ** rounds
         if not np.allclose(result.utilities[:, i], expected, rtol=1e-12, atol=1e-12):
