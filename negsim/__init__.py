@@ -29,6 +29,7 @@ from .agents import (
     RubinsteinEquilibrium,
     TimeDependent,
     TitForTat,
+    ZeuthenAgent,
     make_agent,
     register_agent,
 )
@@ -39,7 +40,14 @@ from .observation import Observation, Offer
 from .outcomes import OutcomeSpace
 from .position import Position, Precondition, RedLine, ThirdPartyPressure
 from .preferences import LinearAdditive, PreferenceModel, utility_matrix
-from .protocols import PROTOCOLS, AlternatingOffers, Party, Protocol, make_protocol
+from .protocols import (
+    PROTOCOLS,
+    AlternatingOffers,
+    Party,
+    Protocol,
+    ZeuthenConcession,
+    make_protocol,
+)
 from .results import EndReason, NegotiationResult
 from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
 
@@ -81,6 +89,8 @@ __all__ = [
     "TimeDependent",
     "TitForTat",
     "ValidationError",
+    "ZeuthenAgent",
+    "ZeuthenConcession",
     "analysis",
     "bundled_scenarios",
     "categorical",

@@ -14,7 +14,8 @@ times the protocol's), to be compared with the reservation value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
@@ -76,6 +77,7 @@ class Observation:
         "_seed",
         "_state",
         "_values",
+        "announcements",
         "history",
         "memory",
         "n_parties",
@@ -86,6 +88,7 @@ class Observation:
 
     _discount: float
     _profile: GridProfile
+    announcements: Mapping[str, Any]
     _reservation: float
     _rng: np.random.Generator | None
     _seed: int
@@ -107,6 +110,7 @@ class Observation:
         preferences: PreferenceModel,
         seed: int,
         discount: float = 1.0,
+        announcements: dict[str, Any] | None = None,
     ) -> None:
         setattr_ = object.__setattr__
         profile = preferences.profile()
@@ -123,6 +127,11 @@ class Observation:
         setattr_(self, "_rng", None)
         setattr_(self, "history", _HistoryView(state.history))
         setattr_(self, "memory", {})
+        # what the protocol tells this party (read-only), e.g. under complete information
+        # the other side's utilities; empty for protocols that announce nothing
+        # (a live view: the protocol may update its announcements between rounds)
+        shared = {} if announcements is None else announcements
+        setattr_(self, "announcements", MappingProxyType(shared))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Observation is read-only (tried to set {name!r})")

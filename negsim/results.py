@@ -219,7 +219,11 @@ class NegotiationResult:
         )
         for t in range(self.n_rounds):
             writer.writerow(
-                [int(self.offer_rounds[t]), self.party_names[int(self.proposers[t])], int(self.offers[t])]
+                [
+                    int(self.offer_rounds[t]),
+                    self.party_names[int(self.proposers[t])],
+                    int(self.offers[t]),
+                ]
                 + list(self.offer_labels(t).values())
                 + [repr(float(u)) for u in self.utilities[t]]
                 + [str(bool(a)).lower() for a in self.accepted[t]]

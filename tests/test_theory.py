@@ -119,3 +119,38 @@ def test_equilibrium_agents_reproduce_the_closed_form(
     assert result.agreed
     assert result.n_rounds == 1  # agreement at once, as in equilibrium
     assert result.final_utilities[0] == pytest.approx(share, abs=1e-3)
+
+
+def test_zeuthen_converges_to_the_nash_solution() -> None:
+    # Harsanyi (1956), Econometrica 24(2):144-157: Zeuthen's concession rule (the party with
+    # the smaller risk limit concedes) leads to the Nash bargaining solution. For u1 = x,
+    # u2 = sqrt(1 - x), d = 0 the Nash solution is x = 2/3 (Nash 1950).
+    x = np.linspace(0, 1, 301)
+    space = negsim.OutcomeSpace([negsim.integer("x", 0, 300)])
+    first = negsim.LinearAdditive(space, [1.0], [x], 0.0)
+    second = negsim.LinearAdditive(space, [1.0], [np.sqrt(1 - x)], 0.0)
+    parties = [
+        negsim.Party("one", first, negsim.make_agent("zeuthen")),
+        negsim.Party("two", second, negsim.make_agent("zeuthen")),
+    ]
+    result = negsim.ZeuthenConcession(n_rounds=500).run(parties, rng=0)
+    assert result.agreed
+    assert result.agreement is not None
+    assert x[result.agreement] == pytest.approx(2 / 3, abs=1 / 300)
+    # two simultaneous proposals per round, the agreed one recorded last
+    assert (np.bincount(result.offer_rounds) <= 2).all()
+
+
+def test_zeuthen_conflict_when_a_party_will_not_concede() -> None:
+    x = np.linspace(0, 1, 11)
+    space = negsim.OutcomeSpace([negsim.integer("x", 0, 10)])
+    first = negsim.LinearAdditive(space, [1.0], [x], 0.0)
+    second = negsim.LinearAdditive(space, [1.0], [1 - x], 0.0)
+    parties = [
+        negsim.Party("one", first, negsim.make_agent("hardliner")),
+        negsim.Party("two", second, negsim.make_agent("hardliner")),
+    ]
+    result = negsim.ZeuthenConcession(n_rounds=20).run(parties, rng=0)
+    assert result.end is negsim.EndReason.BREAKDOWN
+    assert result.agreement is None
+    assert result.offer_rounds.max() == 1  # the first refusal to concede ends the talks

@@ -11,6 +11,7 @@ name               agent
 ``hardliner``      :class:`Hardliner`
 ``random``         :class:`RandomAgent`
 ``rubinstein``     :class:`RubinsteinEquilibrium` (subgame-perfect play over a unit pie)
+``zeuthen``        :class:`ZeuthenAgent` (minimal sufficient concessions)
 =================  ==========================================================================
 
 To add your own, subclass :class:`Agent` and call :func:`register_agent`; the contract
@@ -30,6 +31,7 @@ from .hardliner import Hardliner
 from .random_agent import RandomAgent
 from .time_dependent import TimeDependent
 from .tit_for_tat import TitForTat
+from .zeuthen import ZeuthenAgent
 
 __all__ = [
     "AGENTS",
@@ -39,6 +41,7 @@ __all__ = [
     "RubinsteinEquilibrium",
     "TimeDependent",
     "TitForTat",
+    "ZeuthenAgent",
     "make_agent",
     "register_agent",
 ]
@@ -77,3 +80,4 @@ register_agent(TitForTat)
 register_agent(Hardliner)
 register_agent(RandomAgent)
 register_agent(RubinsteinEquilibrium)
+register_agent(ZeuthenAgent)

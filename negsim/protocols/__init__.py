@@ -4,6 +4,7 @@
 name                     protocol
 =======================  ================================================================
 ``alternating-offers``   :class:`AlternatingOffers` (bilateral, or stacked for n > 2)
+``zeuthen``              :class:`ZeuthenConcession` (Zeuthen-Harsanyi concessions)
 =======================  ================================================================
 """
 
@@ -12,12 +13,22 @@ from __future__ import annotations
 from ..registry import Registry
 from .alternating import AlternatingOffers
 from .base import Party, Protocol, check_parties
+from .zeuthen import ZeuthenConcession
 
-__all__ = ["PROTOCOLS", "AlternatingOffers", "Party", "Protocol", "check_parties", "make_protocol"]
+__all__ = [
+    "PROTOCOLS",
+    "AlternatingOffers",
+    "Party",
+    "Protocol",
+    "ZeuthenConcession",
+    "check_parties",
+    "make_protocol",
+]
 
 #: Every registered protocol, by name.
 PROTOCOLS: Registry[Protocol] = Registry("protocol")
 PROTOCOLS.register(AlternatingOffers.name, AlternatingOffers)
+PROTOCOLS.register(ZeuthenConcession.name, ZeuthenConcession)
 
 
 def make_protocol(name: str, **params: object) -> Protocol:
