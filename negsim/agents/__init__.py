@@ -12,6 +12,8 @@ name               agent
 ``random``         :class:`RandomAgent`
 ``rubinstein``     :class:`RubinsteinEquilibrium` (subgame-perfect play over a unit pie)
 ``zeuthen``        :class:`ZeuthenAgent` (minimal sufficient concessions)
+``noisy`` ...      wrappers around any agent: ``noisy``, ``last-minute``, ``floor``,
+                   ``committed``, ``audience-cost`` (see :mod:`negsim.agents.wrappers`)
 =================  ==========================================================================
 
 To add your own, subclass :class:`Agent` and call :func:`register_agent`; the contract
@@ -31,12 +33,18 @@ from .hardliner import Hardliner
 from .random_agent import RandomAgent
 from .time_dependent import TimeDependent
 from .tit_for_tat import TitForTat
+from .wrappers import AudienceCost, Committed, Floor, LastMinute, Noisy
 from .zeuthen import ZeuthenAgent
 
 __all__ = [
     "AGENTS",
     "Agent",
+    "AudienceCost",
+    "Committed",
+    "Floor",
     "Hardliner",
+    "LastMinute",
+    "Noisy",
     "RandomAgent",
     "RubinsteinEquilibrium",
     "TimeDependent",
@@ -81,3 +89,6 @@ register_agent(Hardliner)
 register_agent(RandomAgent)
 register_agent(RubinsteinEquilibrium)
 register_agent(ZeuthenAgent)
+# wrappers: around `linear` unless told otherwise (make_agent("noisy", agent="boulware"))
+for _wrapper in (Noisy, LastMinute, Floor, Committed, AudienceCost):
+    register_agent(_wrapper, agent="linear")
