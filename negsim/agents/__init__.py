@@ -12,6 +12,7 @@ name               agent
 ``random``         :class:`RandomAgent`
 ``rubinstein``     :class:`RubinsteinEquilibrium` (subgame-perfect play over a unit pie)
 ``zeuthen``        :class:`ZeuthenAgent` (minimal sufficient concessions)
+``opponent-model`` :class:`OpponentModelAgent` (frequency model, offers near its frontier)
 ``noisy`` ...      wrappers around any agent: ``noisy``, ``last-minute``, ``floor``,
                    ``committed``, ``audience-cost`` (see :mod:`negsim.agents.wrappers`)
 =================  ==========================================================================
@@ -30,6 +31,7 @@ from ..registry import Registry
 from .base import Agent
 from .equilibrium import RubinsteinEquilibrium
 from .hardliner import Hardliner
+from .opponent_model import OpponentModelAgent
 from .random_agent import RandomAgent
 from .time_dependent import TimeDependent
 from .tit_for_tat import TitForTat
@@ -45,6 +47,7 @@ __all__ = [
     "Hardliner",
     "LastMinute",
     "Noisy",
+    "OpponentModelAgent",
     "RandomAgent",
     "RubinsteinEquilibrium",
     "TimeDependent",
@@ -89,6 +92,7 @@ register_agent(Hardliner)
 register_agent(RandomAgent)
 register_agent(RubinsteinEquilibrium)
 register_agent(ZeuthenAgent)
+register_agent(OpponentModelAgent)
 # wrappers: around `linear` unless told otherwise (make_agent("noisy", agent="boulware"))
 for _wrapper in (Noisy, LastMinute, Floor, Committed, AudienceCost):
     register_agent(_wrapper, agent="linear")
