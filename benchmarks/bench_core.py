@@ -95,6 +95,32 @@ def bench_w1(n_cases: int, repeats: int) -> dict[str, Any]:
     }
 
 
+def bench_multilateral(n_parties: int, n_cases: int, repeats: int) -> dict[str, float]:
+    """Stacked alternating offers among ``n_parties`` on the W1 space (unanimity), agents
+    alternating Boulware and Conceder: median time per negotiation and mean rounds."""
+    space = w1_space()
+    protocol = negsim.AlternatingOffers(n_rounds=100)
+    cases = [
+        [
+            negsim.Party(
+                f"p{j}",
+                negsim.LinearAdditive.random(space, rng=100 * seed + j, reservation=0.3),
+                negsim.make_agent("boulware" if j % 2 == 0 else "conceder"),
+            )
+            for j in range(n_parties)
+        ]
+        for seed in range(n_cases)
+    ]
+    times, rounds = [], []
+    for rep in range(repeats):
+        for parties in cases:
+            start = time.perf_counter_ns()
+            result = protocol.run(parties, rng=rep)
+            times.append((time.perf_counter_ns() - start) * 1e-9)
+            rounds.append(result.n_rounds)
+    return {"median": statistics.median(times), "mean_rounds": float(np.mean(rounds))}
+
+
 def _w2_space(n_issues: int) -> negsim.OutcomeSpace:
     return negsim.OutcomeSpace(
         [negsim.categorical(f"i{k}", [f"o{j}" for j in range(10)]) for k in range(n_issues)]
@@ -229,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     w2 = bench_w2(5, w2_repeats)
     w2m = bench_w2(6, w2_repeats)
     three = bench_three_parties(w2_repeats)
+    multi = {n: bench_multilateral(n, cases, max(1, repeats // 4)) for n in (3, 5)}
     negmas = negmas_figures(min(cases, 5), 1 if args.quick else 3)
 
     rows = [
@@ -241,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         ("W2 1M, first call", w2m["with_utilities_first_call"], TARGETS["W2 1M"], None),
         ("W2 1M, analysis only", w2m["analysis_only"], None, None),
         ("3 parties, 100k outcomes", three, None, None),
+        ("stacked offers, 3 parties", multi[3]["median"], None, None),
+        ("stacked offers, 5 parties", multi[5]["median"], None, None),
     ]
     source = "NegMAS (measured)" if negmas else "NegMAS 0.16 (published)"
     reference = negmas or NEGMAS_REFERENCE
@@ -257,10 +286,19 @@ def main(argv: list[str] | None = None) -> int:
         f"W1: {w1['runs']} runs, p10 {_fmt(w1['warm']['p10'])}, p90 {_fmt(w1['warm']['p90'])};"
         f" mean rounds {w1['mean_rounds']:.1f}; agreement rate {w1['agreement_rate']:.2f}"
     )
+    for n in (3, 5):
+        print(f"stacked offers, {n} parties: mean rounds {multi[n]['mean_rounds']:.1f}")
     if negmas is None:
         print("negmas is not installed here: the NegMAS column shows the published figures.")
     if args.json:
-        figures = {"w1": w1, "w2_100k": w2, "w2_1m": w2m, "three_parties": three, "negmas": negmas}
+        figures = {
+            "w1": w1,
+            "w2_100k": w2,
+            "w2_1m": w2m,
+            "three_parties": three,
+            "multilateral": multi,
+            "negmas": negmas,
+        }
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(figures, handle, indent=2)
     return 0

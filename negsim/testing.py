@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,7 @@ class ContractError(AssertionError):
 
 
 Case = tuple[str, PreferenceModel, PreferenceModel]
+Case3 = tuple[str, PreferenceModel, PreferenceModel, PreferenceModel]
 
 
 def contract_cases() -> list[Case]:
@@ -161,15 +163,31 @@ def _same_play(a: NegotiationResult, b: NegotiationResult) -> bool:
     )
 
 
+def _multilateral_case() -> Case3:
+    space = OutcomeSpace([integer("x", 0, 6), categorical("y", ["a", "b", "c"])])
+    models = tuple(
+        LinearAdditive.from_tables(space, {"x": w, "y": 1 - w}, {"x": t, "y": v}, 0.2)
+        for w, t, v in (
+            (0.7, "increasing", [0, 0.5, 1]),
+            (0.5, "decreasing", [1, 0.5, 0]),
+            (0.3, [0, 1, 1, 1, 1, 1, 0], [0.5, 1, 0]),
+        )
+    )
+    return ("three-parties", *models)  # type: ignore[return-value]
+
+
 def check_protocol(protocol: Protocol, agents: tuple[str, ...] = ("boulware", "conceder")) -> None:
-    """Run ``protocol`` through the protocol contract (see the module docstring)."""
+    """Run ``protocol`` through the protocol contract (see the module docstring); protocols
+    that take three or more parties are also checked on a three-party case."""
     limit = getattr(protocol, "n_rounds", None)
-    for name, first, second in contract_cases():
+    cases: list[tuple[Any, ...]] = list(contract_cases())
+    if protocol.max_parties is None or protocol.max_parties >= 3:
+        cases.append(_multilateral_case())
+    for name, *prefs in cases:
         parties = [
-            Party("first", first, make_agent(agents[0])),
-            Party("second", second, make_agent(agents[1])),
+            Party(f"party{i}", model, make_agent(agents[i % len(agents)]))
+            for i, model in enumerate(prefs)
         ]
-        prefs = (first, second)
         for seed in SEEDS:
             result = protocol.run(parties, rng=seed)
             label = f"{name}, seed {seed}"
@@ -179,7 +197,7 @@ def check_protocol(protocol: Protocol, agents: tuple[str, ...] = ("boulware", "c
                 raise _fail("termination", f"{label}: {result.n_rounds} rounds > {limit}")
             if protocol.run(parties, rng=seed) != result:
                 raise _fail("replay", f"{label}: the same seed gave a different run")
-            _check_utilities(protocol, result, prefs, label)
+            _check_utilities(protocol, result, tuple(prefs), label)
             _check_end(result, label)
             if NegotiationResult.from_json(result.to_json()) != result:
                 raise _fail("export", f"{label}: the JSON round trip changed the result")
