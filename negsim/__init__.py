@@ -45,6 +45,7 @@ from .protocols import (
     AlternatingOffers,
     Party,
     Protocol,
+    SingleText,
     ZeuthenConcession,
     make_protocol,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "RubinsteinEquilibrium",
     "Scenario",
     "ScenarioError",
+    "SingleText",
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",

@@ -31,7 +31,7 @@ def _u(x: float) -> str:
 def format_result(result: NegotiationResult, title: str | None = None) -> str:
     """Round by round: who offered what, each party's utility, the responses; then the end."""
     names = result.party_names
-    width = max(len(n) for n in names)
+    width = max(len(n) for n in (*names, "proposer"))
     lines = []
     if title:
         lines += [title, "=" * len(title)]
@@ -49,7 +49,9 @@ def format_result(result: NegotiationResult, title: str | None = None) -> str:
             if i != proposer
         ]
         utilities = "  ".join(_u(float(u)) for u in result.utilities[t])
-        lines.append(f"{t:>5}  {names[proposer]:<{width}}  {utilities}  {'; '.join(answers)}")
+        who = result.proposer_name(t)
+        round_ = int(result.offer_rounds[t])
+        lines.append(f"{round_:>5}  {who:<{width}}  {utilities}  {'; '.join(answers)}")
         lines.append(
             f"{'':>5}  {'':<{width}}  "
             + result.space.describe(result.space.outcome_at(int(result.offers[t])))

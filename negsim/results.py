@@ -31,7 +31,10 @@ from .errors import ValidationError
 from .io import write_text_atomic
 from .outcomes import OutcomeSpace
 
-__all__ = ["EndReason", "NegotiationResult"]
+__all__ = ["MEDIATOR", "EndReason", "NegotiationResult"]
+
+#: The proposer index of an offer made by the protocol itself (a mediator's text).
+MEDIATOR = -1
 
 FORMAT_VERSION = 1
 
@@ -134,6 +137,11 @@ class NegotiationResult:
             return None
         return self.space.labels(self.space.outcome_at(self.agreement))
 
+    def proposer_name(self, t: int) -> str:
+        """Who made offer ``t``: a party's name, or ``"mediator"``."""
+        proposer = int(self.proposers[t])
+        return "mediator" if proposer == MEDIATOR else self.party_names[proposer]
+
     def offer_labels(self, round: int) -> dict[str, str]:
         """The offer of ``round`` as ``{issue: option}``."""
         return self.space.labels(self.space.outcome_at(int(self.offers[round])))
@@ -144,7 +152,7 @@ class NegotiationResult:
         rounds = [
             {
                 "round": int(self.offer_rounds[t]),
-                "proposer": self.party_names[int(self.proposers[t])],
+                "proposer": self.proposer_name(t),
                 "offer": int(self.offers[t]),
                 "labels": self.offer_labels(t),
                 "utilities": [_json_float(float(u)) for u in self.utilities[t]],
@@ -182,7 +190,10 @@ class NegotiationResult:
             agents=data["agents"],
             space=OutcomeSpace.from_dict(data["space"]),
             offers=[r["offer"] for r in rounds],
-            proposers=[names.index(r["proposer"]) for r in rounds],
+            proposers=[
+                MEDIATOR if r["proposer"] == "mediator" else names.index(r["proposer"])
+                for r in rounds
+            ],
             utilities=np.array([[float(u) for u in r["utilities"]] for r in rounds]).reshape(-1, n),
             accepted=np.array([r["accepted"] for r in rounds], dtype=bool).reshape(-1, n),
             end=data["end"],
@@ -221,7 +232,7 @@ class NegotiationResult:
             writer.writerow(
                 [
                     int(self.offer_rounds[t]),
-                    self.party_names[int(self.proposers[t])],
+                    self.proposer_name(t),
                     int(self.offers[t]),
                 ]
                 + list(self.offer_labels(t).values())

@@ -5,6 +5,7 @@ name                     protocol
 =======================  ================================================================
 ``alternating-offers``   :class:`AlternatingOffers` (bilateral, or stacked for n > 2)
 ``zeuthen``              :class:`ZeuthenConcession` (Zeuthen-Harsanyi concessions)
+``single-text``          :class:`SingleText` (a mediator's single negotiating text)
 =======================  ================================================================
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from ..registry import Registry
 from .alternating import AlternatingOffers
 from .base import Party, Protocol, check_parties
+from .single_text import SingleText
 from .zeuthen import ZeuthenConcession
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "AlternatingOffers",
     "Party",
     "Protocol",
+    "SingleText",
     "ZeuthenConcession",
     "check_parties",
     "make_protocol",
@@ -29,6 +32,7 @@ __all__ = [
 PROTOCOLS: Registry[Protocol] = Registry("protocol")
 PROTOCOLS.register(AlternatingOffers.name, AlternatingOffers)
 PROTOCOLS.register(ZeuthenConcession.name, ZeuthenConcession)
+PROTOCOLS.register(SingleText.name, SingleText)
 
 
 def make_protocol(name: str, **params: object) -> Protocol:

@@ -1,0 +1,181 @@
+"""The mediated single negotiating text (Raiffa 1982; Camp David, 1978).
+
+Raiffa, *The Art and Science of Negotiation* (1982), ch. 14: at Camp David the US team
+drafted one text, asked Egypt and Israel only for criticisms, and revised it — 23 drafts —
+until both could sign. :class:`SingleText` models that procedure with a mediator that works
+only from what the parties say, not from their utilities:
+
+1. **Opening text.** Every party states the outcome it would like (``propose``); on each
+   ordered or numeric issue the mediator takes the weighted mean of the options asked for
+   (rounded half up), on each categorical issue the option most asked for (ties: the lowest),
+   each party's voice weighted by the mediator's ``bias`` (equal: a neutral mediator).
+2. **Each round** every party accepts the current text or rejects it (``respond``); if all
+   accept, it is the agreement.
+3. **Revision.** Each critic states what it would like instead (``propose``). On ordered and
+   numeric issues the critics' pulls add up (weighted, with their directions) and the text may
+   move one option the net way — equal and opposite pulls cancel; on categorical issues each
+   option asked for gets the weight of the critics asking for it. The mediator makes the one
+   change of largest weight (ties: lowest issue, then option): one small step per draft, as
+   in the Camp David drafts. If the criticisms cancel out, the text stays.
+4. After ``n_rounds`` drafts without agreement the deadline has passed.
+
+Texts are recorded as offers made by the mediator (proposer ``MEDIATOR``); each party's
+utility of an agreement in round ``t`` is discounted by ``(δ_i D)^t``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+
+from ..errors import ValidationError
+from ..observation import Observation, Offer, RunState
+from ..results import MEDIATOR, EndReason, NegotiationResult
+from ..rng import RNGLike, resolve_seed
+from .alternating import _checked, _positive_int, _unit
+from .base import Party, Protocol, check_parties
+
+__all__ = ["SingleText"]
+
+
+def _bias(value: Any) -> tuple[float, ...] | None:
+    return None if value is None else tuple(float(v) for v in value)
+
+
+@attrs.frozen
+class SingleText(Protocol):
+    """A mediator revises one text from the parties' criticisms until all accept."""
+
+    name: ClassVar[str] = "single-text"
+    n_rounds: int = attrs.field(default=50, converter=int, validator=_positive_int)
+    bias: tuple[float, ...] | None = attrs.field(default=None, converter=_bias)
+    discount: float = attrs.field(default=1.0, converter=float, validator=_unit(True))
+
+    def __attrs_post_init__(self) -> None:
+        if self.bias is not None and not all(math.isfinite(b) and b >= 0 for b in self.bias):
+            raise ValidationError("bias", f"{list(self.bias)}", "weights >= 0, one per party")
+
+    def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
+        parties = check_parties(self, parties)
+        n = len(parties)
+        weights = np.ones(n) if self.bias is None else np.asarray(self.bias)
+        if weights.shape != (n,) or weights.sum() <= 0:
+            raise ValidationError("bias", f"{list(weights)}", f"{n} weights, not all 0")
+        seed = resolve_seed(rng)
+        space = parties[0].preferences.space
+        state = RunState(self.n_rounds)
+        views = [
+            Observation(
+                state, i, p.name, n, p.preferences, seed, p.preferences.discount * self.discount
+            )
+            for i, p in enumerate(parties)
+        ]
+        for party, view in zip(parties, views, strict=True):
+            party.agent.start(view)
+        wishes = [
+            _checked(p.agent.propose(v), space.size, p, 0)
+            for p, v in zip(parties, views, strict=True)
+        ]
+        text = space.outcome_at(_opening(space, wishes, weights))
+        texts: list[int] = []
+        accepted: list[list[bool]] = []
+        end = EndReason.DEADLINE
+        for t in range(self.n_rounds):
+            state.round = t
+            index = int(space.index_of(text))
+            state.history.append(Offer(t, MEDIATOR, index))
+            answers = [bool(p.agent.respond(v, index)) for p, v in zip(parties, views, strict=True)]
+            texts.append(index)
+            accepted.append(answers)
+            if all(answers):
+                end = EndReason.AGREEMENT
+                break
+            critics = [i for i in range(n) if not answers[i]]
+            asks = {
+                i: space.outcome_at(
+                    _checked(parties[i].agent.propose(views[i]), space.size, parties[i], t)
+                )
+                for i in critics
+            }
+            text = _revise(space, text, asks, weights)
+        return self._result(parties, seed, space, texts, accepted, end)
+
+    def _result(
+        self,
+        parties: tuple[Party, ...],
+        seed: int,
+        space: Any,
+        texts: list[int],
+        accepted: list[list[bool]],
+        end: EndReason,
+    ) -> NegotiationResult:
+        index = np.array(texts, dtype=np.int64)
+        offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
+        factors = np.array([p.preferences.discount * self.discount for p in parties])
+        offered = offered * factors ** np.arange(len(texts))[:, None]
+        reservations = np.array([p.preferences.reservation for p in parties])
+        agreement = texts[-1] if end is EndReason.AGREEMENT else None
+        return NegotiationResult(
+            protocol=self.name,
+            parameters=self.parameters(),
+            seed=seed,
+            party_names=tuple(p.name for p in parties),
+            agents=tuple(p.agent.describe() for p in parties),
+            space=space,
+            offers=index,
+            proposers=[MEDIATOR] * len(texts),
+            utilities=offered.reshape(len(texts), len(parties)),
+            accepted=np.array(accepted, dtype=bool).reshape(len(texts), len(parties)),
+            end=end,
+            agreement=agreement,
+            final_utilities=offered[-1] if agreement is not None else reservations,
+            reservations=reservations,
+        )
+
+
+def _opening(space: Any, wishes: list[int], weights: np.ndarray) -> int:
+    """The first draft: on an ordered or numeric issue the weighted mean of the options asked
+    for (rounded half up); on a categorical one the option most asked for (weighted; ties to
+    the lowest option)."""
+    asked = space.outcome_at(np.array(wishes, dtype=np.int64))
+    share = weights / weights.sum()
+    text = []
+    for i, issue in enumerate(space.issues):
+        if issue.kind == "categorical":
+            counts = np.bincount(asked[:, i], weights=weights, minlength=issue.size)
+            text.append(int(np.argmax(counts)))
+        else:
+            text.append(math.floor(float(share @ asked[:, i]) + 0.5))
+    return int(space.index_of(np.array(text)))
+
+
+def _revise(
+    space: Any, text: np.ndarray, asks: dict[int, np.ndarray], weights: np.ndarray
+) -> np.ndarray:
+    """One change to the text: the issue and option the critics press for most.
+
+    On an ordered or numeric issue the critics' pulls add up with their signs (weighted) and
+    the text moves one option in the net direction; opposite pulls of equal weight cancel. On
+    a categorical issue each asked-for option gets the weight of the critics asking for it.
+    The change of largest weight is made (ties: lowest issue, then option)."""
+    votes: dict[tuple[int, int], float] = {}
+    for i, issue in enumerate(space.issues):
+        if issue.kind == "categorical":
+            for critic, wish in asks.items():
+                if wish[i] != text[i]:
+                    key = (i, int(wish[i]))
+                    votes[key] = votes.get(key, 0.0) + float(weights[critic])
+        else:
+            pull = sum(float(weights[c]) * float(np.sign(w[i] - text[i])) for c, w in asks.items())
+            if pull:
+                votes[(i, int(text[i] + np.sign(pull)))] = abs(pull)
+    if not votes:
+        return text
+    issue, option = min(votes, key=lambda key: (-votes[key], key))
+    revised = text.copy()
+    revised[issue] = option
+    return revised
