@@ -43,6 +43,7 @@ from .preferences import LinearAdditive, PreferenceModel, utility_matrix
 from .protocols import (
     PROTOCOLS,
     AlternatingOffers,
+    NashDemand,
     Party,
     Protocol,
     SingleText,
@@ -69,6 +70,7 @@ __all__ = [
     "IssueAtMost",
     "IssueIs",
     "LinearAdditive",
+    "NashDemand",
     "NegotiationResult",
     "NegsimError",
     "Not",

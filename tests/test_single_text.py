@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 import negsim
@@ -47,3 +48,38 @@ def test_bad_bias() -> None:
         negsim.SingleText(bias=(1, 1, 1)).run(pie.parties)
     with pytest.raises(negsim.ValidationError, match="bias"):
         negsim.SingleText(bias=(0, 0)).run(pie.parties)
+
+
+def test_nash_demand_game() -> None:
+    # Nash (1953): compatible demands are met, incompatible ones end in disagreement.
+    pie = negsim.load_scenario("split-the-pie")
+    hardliners = pie.with_overrides(
+        {"parties.first.agent": "hardliner", "parties.second.agent": "hardliner"}
+    )
+    greedy = negsim.NashDemand().run(hardliners.parties, rng=0)  # both demand everything
+    assert greedy.end is negsim.EndReason.BREAKDOWN
+    assert greedy.final_utilities.tolist() == greedy.reservations.tolist()
+    # one shot is also the last round: time-dependent agents demand their reservation value
+    assert negsim.NashDemand().run(pie.parties, rng=0).agreed
+    space = pie.space
+    first, second = (p.preferences for p in pie.parties)
+
+    @attrs.frozen
+    class Asks(negsim.Agent):
+        name = "asks"
+        share: int = 4
+
+        def propose(self, obs: negsim.Observation) -> int:
+            return self.share
+
+        def respond(self, obs: negsim.Observation, offer: int) -> bool:
+            return True
+
+    compatible = negsim.NashDemand().run(
+        [negsim.Party("first", first, Asks(3)), negsim.Party("second", second, Asks(6))], rng=0
+    )
+    assert compatible.agreed
+    assert int(compatible.proposers[-1]) == MEDIATOR
+    assert compatible.agreement is not None
+    labels = space.labels(space.outcome_at(compatible.agreement))
+    assert 3 <= int(labels["first_share"]) <= 4  # gives first >= 0.3 and second >= 0.4

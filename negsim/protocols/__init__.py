@@ -6,6 +6,7 @@ name                     protocol
 ``alternating-offers``   :class:`AlternatingOffers` (bilateral, or stacked for n > 2)
 ``zeuthen``              :class:`ZeuthenConcession` (Zeuthen-Harsanyi concessions)
 ``single-text``          :class:`SingleText` (a mediator's single negotiating text)
+``nash-demand``          :class:`NashDemand` (one-shot simultaneous demands)
 =======================  ================================================================
 """
 
@@ -14,12 +15,14 @@ from __future__ import annotations
 from ..registry import Registry
 from .alternating import AlternatingOffers
 from .base import Party, Protocol, check_parties
+from .nash_demand import NashDemand
 from .single_text import SingleText
 from .zeuthen import ZeuthenConcession
 
 __all__ = [
     "PROTOCOLS",
     "AlternatingOffers",
+    "NashDemand",
     "Party",
     "Protocol",
     "SingleText",
@@ -33,6 +36,7 @@ PROTOCOLS: Registry[Protocol] = Registry("protocol")
 PROTOCOLS.register(AlternatingOffers.name, AlternatingOffers)
 PROTOCOLS.register(ZeuthenConcession.name, ZeuthenConcession)
 PROTOCOLS.register(SingleText.name, SingleText)
+PROTOCOLS.register(NashDemand.name, NashDemand)
 
 
 def make_protocol(name: str, **params: object) -> Protocol:
