@@ -146,6 +146,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
 
+    play = _command(
+        commands,
+        "play",
+        "negotiate yourself, in the terminal, against the scenario's agents",
+        "Take the place of one party: see each offer and what it is worth to you, accept,\n"
+        "reject, counter or quit; at the end, the same summary and plots as `negsim run`.",
+        "negsim play kurils-2018-2019 --as japan",
+    )
+    _scenario_arguments(play, optional=True)
+    play.add_argument("--as", dest="party", required=True, metavar="PARTY", help="your party")
+    play.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    play.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    play.add_argument("--format", choices=("png", "svg"), help="plot format (default: scenario's)")
+    play.add_argument("--no-plots", action="store_true", help="write no plots")
+
     _command(commands, "agents", "list the registered agents", "List agents.", "negsim agents")
     _command(
         commands,
@@ -194,7 +211,20 @@ def _progress(done: int, total: int) -> None:
 # --- commands --------------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> None:
     scenario = _load(args)
-    run = scenario.run(args.seed)
+    _report(scenario, scenario.run(args.seed), args)
+
+
+def _play(args: argparse.Namespace) -> None:
+    from .play import play
+
+    scenario = _load(args)
+    run = play(scenario, args.party, seed=args.seed)
+    print()
+    _report(scenario, run, args)
+
+
+def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
+    """What `run` and `play` print and write."""
     print(format_run(scenario, run))
     print()
     print(format_analysis(scenario.preferences, scenario.names, run.result))
@@ -295,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             _run(args)
+        elif args.command == "play":
+            _play(args)
         elif args.command == "validate":
             return _validate(args)
         elif args.command == "list":

@@ -109,9 +109,8 @@ def format_analysis(
         lines.append(f"{label}: {space.describe(space.outcome_at(index))} ({utils})")
     if result is not None and result.agreement is not None and found.nash is not None:
         distance = analysis.distance_to_point(U, U[result.agreement], found.nash)
-        lines.append(
-            f"Distance of the agreement from the Nash point (utility space): {distance:.3f}"
-        )
+        shown = "undefined (it crosses a red line)" if math.isinf(distance) else f"{distance:.3f}"
+        lines.append(f"Distance of the agreement from the Nash point (utility space): {shown}")
     if result is not None and result.agreement is None and found.zone.size:
         inside = np.isin(result.offers, found.zone)
         lines.append(

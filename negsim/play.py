@@ -1,0 +1,164 @@
+"""Play a scenario in the terminal: a person negotiates for one party against the agents.
+
+:func:`play` replaces one party's agent by a :class:`HumanAgent` that asks a person, through
+an ``ask`` function (``input`` in the terminal, a script in tests), what to do:
+
+* when the other side proposes, it shows the offer option by option, what it is worth to the
+  person's party (discounted to this round), the reservation value to compare it with, and
+  the party's red lines or preconditions it breaks; the person answers ``a`` (accept), ``r``
+  (reject, then counter when it is their turn) or ``q`` (leave the table);
+* when it is the person's turn, it asks for an option on every issue (a number or a label;
+  Enter keeps the one shown), then shows what the proposal is worth to the party.
+
+Wrong input is explained and asked again, never a crash; an offer that crosses one of the
+party's red lines cannot be accepted. Leaving the table (or the end of the
+input) makes the party hold to its best outcome and reject everything for the rest of the
+talks. The result is an ordinary :class:`~negsim.scenario.ScenarioRun`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+
+from .agents.base import Agent
+from .errors import ValidationError, did_you_mean
+from .observation import Observation
+from .position import Position
+from .scenario import Scenario, ScenarioRun
+
+__all__ = ["HumanAgent", "play"]
+
+Ask = Callable[[str], str]
+Say = Callable[[str], Any]
+
+
+@attrs.frozen(eq=False)
+class HumanAgent(Agent):
+    """An agent whose decisions a person types (see the module docstring)."""
+
+    name: ClassVar[str] = "human"
+    ask: Ask
+    say: Say = print
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.name}
+
+    def start(self, obs: Observation) -> None:
+        say = self.say
+        say(f"You negotiate for {obs.party_name}. Your reservation value (what you get with no")
+        say(f"deal) is {obs.reservation:.2f}; your best outcome is worth {obs.best_utility:.2f}.")
+        say(f"The talks last at most {obs.n_rounds} rounds. The issues:")
+        for issue in obs.space.issues:
+            options = ", ".join(f"{j}={label}" for j, label in enumerate(issue.options))
+            say(f"  {issue.name}: {options}")
+
+    def _read(self, prompt: str, obs: Observation) -> str | None:
+        if obs.memory.get("left"):
+            return None
+        try:
+            return self.ask(prompt).strip()
+        except EOFError:
+            obs.memory["left"] = True
+            self.say("(no more input: you leave the table)")
+            return None
+
+    def respond(self, obs: Observation, offer: int) -> bool:
+        say = self.say
+        say("")
+        say(f"Round {obs.round}: the other side proposes")
+        say("  " + obs.space.describe(obs.space.outcome_at(offer)))
+        worth = obs.worth(offer)
+        say(f"  worth to you now: {_value(worth)} (no deal: {obs.reservation:.2f})")
+        if isinstance(obs.preferences, Position):
+            for line in obs.preferences.explain(obs.space.outcome_at(offer)):
+                say(f"  {line}")
+        while True:
+            answer = self._read("[a]ccept, [r]eject or [q]uit? ", obs)
+            if answer is None:
+                return False
+            choice = answer.lower()[:1]
+            if choice == "a" and answer.lower() in ("a", "accept"):
+                if np.isneginf(worth):
+                    say("  You cannot accept it: it crosses one of your red lines.")
+                    continue
+                if worth < obs.reservation:
+                    say("  (You accept less than no deal would give you.)")
+                return True
+            if choice == "r" and answer.lower() in ("r", "reject"):
+                return False
+            if choice == "q" and answer.lower() in ("q", "quit"):
+                obs.memory["left"] = True
+                say("You leave the table.")
+                return False
+            say(f"  '{answer}' is not an answer here: type a, r or q.")
+
+    def propose(self, obs: Observation) -> int:
+        if obs.memory.get("left"):
+            return obs.best
+        say = self.say
+        say("")
+        say(f"Round {obs.round}: your proposal (a number or a label; Enter keeps [the one shown])")
+        last = obs.memory.get("last", obs.best)
+        chosen = obs.space.outcome_at(last).copy()
+        for i, issue in enumerate(obs.space.issues):
+            while True:
+                current = issue.options[int(chosen[i])]
+                answer = self._read(f"  {issue.name} [{current}]: ", obs)
+                if answer is None:
+                    return int(last)
+                if answer == "":
+                    break
+                try:
+                    chosen[i] = _option(issue.options, answer)
+                    break
+                except ValidationError as error:
+                    say(f"  {error}")
+        index = int(obs.space.index_of(chosen))
+        obs.memory["last"] = index
+        say(f"  Your proposal is worth {_value(obs.worth(index))} to you now.")
+        return index
+
+
+def _value(u: float) -> str:
+    return "nothing: it crosses one of your red lines" if np.isneginf(u) else f"{u:.2f}"
+
+
+def _option(options: tuple[str, ...], answer: str) -> int:
+    if answer.isdigit() and int(answer) < len(options):
+        return int(answer)
+    if answer in options:
+        return options.index(answer)
+    raise ValidationError("option", f"'{answer}' is not an option", did_you_mean(answer, options))
+
+
+def play(
+    scenario: Scenario,
+    party: str,
+    ask: Ask | None = None,
+    say: Say = print,
+    seed: int | None = None,
+) -> ScenarioRun:
+    """Run ``scenario`` with a person (through ``ask``/``say``; default the terminal's
+    ``input`` and ``print``) negotiating for ``party`` (a key or name) against its agents."""
+    if ask is None:
+
+        def ask(prompt: str) -> str:
+            return input(prompt)
+
+    keys = list(scenario.keys)
+    names = list(scenario.names)
+    if party in keys:
+        index = keys.index(party)
+    elif party in names:
+        index = names.index(party)
+    else:
+        raise ValidationError("--as", f"no party {party!r}", did_you_mean(party, keys))
+    human = HumanAgent(ask, say)
+    parties = list(scenario.parties)
+    parties[index] = attrs.evolve(parties[index], agent=human)
+    changed = attrs.evolve(scenario, parties=tuple(parties))
+    return changed.run(seed)
