@@ -1,0 +1,166 @@
+"""Actor-position data for spatial forecasting models (Bueno de Mesquita, KTAB, Stokman).
+
+Each actor has a **capability** (influence, power) and, on each of ``m`` issue dimensions
+(scales such as 0–100), a **position** and a **salience** (how much the issue matters to it).
+Two common CSV formats are read:
+
+* KTAB's: row 1 ``scenario, description, number of actors, number of dimensions``; row 2 the
+  headers; then ``Actor, Description, Power, Pos_1, Sal_1, ..., Pos_m, Sal_m`` (KAPSARC
+  Toolkit for Behavioral Analysis, spatial model of politics);
+* the 4-column BDM table ``Actor, Capability, Position, Salience`` (one dimension; Bueno de
+  Mesquita 1994).
+
+Errors name the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import NegsimError, ValidationError
+
+__all__ = ["ActorData", "ActorDataError", "read_actor_csv"]
+
+Array = npt.NDArray[np.float64]
+
+
+class ActorDataError(NegsimError):
+    """A problem in an actor-data file: ``file:row:column: message``."""
+
+
+def _matrix(value: Any) -> Array:
+    array = np.array(value, dtype=float)
+    if array.ndim == 1:
+        array = array[:, None]
+    array.flags.writeable = False
+    return array
+
+
+def _vector(value: Any) -> Array:
+    array = np.array(value, dtype=float)
+    array.flags.writeable = False
+    return array
+
+
+@attrs.frozen(eq=False)
+class ActorData:
+    """Actors with capabilities ``(n,)``, positions and saliences ``(n, m)``."""
+
+    names: tuple[str, ...] = attrs.field(converter=tuple)
+    capability: Array = attrs.field(converter=_vector)
+    positions: Array = attrs.field(converter=_matrix)
+    saliences: Array = attrs.field(converter=_matrix)
+    dimensions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    title: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.names)
+        if n < 2:
+            raise ValidationError("actors", f"{n} actors", "at least two")
+        if self.capability.shape != (n,):
+            raise ValidationError("capability", f"shape {self.capability.shape}", f"({n},)")
+        if self.positions.shape[0] != n or self.saliences.shape != self.positions.shape:
+            raise ValidationError("positions", "shapes differ", f"({n}, m) positions and saliences")
+        for field, values in (("capability", self.capability), ("saliences", self.saliences)):
+            if not np.isfinite(values).all() or (values < 0).any():
+                raise ValidationError(field, "negative or not finite", "values >= 0")
+        if not np.isfinite(self.positions).all():
+            raise ValidationError("positions", "not finite", "finite positions")
+        if not self.dimensions:
+            m = self.positions.shape[1]
+            object.__setattr__(self, "dimensions", tuple(f"dim{k + 1}" for k in range(m)))
+
+    @property
+    def n_actors(self) -> int:
+        """Number of actors."""
+        return len(self.names)
+
+    @property
+    def n_dimensions(self) -> int:
+        """Number of issue dimensions."""
+        return int(self.positions.shape[1])
+
+
+def _number(text: str, source: str, row: int, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ActorDataError(f"{source}:{row}:{column}: '{text.strip()}' is not a number") from None
+    if not math.isfinite(value):
+        raise ActorDataError(f"{source}:{row}:{column}: {text.strip()} is not finite")
+    return value
+
+
+def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> ActorData:
+    """Read a KTAB or BDM actor table (the format is recognised from its first rows)."""
+    name = str(source)
+    if text is None:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise ActorDataError(f"{name}: cannot read it: {error}") from None
+    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise ActorDataError(f"{name}: the file is empty")
+    header = [cell.lower() for cell in rows[0]]
+    if header[:4] == ["actor", "capability", "position", "salience"]:
+        return _bdm(name, rows)
+    return _ktab(name, rows)
+
+
+def _bdm(name: str, rows: list[list[str]]) -> ActorData:
+    names, capability, positions, saliences = [], [], [], []
+    for r, row in enumerate(rows[1:], start=2):
+        if len(row) < 4:
+            raise ActorDataError(
+                f"{name}:{r}: {len(row)} columns, expected 4 (Actor,Capability,Position,Salience)"
+            )
+        names.append(row[0])
+        capability.append(_number(row[1], name, r, "Capability"))
+        positions.append(_number(row[2], name, r, "Position"))
+        saliences.append(_number(row[3], name, r, "Salience"))
+    return _checked(name, names, capability, positions, saliences, (), "")
+
+
+def _ktab(name: str, rows: list[list[str]]) -> ActorData:
+    first = rows[0]
+    if len(first) < 4:
+        raise ActorDataError(
+            f"{name}:1: expected 'scenario, description, actors, dimensions' (KTAB) or the"
+            " header 'Actor,Capability,Position,Salience' (BDM)"
+        )
+    n = int(_number(first[2], name, 1, "number of actors"))
+    m = int(_number(first[3], name, 1, "number of dimensions"))
+    body = rows[2:]
+    if len(body) != n:
+        raise ActorDataError(f"{name}: {len(body)} actor rows, but row 1 says {n}")
+    dimensions = tuple(rows[1][3 + 2 * k] for k in range(m)) if len(rows[1]) >= 3 + 2 * m else ()
+    names, capability, positions, saliences = [], [], [], []
+    for r, row in enumerate(body, start=3):
+        cells = list(row)
+        while cells and cells[-1] == "":
+            cells.pop()
+        if len(cells) != 3 + 2 * m:
+            raise ActorDataError(f"{name}:{r}: {len(cells)} columns, expected {3 + 2 * m}")
+        names.append(cells[0])
+        capability.append(_number(cells[2], name, r, "Power"))
+        positions.append([_number(cells[3 + 2 * k], name, r, f"Pos_{k + 1}") for k in range(m)])
+        saliences.append([_number(cells[4 + 2 * k], name, r, f"Sal_{k + 1}") for k in range(m)])
+    return _checked(name, names, capability, positions, saliences, dimensions, first[0])
+
+
+def _checked(name: str, *parts: Any) -> ActorData:
+    try:
+        return ActorData(*parts)
+    except ValidationError as error:
+        raise ActorDataError(f"{name}: {error}") from None
