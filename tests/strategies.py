@@ -133,3 +133,34 @@ def positions(draw: Any, space: negsim.OutcomeSpace) -> negsim.Position:
     return negsim.Position(
         draw(linear_additive(space)), red_lines, preconditions, pressures, discount
     )
+
+
+# --- actor data (spatial forecasting models) ---
+
+
+@st.composite
+def actor_data(
+    draw: Any, min_actors: int = 2, max_actors: int = 8, max_dimensions: int = 3
+) -> Any:
+    """Actors with capabilities > 0 and positions, saliences on 0–100 scales.
+
+    Positions are whole numbers (as in most published data sets) so that ties occur; at least
+    two actors differ on every dimension, so each scale has a range.
+    """
+    from negsim.spatial import ActorData
+
+    n = draw(st.integers(min_actors, max_actors))
+    m = draw(st.integers(1, max_dimensions))
+    cells = st.integers(0, 100).map(float)
+    positions = np.array(draw(st.lists(cells, min_size=n * m, max_size=n * m))).reshape(n, m)
+    for k in range(m):
+        if np.ptp(positions[:, k]) == 0:
+            positions[0, k] = 0.0 if positions[1, k] > 0 else 100.0
+    saliences = draw(st.lists(st.integers(1, 100).map(float), min_size=n * m, max_size=n * m))
+    capability = draw(st.lists(st.integers(1, 100).map(float), min_size=n, max_size=n))
+    return ActorData(
+        [f"A{i}" for i in range(n)],
+        capability,
+        positions,
+        np.array(saliences).reshape(n, m),
+    )
