@@ -10,7 +10,9 @@ Two common CSV formats are read:
 * the 4-column BDM table ``Actor, Capability, Position, Salience`` (one dimension; Bueno de
   Mesquita 1994).
 
-Errors name the file, the row and the column.
+Lines whose first cell starts with ``#`` are comments (negsim's extension, used by the bundled
+data sets to cite the source of every number); blank lines are skipped. Row numbers in errors
+count every line of the file, comments included. Errors name the file, the row and the column.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class ActorData:
     saliences: Array = attrs.field(converter=_matrix)
     dimensions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     title: str = ""
+    descriptions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.names)
@@ -75,9 +78,13 @@ class ActorData:
                 raise ValidationError(field, "negative or not finite", "values >= 0")
         if not np.isfinite(self.positions).all():
             raise ValidationError("positions", "not finite", "finite positions")
+        m = self.positions.shape[1]
         if not self.dimensions:
-            m = self.positions.shape[1]
             object.__setattr__(self, "dimensions", tuple(f"dim{k + 1}" for k in range(m)))
+        if len(self.dimensions) != m:
+            raise ValidationError("dimensions", f"{len(self.dimensions)} names", f"{m} names")
+        if self.descriptions and len(self.descriptions) != n:
+            raise ValidationError("descriptions", f"{len(self.descriptions)}", f"{n} or none")
 
     @property
     def n_actors(self) -> int:
@@ -101,26 +108,33 @@ def _number(text: str, source: str, row: int, column: str) -> float:
 
 
 def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> ActorData:
-    """Read a KTAB or BDM actor table (the format is recognised from its first rows)."""
+    """Read a KTAB or BDM actor table (the format is recognised from its first row).
+
+    ``text`` gives the file's contents directly (``source`` then only names it in errors).
+    """
     name = str(source)
     if text is None:
         try:
             text = Path(source).read_text(encoding="utf-8-sig")
-        except OSError as error:
+        except (OSError, UnicodeDecodeError) as error:
             raise ActorDataError(f"{name}: cannot read it: {error}") from None
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    rows = [row for row in rows if any(row)]
+    reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, list[str]]] = []
+    for cells in reader:
+        cells = [cell.strip() for cell in cells]
+        if any(cells) and not cells[0].startswith("#"):
+            rows.append((reader.line_num, cells))
     if not rows:
         raise ActorDataError(f"{name}: the file is empty")
-    header = [cell.lower() for cell in rows[0]]
+    header = [cell.lower() for cell in rows[0][1]]
     if header[:4] == ["actor", "capability", "position", "salience"]:
         return _bdm(name, rows)
     return _ktab(name, rows)
 
 
-def _bdm(name: str, rows: list[list[str]]) -> ActorData:
+def _bdm(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
     names, capability, positions, saliences = [], [], [], []
-    for r, row in enumerate(rows[1:], start=2):
+    for r, row in rows[1:]:
         if len(row) < 4:
             raise ActorDataError(
                 f"{name}:{r}: {len(row)} columns, expected 4 (Actor,Capability,Position,Salience)"
@@ -129,34 +143,50 @@ def _bdm(name: str, rows: list[list[str]]) -> ActorData:
         capability.append(_number(row[1], name, r, "Capability"))
         positions.append(_number(row[2], name, r, "Position"))
         saliences.append(_number(row[3], name, r, "Salience"))
-    return _checked(name, names, capability, positions, saliences, (), "")
+    return _checked(name, names, capability, positions, saliences, (), "", ())
 
 
-def _ktab(name: str, rows: list[list[str]]) -> ActorData:
-    first = rows[0]
+def _ktab(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
+    line, first = rows[0]
     if len(first) < 4:
         raise ActorDataError(
-            f"{name}:1: expected 'scenario, description, actors, dimensions' (KTAB) or the"
+            f"{name}:{line}: expected 'scenario, description, actors, dimensions' (KTAB) or the"
             " header 'Actor,Capability,Position,Salience' (BDM)"
         )
-    n = int(_number(first[2], name, 1, "number of actors"))
-    m = int(_number(first[3], name, 1, "number of dimensions"))
+    n = _count(first[2], name, line, "number of actors")
+    m = _count(first[3], name, line, "number of dimensions")
+    if len(rows) < 2:
+        raise ActorDataError(f"{name}: no header row after row {line}")
+    headers = rows[1][1]
     body = rows[2:]
     if len(body) != n:
-        raise ActorDataError(f"{name}: {len(body)} actor rows, but row 1 says {n}")
-    dimensions = tuple(rows[1][3 + 2 * k] for k in range(m)) if len(rows[1]) >= 3 + 2 * m else ()
-    names, capability, positions, saliences = [], [], [], []
-    for r, row in enumerate(body, start=3):
+        raise ActorDataError(f"{name}: {len(body)} actor rows, but row {line} says {n}")
+    dimensions = tuple(headers[3 + 2 * k] for k in range(m)) if len(headers) >= 3 + 2 * m else ()
+    names, descriptions, capability, positions, saliences = [], [], [], [], []
+    for r, row in body:
         cells = list(row)
         while cells and cells[-1] == "":
             cells.pop()
         if len(cells) != 3 + 2 * m:
-            raise ActorDataError(f"{name}:{r}: {len(cells)} columns, expected {3 + 2 * m}")
+            raise ActorDataError(
+                f"{name}:{r}: {len(cells)} columns, expected {3 + 2 * m}"
+                f" (Actor, Description, Power, then position and salience for {m} dimensions)"
+            )
         names.append(cells[0])
+        descriptions.append(cells[1])
         capability.append(_number(cells[2], name, r, "Power"))
         positions.append([_number(cells[3 + 2 * k], name, r, f"Pos_{k + 1}") for k in range(m)])
         saliences.append([_number(cells[4 + 2 * k], name, r, f"Sal_{k + 1}") for k in range(m)])
-    return _checked(name, names, capability, positions, saliences, dimensions, first[0])
+    return _checked(
+        name, names, capability, positions, saliences, dimensions, first[0], descriptions
+    )
+
+
+def _count(text: str, source: str, row: int, column: str) -> int:
+    value = _number(text, source, row, column)
+    if value != int(value) or value < 1:
+        raise ActorDataError(f"{source}:{row}:{column}: {text} is not a whole number >= 1")
+    return int(value)
 
 
 def _checked(name: str, *parts: Any) -> ActorData:
