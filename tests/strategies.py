@@ -139,9 +139,7 @@ def positions(draw: Any, space: negsim.OutcomeSpace) -> negsim.Position:
 
 
 @st.composite
-def actor_data(
-    draw: Any, min_actors: int = 2, max_actors: int = 8, max_dimensions: int = 3
-) -> Any:
+def actor_data(draw: Any, min_actors: int = 2, max_actors: int = 8, max_dimensions: int = 3) -> Any:
     """Actors with capabilities > 0 and positions, saliences on 0–100 scales.
 
     Positions are whole numbers (as in most published data sets) so that ties occur; at least

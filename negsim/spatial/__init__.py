@@ -2,22 +2,45 @@
 capabilities on issue scales (Bueno de Mesquita's expected-utility model, KTAB's spatial model
 of politics, Stokman's models).
 
-This package so far provides the actor data (:mod:`.data`: KTAB and BDM CSV readers), the
-weighted mean and median forecasts (:mod:`.forecasts`) and KTAB's first-turn value matrix
-(:mod:`.ktab`).
+* :mod:`.data` — actor tables (KTAB and BDM CSV formats);
+* :mod:`.forecasts` — the weighted mean and median;
+* :mod:`.bdm` — Bueno de Mesquita's expected-utility rounds (Scholz et al. 2011);
+* :mod:`.ktab` — KTAB's first-turn quantities;
+* :mod:`.models` — every model behind one interface (``model.run(data, rounds)`` →
+  :class:`Forecast`) and the ``MODELS`` registry;
+* :mod:`.sensitivity` — Monte Carlo perturbation of the inputs;
+* :mod:`.plots` (imported on its own: it loads matplotlib) — position paths, forecast bands,
+  the BDM quad chart, effective power.
 """
 
 from __future__ import annotations
 
+from .bdm import OFFER_KINDS, BDMOptions, BDMRound, BDMRun, run_bdm
 from .data import ActorData, ActorDataError, read_actor_csv
 from .forecasts import weighted_mean, weighted_median
 from .ktab import risk_utility, value_matrix, weighted_distance
+from .models import BDM, MODELS, Forecast, ForecastModel, make_model
+from .sensitivity import MonteCarlo, Perturbation, monte_carlo, perturb
 
 __all__ = [
+    "BDM",
+    "MODELS",
+    "OFFER_KINDS",
     "ActorData",
     "ActorDataError",
+    "BDMOptions",
+    "BDMRound",
+    "BDMRun",
+    "Forecast",
+    "ForecastModel",
+    "MonteCarlo",
+    "Perturbation",
+    "make_model",
+    "monte_carlo",
+    "perturb",
     "read_actor_csv",
     "risk_utility",
+    "run_bdm",
     "value_matrix",
     "weighted_distance",
     "weighted_mean",

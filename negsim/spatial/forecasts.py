@@ -20,25 +20,30 @@ import numpy.typing as npt
 
 from .data import ActorData
 
-__all__ = ["weighted_mean", "weighted_median"]
+__all__ = ["mean_of", "median_of", "weighted_mean", "weighted_median"]
 
 
 def weighted_mean(data: ActorData) -> npt.NDArray[np.float64]:
     """``x̄_k`` for every dimension (capability × salience weights)."""
     w = data.capability[:, None] * data.saliences
-    total = w.sum(axis=0)
-    return np.where(
-        total > 0, (w * data.positions).sum(axis=0) / np.where(total > 0, total, 1), np.nan
-    )
+    return np.array([mean_of(data.positions[:, k], w[:, k]) for k in range(data.n_dimensions)])
 
 
 def weighted_median(data: ActorData) -> npt.NDArray[np.float64]:
     """The weighted median position of every dimension (see the module docstring)."""
     w = data.capability[:, None] * data.saliences
-    medians = np.empty(data.n_dimensions)
-    for k in range(data.n_dimensions):
-        order = np.argsort(data.positions[:, k], kind="stable")
-        cumulative = np.cumsum(w[order, k])
-        j = int(np.searchsorted(cumulative, cumulative[-1] / 2.0 - 1e-12, side="left"))
-        medians[k] = data.positions[order[j], k]
-    return medians
+    return np.array([median_of(data.positions[:, k], w[:, k]) for k in range(data.n_dimensions)])
+
+
+def mean_of(x: npt.NDArray[np.float64], w: npt.NDArray[np.float64]) -> float:
+    """``Σ w_i x_i / Σ w_i`` on one dimension (NaN when every weight is 0)."""
+    total = float(w.sum())
+    return float(w @ x) / total if total > 0 else float("nan")
+
+
+def median_of(x: npt.NDArray[np.float64], w: npt.NDArray[np.float64]) -> float:
+    """The smallest position ``x_j`` with at least half the weight at or below it."""
+    order = np.argsort(x, kind="stable")
+    cumulative = np.cumsum(w[order])
+    j = int(np.searchsorted(cumulative, cumulative[-1] / 2.0 - 1e-12, side="left"))
+    return float(x[order[min(j, len(x) - 1)]])

@@ -1,0 +1,163 @@
+"""Forecasting models under one interface, and their registry.
+
+Every model is a small frozen object holding its options only; ``model.run(data, rounds)``
+returns a :class:`Forecast`: each actor's position on each dimension after every round,
+``positions[t, i, k]`` (shape ``(rounds + 1, n, m)``, round 0 the data), the model's forecast
+series (``forecasts[name][t, k]``: BDM the weighted median and mean, KTAB the expected and
+the most probable position, Stokman the weighted mean) and the model's own per-round detail
+(for BDM a :class:`~negsim.spatial.bdm.BDMRun` per dimension, with every intermediate
+quantity). The first series named in ``forecasts`` is the model's headline forecast.
+
+``MODELS`` maps names to model classes (``"bdm"``, ``"ktab"``, ``"stokman"``); the contract
+suite in :mod:`negsim.testing` checks every registered model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, ClassVar, Protocol
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import ValidationError
+from ..registry import Registry
+from .bdm import BDMOptions, BDMRun, run_bdm
+from .data import ActorData
+
+__all__ = ["BDM", "MODELS", "Forecast", "ForecastModel", "make_model"]
+
+Array = npt.NDArray[np.float64]
+
+
+def _frozen(value: Any) -> Array:
+    array = np.array(value, dtype=float)
+    array.flags.writeable = False
+    return array
+
+
+def _frozen_series(value: dict[str, Any]) -> dict[str, Array]:
+    return {name: _frozen(series) for name, series in value.items()}
+
+
+@attrs.frozen(eq=False)
+class Forecast:
+    """What a model run gives: positions by round, forecast series, the model's detail."""
+
+    model: str
+    data: ActorData
+    options: dict[str, Any]
+    positions: Array = attrs.field(converter=_frozen)
+    forecasts: dict[str, Array] = attrs.field(converter=_frozen_series)
+    detail: tuple[Any, ...] = ()
+
+    @property
+    def rounds(self) -> int:
+        """How many rounds were run."""
+        return int(self.positions.shape[0]) - 1
+
+    @property
+    def headline(self) -> str:
+        """The name of the model's main forecast series."""
+        return next(iter(self.forecasts))
+
+    @property
+    def forecast(self) -> Array:
+        """The headline series, ``(rounds + 1, m)``."""
+        return self.forecasts[self.headline]
+
+    def table(self) -> str:
+        """Round-by-round forecasts on every dimension, as aligned text."""
+        names = list(self.forecasts)
+        header = f"{'round':>5}  {'dimension':<14}" + "".join(f"{n:>14}" for n in names)
+        lines = [header]
+        for t in range(self.rounds + 1):
+            for k, dimension in enumerate(self.data.dimensions):
+                values = "".join(f"{self.forecasts[n][t, k]:14.4f}" for n in names)
+                lines.append(f"{t:>5}  {dimension:<14}{values}")
+        return "\n".join(lines)
+
+    def positions_csv(self) -> str:
+        """``round,dimension,actor,position`` rows (long format)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["round", "dimension", "actor", "position"])
+        for t in range(self.rounds + 1):
+            for k, dimension in enumerate(self.data.dimensions):
+                for i, actor in enumerate(self.data.names):
+                    writer.writerow([t, dimension, actor, repr(float(self.positions[t, i, k]))])
+        return out.getvalue()
+
+    def forecasts_csv(self) -> str:
+        """``round,dimension,<series>...`` rows."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["round", "dimension", *self.forecasts])
+        for t in range(self.rounds + 1):
+            for k, dimension in enumerate(self.data.dimensions):
+                writer.writerow(
+                    [t, dimension, *(repr(float(s[t, k])) for s in self.forecasts.values())]
+                )
+        return out.getvalue()
+
+
+class ForecastModel(Protocol):
+    """What a registered model provides."""
+
+    name: ClassVar[str]
+
+    def run(self, data: ActorData, rounds: int = 10) -> Forecast:
+        """Forecast ``rounds`` rounds ahead from ``data``."""
+        ...
+
+
+def check_rounds(rounds: int) -> int:
+    """``rounds`` as an int, or a ValidationError."""
+    if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
+        raise ValidationError("rounds", f"{rounds!r}", "a whole number >= 0")
+    return int(rounds)
+
+
+@attrs.frozen
+class BDM:
+    """Bueno de Mesquita's expected-utility model (Scholz et al. 2011), each dimension apart.
+
+    Forecast series: the weighted median (BDM's forecast) and the weighted mean.
+    """
+
+    name: ClassVar[str] = "bdm"
+    options: BDMOptions = attrs.field(factory=BDMOptions)
+
+    def run(self, data: ActorData, rounds: int = 10) -> Forecast:
+        """Run :func:`~negsim.spatial.bdm.run_bdm` on every dimension."""
+        runs: list[BDMRun] = [
+            run_bdm(data, check_rounds(rounds), dimension=k, options=self.options)
+            for k in range(data.n_dimensions)
+        ]
+        return Forecast(
+            self.name,
+            data,
+            attrs.asdict(self.options),
+            np.stack([r.positions for r in runs], axis=2),
+            {
+                "median": np.stack([r.median for r in runs], axis=1),
+                "mean": np.stack([r.mean for r in runs], axis=1),
+            },
+            tuple(runs),
+        )
+
+
+def _bdm(**options: Any) -> BDM:
+    return BDM(BDMOptions(**options))
+
+
+MODELS: Registry[ForecastModel] = Registry("model")
+MODELS.register("bdm", _bdm, "Bueno de Mesquita's expected-utility model (Scholz et al. 2011)")
+
+
+def make_model(name: str, **options: Any) -> ForecastModel:
+    """A registered model by name; ``options`` are the model's options (for ``"bdm"`` the
+    fields of :class:`~negsim.spatial.bdm.BDMOptions`), validated."""
+    return MODELS.make(name, **options)
