@@ -20,7 +20,7 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 from __future__ import annotations
 
-from . import analysis, theory
+from . import analysis, spatial, theory
 from .agents import (
     AGENTS,
     Agent,

@@ -18,6 +18,14 @@ replays the same run, (3) the reported utilities are the preferences evaluated o
 discounted as documented, (4) an agreement is the last offer, accepted by all, and gives the
 final utilities; no agreement gives the reservation values, (5) the result survives a JSON
 round trip.
+
+Forecast-model contract (:func:`check_forecast_model`, every model in
+``negsim.spatial.MODELS``): on small cases, (1) positions have shape ``(rounds + 1, n, m)``
+(``(1, n, m)`` for a model without rounds) and start at the data, (2) every forecast series
+is finite with one value per round and dimension, (3) positions and forecasts stay within the
+range the data span on each dimension, (4) a unanimous dimension is forecast at its common
+position, (5) the same data give the same forecast, (6) scaling every capability by the same
+factor or renaming the actors changes nothing (to 1e-6: KTAB floors coalition strengths), (7) a negative number of rounds is refused.
 """
 
 from __future__ import annotations
@@ -37,7 +45,14 @@ from .preferences import LinearAdditive, PreferenceModel
 from .protocols import AlternatingOffers, Party, Protocol
 from .results import EndReason, NegotiationResult
 
-__all__ = ["ContractError", "check_agent", "check_protocol", "contract_cases"]
+__all__ = [
+    "ContractError",
+    "check_agent",
+    "check_forecast_model",
+    "check_protocol",
+    "contract_cases",
+    "forecast_cases",
+]
 
 SEEDS = (0, 1, 2)
 
@@ -226,3 +241,96 @@ def _check_end(result: NegotiationResult, label: str) -> None:
             raise _fail("agreement", f"{label}: {result.end.value} with an agreement")
         if not np.array_equal(result.final_utilities, result.reservations):
             raise _fail("reservation", f"{label}: no agreement but not the reservation values")
+
+
+def forecast_cases() -> list[tuple[str, Any]]:
+    """Small actor tables for the forecast-model contract: ``(label, ActorData)``."""
+    from .spatial import ActorData
+
+    return [
+        (
+            "one issue, ties",
+            ActorData(
+                ["a", "b", "c", "d", "e"],
+                [0.08, 0.16, 0.16, 0.05, 0.08],
+                [4, 4, 10, 7, 7],
+                [80, 80, 60, 10, 70],
+            ),
+        ),
+        (
+            "two issues, one unanimous",
+            ActorData(
+                ["p", "q", "r", "s"],
+                [3, 1, 2, 2],
+                [[0, 50], [100, 50], [40, 50], [70, 50]],
+                [[90, 20], [40, 60], [70, 50], [20, 90]],
+            ),
+        ),
+        (
+            "three issues, trades possible",
+            ActorData(
+                ["u", "v", "w", "x", "y", "z"],
+                [1, 2, 1, 3, 1, 2],
+                [
+                    [10, 90, 30],
+                    [80, 20, 60],
+                    [50, 50, 90],
+                    [20, 70, 10],
+                    [90, 10, 50],
+                    [60, 40, 70],
+                ],
+                [
+                    [90, 10, 50],
+                    [20, 80, 40],
+                    [50, 50, 50],
+                    [70, 30, 90],
+                    [10, 90, 20],
+                    [60, 60, 30],
+                ],
+            ),
+        ),
+    ]
+
+
+def check_forecast_model(model: Any, rounds: int = 4) -> None:
+    """Run a forecast model through the contract (module docstring); raise ContractError."""
+    import attrs
+
+    from .errors import ValidationError
+
+    for label, data in forecast_cases():
+        forecast = model.run(data, rounds)
+        expected_rounds = rounds + 1 if model.dynamic else 1
+        shape = (expected_rounds, data.n_actors, data.n_dimensions)
+        if forecast.positions.shape != shape:
+            raise _fail("positions shape", f"{label}: {forecast.positions.shape}, not {shape}")
+        if not np.array_equal(forecast.positions[0], data.positions):
+            raise _fail("positions start at the data", label)
+        low, high = data.positions.min(axis=0) - 1e-9, data.positions.max(axis=0) + 1e-9
+        if ((forecast.positions < low) | (forecast.positions > high)).any():
+            raise _fail("positions stay in range", label)
+        for name, series in forecast.forecasts.items():
+            if series.shape != shape[::2] or not np.isfinite(series).all():
+                raise _fail("forecasts finite, one per round and dimension", f"{label}: {name}")
+            if ((series < low) | (series > high)).any():
+                raise _fail("forecasts stay in range", f"{label}: {name}")
+            unanimous = np.ptp(data.positions, axis=0) == 0
+            if not np.allclose(series[:, unanimous], data.positions[0, unanimous]):
+                raise _fail("a unanimous dimension is forecast at its position", label)
+        again = model.run(data, rounds)
+        scaled = model.run(attrs.evolve(data, capability=data.capability * 7.5), rounds)
+        renamed = model.run(attrs.evolve(data, names=[f"x{n}" for n in data.names]), rounds)
+        for rule, other in (
+            ("deterministic", again),
+            ("capability scale", scaled),
+            ("names", renamed),
+        ):
+            for name, series in forecast.forecasts.items():
+                if not np.allclose(series, other.forecasts[name], rtol=1e-6, atol=1e-6):
+                    raise _fail(f"invariant under {rule}", f"{label}: {name}")
+    try:
+        model.run(forecast_cases()[0][1], -1)
+    except ValidationError:
+        pass
+    else:
+        raise _fail("negative rounds refused", "no ValidationError for rounds=-1")

@@ -12,7 +12,13 @@ import attrs
 import pytest
 
 import negsim
-from negsim.testing import ContractError, check_agent, check_protocol, contract_cases
+from negsim.testing import (
+    ContractError,
+    check_agent,
+    check_forecast_model,
+    check_protocol,
+    contract_cases,
+)
 
 
 @pytest.mark.parametrize("name", negsim.AGENTS.names())
@@ -86,3 +92,8 @@ def test_contract_catches_an_undeclared_stochastic_agent() -> None:
 def test_contract_catches_invalid_proposals() -> None:
     with pytest.raises(negsim.NegsimError, match="proposed 11 in round 0"):
         check_agent(_OutOfRange())
+
+
+@pytest.mark.parametrize("name", negsim.spatial.MODELS.names())
+def test_registered_forecast_model_meets_contract(name: str) -> None:
+    check_forecast_model(negsim.spatial.make_model(name))

@@ -25,9 +25,12 @@ import numpy.typing as npt
 from ..errors import ValidationError
 from ..registry import Registry
 from .bdm import BDMOptions, BDMRun, run_bdm
+from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, choose
 from .data import ActorData
+from .ktab import RISK_RANGES, first_turn
+from .stokman import check_options, run_exchanges
 
-__all__ = ["BDM", "MODELS", "Forecast", "ForecastModel", "make_model"]
+__all__ = ["BDM", "KTAB", "MODELS", "Forecast", "ForecastModel", "Stokman", "make_model"]
 
 Array = npt.NDArray[np.float64]
 
@@ -104,9 +107,10 @@ class Forecast:
 
 
 class ForecastModel(Protocol):
-    """What a registered model provides."""
+    """What a registered model provides (``dynamic``: whether it runs rounds at all)."""
 
     name: ClassVar[str]
+    dynamic: ClassVar[bool]
 
     def run(self, data: ActorData, rounds: int = 10) -> Forecast:
         """Forecast ``rounds`` rounds ahead from ``data``."""
@@ -128,6 +132,7 @@ class BDM:
     """
 
     name: ClassVar[str] = "bdm"
+    dynamic: ClassVar[bool] = True
     options: BDMOptions = attrs.field(factory=BDMOptions)
 
     def run(self, data: ActorData, rounds: int = 10) -> Forecast:
@@ -149,12 +154,90 @@ class BDM:
         )
 
 
+@attrs.frozen
+class KTAB:
+    """KTAB's spatial model of politics, first turn only (no rounds: ``rounds`` is ignored).
+
+    Forecast series: the expected position ``Σ_j P_j x_j`` over the probabilistic Condorcet
+    election and the most probable position; options as :func:`~negsim.spatial.ktab.first_turn`.
+    """
+
+    name: ClassVar[str] = "ktab"
+    dynamic: ClassVar[bool] = False
+    victory: str = "linear"
+    pce: str = "conditional"
+    voting: str = "proportional"
+    risk_range: str = "mid"
+
+    def __attrs_post_init__(self) -> None:
+
+        for field, valid in (
+            ("victory", VICTORY_MODELS),
+            ("pce", PCE_MODELS),
+            ("voting", VOTING_RULES),
+            ("risk_range", RISK_RANGES),
+        ):
+            object.__setattr__(self, field, choose(field, getattr(self, field), valid))
+
+    def run(self, data: ActorData, rounds: int = 10) -> Forecast:
+        """The first turn as a forecast of round 0 (see the class docstring)."""
+        check_rounds(rounds)
+        turn = first_turn(
+            data,
+            victory=self.victory,
+            pce=self.pce,
+            voting=self.voting,
+            risk_range=self.risk_range,
+        )
+        return Forecast(
+            self.name,
+            data,
+            attrs.asdict(self),
+            data.positions[None, :, :],
+            {
+                "expected": turn.expected_position[None, :],
+                "most probable": turn.most_probable_position[None, :],
+            },
+            (turn,),
+        )
+
+
+@attrs.frozen
+class Stokman:
+    """Stokman's exchange model: rounds of vote trades; the forecast is the weighted mean.
+
+    Options as :func:`~negsim.spatial.stokman.run_exchanges`.
+    """
+
+    name: ClassVar[str] = "stokman"
+    dynamic: ClassVar[bool] = True
+    rule: str = "equal_gain"
+    at_forecast: str = "exclude"
+
+    def __attrs_post_init__(self) -> None:
+        check_options(self.rule, self.at_forecast, 100.0)
+
+    def run(self, data: ActorData, rounds: int = 10) -> Forecast:
+        """Run :func:`~negsim.spatial.stokman.run_exchanges`."""
+        run = run_exchanges(
+            data,
+            check_rounds(rounds),
+            rule=self.rule,  # type: ignore[arg-type]
+            at_forecast=self.at_forecast,  # type: ignore[arg-type]
+        )
+        return Forecast(
+            self.name, data, attrs.asdict(self), run.positions, {"mean": run.forecasts}, (run,)
+        )
+
+
 def _bdm(**options: Any) -> BDM:
     return BDM(BDMOptions(**options))
 
 
 MODELS: Registry[ForecastModel] = Registry("model")
 MODELS.register("bdm", _bdm, "Bueno de Mesquita's expected-utility model (Scholz et al. 2011)")
+MODELS.register("ktab", KTAB, "KTAB's spatial model of politics: the first turn")
+MODELS.register("stokman", Stokman, "Stokman's exchange model; the weighted-mean forecast")
 
 
 def make_model(name: str, **options: Any) -> ForecastModel:

@@ -197,7 +197,7 @@ class StokmanRun:
     final: ActorData
 
 
-def _check_options(rule: str, at_forecast: str, salience_scale: float) -> None:
+def check_options(rule: str, at_forecast: str, salience_scale: float) -> None:
     if rule not in _RULES:
         raise ValidationError("rule", f"{rule!r}", "'equal_gain' or 'nash'")
     if at_forecast not in _AT_FORECAST:
@@ -249,7 +249,7 @@ def exchange_candidates(
     ``"exclude"`` or ``"supply"``; ``salience_scale`` the number saliences are divided by
     (100 for 0–100 data). Invalid options raise :class:`~negsim.errors.ValidationError`.
     """
-    _check_options(rule, at_forecast, salience_scale)
+    check_options(rule, at_forecast, salience_scale)
     x = data.positions
     w = data.capability[:, None] * data.saliences  # (n, m)
     total = w.sum(axis=0)  # W_k
@@ -383,7 +383,7 @@ def run_exchanges(
     """
     if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
         raise ValidationError("rounds", f"{rounds!r}", "an integer >= 0")
-    _check_options(rule, at_forecast, salience_scale)
+    check_options(rule, at_forecast, salience_scale)
     rounds = int(rounds)
     current = data
     positions = [data.positions]
