@@ -105,6 +105,7 @@ __all__ = [
     "make_protocol",
     "ordered",
     "register_agent",
+    "spatial",
     "theory",
     "utility_matrix",
 ]

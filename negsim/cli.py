@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import spatial
 from .agents import AGENTS
 from .errors import NegsimError
 from .protocols import PROTOCOLS
@@ -30,6 +31,7 @@ EXIT_BAD_INPUT = 2
 #: What ``negsim run`` runs with no scenario: the flagship Kurils scenario.
 DEFAULT_SCENARIO = "kurils-2018-2019"
 DEFAULT_OUT = Path("negsim-output")
+DEFAULT_FORECAST_OUT = Path("negsim-forecast")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -162,6 +164,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--format", choices=("png", "svg"), help="plot format (default: scenario's)")
     play.add_argument("--no-plots", action="store_true", help="write no plots")
+
+    forecast = _command(
+        commands,
+        "forecast",
+        "forecast with a spatial model (BDM, KTAB, Stokman) from actor data",
+        "Run a spatial forecasting model on an actor table (KTAB or BDM CSV, or a bundled\n"
+        "data set such as kurils-actors-2018-2019): print the round-by-round table and, with\n"
+        "--montecarlo, how the forecast spreads when the inputs are perturbed; write\n"
+        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.csv) and\n"
+        "plots to the output folder.",
+        "negsim forecast kurils-actors-2018-2019 --model bdm --rounds 10 --montecarlo 200",
+    )
+    forecast.add_argument("file", metavar="FILE", help="an actor CSV file or a bundled data set")
+    forecast.add_argument(
+        "--model", default="bdm", choices=spatial.MODELS.names(), help="default bdm"
+    )
+    forecast.add_argument("--rounds", type=int, default=10, help="rounds to run (default 10)")
+    forecast.add_argument(
+        "--montecarlo", type=int, default=0, metavar="N", help="perturbed draws (default 0: none)"
+    )
+    forecast.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    forecast.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a model option, e.g. --option probability=pair (repeatable)",
+    )
+    forecast.add_argument(
+        "--out", type=Path, default=DEFAULT_FORECAST_OUT, metavar="DIR",
+        help=f"default ./{DEFAULT_FORECAST_OUT}/",
+    )  # fmt: skip
+    forecast.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+    forecast.add_argument("--no-plots", action="store_true", help="write no plots")
 
     _command(commands, "agents", "list the registered agents", "List agents.", "negsim agents")
     _command(
@@ -303,6 +339,33 @@ def _analyze(args: argparse.Namespace) -> None:
     print(format_scenario_analysis(_load(args)))
 
 
+def _option(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise NegsimError(f"--option {text!r}: expected KEY=VALUE, e.g. probability=pair")
+    for kind in (int, float):
+        try:
+            return key.strip(), kind(value)
+        except ValueError:
+            pass
+    return key.strip(), value.strip()
+
+
+def _forecast(args: argparse.Namespace) -> None:
+    from .spatial.report import format_forecast, write_forecast
+
+    data = spatial.load_actor_data(args.file)
+    model = spatial.make_model(args.model, **dict(_option(o) for o in args.option))
+    result = model.run(data, args.rounds)
+    montecarlo = None
+    if args.montecarlo:
+        montecarlo = spatial.monte_carlo(data, model, args.rounds, args.montecarlo, rng=args.seed)
+    print(format_forecast(result, montecarlo))
+    with _staged(args.out) as staging:
+        written = write_forecast(staging, result, montecarlo, args.format, not args.no_plots)
+    print(f"\nWrote {', '.join(written)} to {args.out}/")
+
+
 def _sweep(args: argparse.Namespace) -> None:
     from . import plots
     from .sweep import parse_range, run_sweep
@@ -335,6 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _analyze(args)
         elif args.command == "sweep":
             _sweep(args)
+        elif args.command == "forecast":
+            _forecast(args)
         elif args.command == "agents":
             for name in AGENTS:
                 print(f"{name:<16} {AGENTS.summary(name)}")

@@ -25,7 +25,8 @@ Forecast-model contract (:func:`check_forecast_model`, every model in
 is finite with one value per round and dimension, (3) positions and forecasts stay within the
 range the data span on each dimension, (4) a unanimous dimension is forecast at its common
 position, (5) the same data give the same forecast, (6) scaling every capability by the same
-factor or renaming the actors changes nothing (to 1e-6: KTAB floors coalition strengths), (7) a negative number of rounds is refused.
+factor or renaming the actors changes nothing (to 1e-6: KTAB floors coalition strengths),
+(7) a negative number of rounds is refused.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ of politics, Stokman's models).
 from __future__ import annotations
 
 from .bdm import OFFER_KINDS, BDMOptions, BDMRound, BDMRun, run_bdm
-from .data import ActorData, ActorDataError, read_actor_csv
+from .data import ActorData, ActorDataError, bundled_actor_data, load_actor_data, read_actor_csv
 from .forecasts import weighted_mean, weighted_median
 from .ktab import risk_utility, value_matrix, weighted_distance
 from .models import BDM, MODELS, Forecast, ForecastModel, make_model
@@ -35,6 +35,8 @@ __all__ = [
     "ForecastModel",
     "MonteCarlo",
     "Perturbation",
+    "bundled_actor_data",
+    "load_actor_data",
     "make_model",
     "monte_carlo",
     "perturb",

@@ -21,6 +21,8 @@ import csv
 import io
 import math
 import os
+from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import NegsimError, ValidationError
+from ..errors import NegsimError, ValidationError, did_you_mean
 
-__all__ = ["ActorData", "ActorDataError", "read_actor_csv"]
+__all__ = [
+    "ActorData",
+    "ActorDataError",
+    "bundled_actor_data",
+    "load_actor_data",
+    "read_actor_csv",
+]
 
 Array = npt.NDArray[np.float64]
 
@@ -47,6 +55,10 @@ def _matrix(value: Any) -> Array:
     return array
 
 
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
+
+
 def _vector(value: Any) -> Array:
     array = np.array(value, dtype=float)
     array.flags.writeable = False
@@ -57,13 +69,13 @@ def _vector(value: Any) -> Array:
 class ActorData:
     """Actors with capabilities ``(n,)``, positions and saliences ``(n, m)``."""
 
-    names: tuple[str, ...] = attrs.field(converter=tuple)
+    names: tuple[str, ...] = attrs.field(converter=_strings)
     capability: Array = attrs.field(converter=_vector)
     positions: Array = attrs.field(converter=_matrix)
     saliences: Array = attrs.field(converter=_matrix)
-    dimensions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    dimensions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     title: str = ""
-    descriptions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    descriptions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.names)
@@ -130,6 +142,33 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
     if header[:4] == ["actor", "capability", "position", "salience"]:
         return _bdm(name, rows)
     return _ktab(name, rows)
+
+
+def bundled_actor_data() -> dict[str, Path]:
+    """The actor data sets shipped with negsim (``scenarios/*.csv``): ``{name: path}``."""
+    folder = resources.files("negsim.scenarios")
+    found = {
+        entry.name.removesuffix(".csv"): Path(str(entry))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".csv")
+    }
+    return dict(sorted(found.items()))
+
+
+def load_actor_data(source: str | os.PathLike[str]) -> ActorData:
+    """Read a CSV file, or a bundled data set by name (``"kurils-actors-2018-2019"``).
+
+    A file of that name in the current folder wins over a bundled data set.
+    """
+    path = Path(source)
+    if not path.is_file():
+        bundled = bundled_actor_data()
+        if str(source) in bundled:
+            return read_actor_csv(bundled[str(source)])
+        if not path.exists():
+            hint = did_you_mean(str(source), bundled)
+            raise ActorDataError(f"{source}: no such file or bundled actor data set; {hint}")
+    return read_actor_csv(path)
 
 
 def _bdm(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:

@@ -1,0 +1,269 @@
+"""Plots of spatial forecasts: functions that take results and return matplotlib Axes.
+
+Like :mod:`negsim.plots` (whose ``save_figure`` saves them atomically), nothing here runs a
+model or calls ``plt.show()``; each function takes an ``ax`` (a new figure when ``None``).
+
+* :func:`positions` — each actor's position round by round, with the model's forecast;
+* :func:`forecast_band` — the forecast with its Monte Carlo band (5–95 % and 25–75 %);
+* :func:`quad_chart` — Bueno de Mesquita's quad chart: one actor's expected utility of
+  challenging each other actor against that actor's expected utility of challenging it;
+* :func:`effective_power` — each actor's share of capability × salience on an issue.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.ticker import MaxNLocator
+
+from .bdm import OFFER_KINDS, BDMRun
+from .data import ActorData
+from .models import Forecast
+from .sensitivity import MonteCarlo
+
+__all__ = ["effective_power", "forecast_band", "positions", "quad_chart"]
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    _, new = plt.subplots(figsize=size, layout="constrained")
+    return new
+
+
+def _dimension(data: ActorData, dimension: int | str) -> int:
+    return data.dimensions.index(dimension) if isinstance(dimension, str) else int(dimension)
+
+
+def _colours(n: int) -> list[tuple[float, float, float, float]]:
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+def _title(ax: Axes, title: str, subtitle: str) -> None:
+    ax.set_title(f"{title}\n{subtitle}" if title else subtitle, loc="left", fontsize=10)
+
+
+def positions(
+    forecast: Forecast, dimension: int | str = 0, title: str = "", ax: Axes | None = None
+) -> Axes:
+    """Every actor's position on ``dimension`` after each round, and the forecast series.
+
+    Actors with the largest weight (capability × salience) are drawn first and named in the
+    legend; with more than 12 actors only the 12 heaviest are named.
+    """
+    data = forecast.data
+    k = _dimension(data, dimension)
+    ax = _axes(ax, (8.5, 5.0))
+    rounds = np.arange(forecast.rounds + 1)
+    weight = data.capability * data.saliences[:, k]
+    order = np.argsort(-weight, kind="stable")
+    colours = _colours(min(len(order), 20))
+    for rank, i in enumerate(order):
+        named = rank < 12
+        ax.plot(
+            rounds,
+            forecast.positions[:, i, k],
+            "-o",
+            ms=3.5,
+            lw=1.4,
+            c=colours[rank % len(colours)],
+            alpha=0.9 if named else 0.35,
+            label=data.names[i] if named else None,
+        )
+    styles = ("--", ":")
+    for (name, series), style in zip(forecast.forecasts.items(), styles, strict=False):
+        ax.plot(rounds, series[:, k], style, c="black", lw=2.2, label=f"forecast: {name}")
+    # Actors often share a position: name them at the end of their lines, grouped.
+    final = forecast.positions[-1, :, k]
+    for (_, py), names in _coincident(np.zeros_like(final), final, list(data.names)).items():
+        ax.annotate(
+            ", ".join(names),
+            (rounds[-1], py),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="#333333",
+        )
+    ax.set_xlim(-0.3, rounds[-1] * 1.5 + 1.5)  # room for the names at the right
+    ticks = MaxNLocator(integer=True).tick_values(0, max(rounds[-1], 1))
+    ax.set_xticks([t for t in ticks if 0 <= t <= rounds[-1]])
+    ax.set_xlabel("Round")
+    ax.set_ylabel(f"Position on {data.dimensions[k]}")
+    ax.grid(alpha=0.2)
+    _title(ax, title, f"{forecast.model}: positions by round on '{data.dimensions[k]}'")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def forecast_band(
+    result: MonteCarlo, dimension: int | str = 0, title: str = "", ax: Axes | None = None
+) -> Axes:
+    """The baseline forecast by round with the draws' 5–95 % and 25–75 % bands.
+
+    A model without rounds (KTAB's first turn) gets a histogram of the draws instead.
+    """
+    data = result.baseline.data
+    k = _dimension(data, dimension)
+    ax = _axes(ax, (8.0, 4.8))
+    draws = result.draws[:, :, k]
+    baseline = result.baseline.forecast[:, k]
+    n = draws.shape[0]
+    what = f"{result.model} forecast ({result.baseline.headline})"
+    if draws.shape[1] == 1:
+        ax.hist(draws[:, 0], bins=min(30, max(5, n // 5)), color="#9ecae1", edgecolor="white")
+        ax.axvline(baseline[0], c="black", lw=2, label=f"{what} on the data")
+        for q, style in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
+            ax.axvline(
+                np.quantile(draws[:, 0], q),
+                c="#08519c",
+                ls=style,
+                lw=1.2,
+                label=f"{int(q * 100)}th percentile of draws",
+            )
+        ax.set_xlabel(f"Forecast position on {data.dimensions[k]}")
+        ax.set_ylabel("Draws")
+    else:
+        rounds = np.arange(draws.shape[1])
+        q05, q25, q50, q75, q95 = np.quantile(draws, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        ax.fill_between(rounds, q05, q95, color="#c6dbef", label="5–95 % of draws")
+        ax.fill_between(rounds, q25, q75, color="#6baed6", label="25–75 % of draws")
+        ax.plot(rounds, q50, c="#08519c", lw=1.4, label="median of draws")
+        ax.plot(rounds, baseline, "-o", c="black", lw=2, ms=4, label=f"{what} on the data")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("Round")
+        ax.set_ylabel(f"Forecast position on {data.dimensions[k]}")
+    ax.grid(alpha=0.2)
+    _title(
+        ax,
+        title,
+        f"How fragile is the forecast? {n} perturbed draws, seed {result.seed}\n"
+        f"noise sd: positions {result.perturbation.position_sd:.0%} of the range, saliences"
+        f" {result.perturbation.salience_sd:.0%} of the scale, log-capabilities"
+        f" {result.perturbation.capability_sd:g}",
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def quad_chart(
+    run: BDMRun,
+    actor: int | str,
+    round_: int = 0,
+    title: str = "",
+    ax: Axes | None = None,
+) -> Axes:
+    """Bueno de Mesquita's quad chart for ``actor`` in round ``round_`` (0 = the first).
+
+    For every other actor ``j``: x = ``EU(actor→j)``, the focal actor's expected utility of
+    challenging ``j``; y = ``EU(j→actor)`` as the focal actor sees it (its own exponent).
+    Above the diagonal ``y = -x`` in the lower right the focal actor can demand a compromise;
+    below it, ``j`` would capitulate; both positive: confrontation; both negative: status quo.
+    The markers show the offers actually made that round between the two.
+    """
+    a = run.names.index(actor) if isinstance(actor, str) else int(actor)
+    step = run.rounds[round_]
+    ax = _axes(ax, (7.0, 6.2))
+    others = [j for j in range(len(run.names)) if j != a]
+    x = step.eu_own[a, others]
+    y = step.eu_seen_by_target[others, a]
+    limit = 1.08 * max(float(np.abs(np.r_[x, y]).max()), 1e-9)
+    ax.axhline(0, c="grey", lw=0.8)
+    ax.axvline(0, c="grey", lw=0.8)
+    ax.plot([0, limit], [0, -limit], c="grey", lw=0.6, ls="--")
+    ax.plot([-limit, 0], [limit, 0], c="grey", lw=0.6, ls="--")
+    corner = 0.97 * limit
+    for text, (px, py), ha, va in (
+        ("confrontation", (corner, corner), "right", "top"),
+        ("status quo", (-corner, -corner), "left", "bottom"),
+        (f"{run.names[a]} gets a compromise", (corner, -0.02 * corner), "right", "top"),
+        ("they\ncapitulate", (0.3 * corner, -corner), "left", "bottom"),
+        (f"{run.names[a]}\ncompromises", (-0.25 * corner, corner), "right", "top"),
+        (f"{run.names[a]}\ncapitulates", (-corner, 0.3 * corner), "left", "bottom"),
+    ):
+        ax.text(px, py, text, ha=ha, va=va, fontsize=8, color="#555555", style="italic")
+    markers = {"none": "o", "confrontation": "X", "compromise": "s", "capitulation": "v"}
+    kinds = [
+        OFFER_KINDS[max(int(step.offer_kind[a, j]), int(step.offer_kind[j, a]))] for j in others
+    ]
+    for kind, marker in markers.items():
+        chosen = [n for n, k in enumerate(kinds) if k == kind]
+        if chosen:
+            label = "no offer between them" if kind == "none" else f"offer made: {kind}"
+            ax.scatter(
+                x[chosen],
+                y[chosen],
+                marker=marker,
+                s=55,
+                c="#3182bd",
+                label=label,
+                edgecolors="black",
+                linewidths=0.5,
+                zorder=3,
+            )
+    for (px, py), names in _coincident(x, y, [run.names[j] for j in others]).items():
+        ax.annotate(
+            "\n".join(names), (px, py), xytext=(4, 3), textcoords="offset points", fontsize=8
+        )
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_xlabel(f"EU({run.names[a]} → other): {run.names[a]}'s expected utility of challenging")
+    ax.set_ylabel(f"EU(other → {run.names[a]}), as {run.names[a]} sees it")
+    ax.grid(alpha=0.2)
+    _title(ax, title, f"BDM quad chart of {run.names[a]}, round {round_ + 1} ('{run.dimension}')")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return ax
+
+
+def _coincident(
+    x: np.ndarray, y: np.ndarray, names: list[str]
+) -> dict[tuple[float, float], list[str]]:
+    """Names grouped by point (rounded to the plot's resolution), so labels do not overprint."""
+    span = float(np.ptp(np.r_[x, y])) or 1.0
+    groups: dict[tuple[float, float], list[str]] = {}
+    for px, py, name in zip(x, y, names, strict=True):
+        key = (round(float(px) / span, 2) * span, round(float(py) / span, 2) * span)
+        groups.setdefault(key, []).append(name)
+    return groups
+
+
+def effective_power(
+    data: ActorData, dimension: int | str = 0, title: str = "", ax: Axes | None = None
+) -> Axes:
+    """Each actor's share of ``c_i s_ik`` on a dimension, coloured by its position."""
+    k = _dimension(data, dimension)
+    weight = data.capability * data.saliences[:, k]
+    share = 100 * weight / weight.sum() if weight.sum() > 0 else weight
+    order = np.argsort(share, kind="stable")
+    ax = _axes(ax, (7.5, max(3.0, 0.38 * data.n_actors + 1.4)))
+    position = data.positions[order, k]
+    low, high = float(data.positions[:, k].min()), float(data.positions[:, k].max())
+    norm = Normalize(low, high if high > low else low + 1)
+    cmap = plt.get_cmap("coolwarm")
+    bars = ax.barh(
+        [data.names[i] for i in order],
+        share[order],
+        color=cmap(norm(position)),
+        edgecolor="black",
+        linewidth=0.4,
+    )
+    for bar, value, pos in zip(bars, share[order], position, strict=True):
+        ax.annotate(
+            f"{value:.1f} %  (at {pos:g})",
+            (bar.get_width(), bar.get_y() + 0.4),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_xlim(0, float(share.max()) * 1.35 if share.size else 1)
+    colourbar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
+    colourbar.set_label(f"Position on {data.dimensions[k]}")
+    ax.set_xlabel("Share of capability × salience (%)")
+    ax.set_ylabel("Actor")
+    _title(ax, title, f"Effective power on '{data.dimensions[k]}'")
+    return ax

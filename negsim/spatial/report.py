@@ -1,0 +1,213 @@
+"""What ``negsim forecast`` prints and writes, as functions a notebook can call too.
+
+:func:`format_forecast` gives the round-by-round report (for BDM every move with the two
+expected utilities behind it; for KTAB each position's chance of winning; for Stokman the
+exchanges) and, with a Monte Carlo run, the spread of the final forecast.
+:func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
+``moves.csv`` (BDM), ``montecarlo.csv`` and the plots into a folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from ..io import write_text_atomic
+from .bdm import OFFER_KINDS, BDMRun
+from .ktab import KTABTurn
+from .models import Forecast
+from .sensitivity import MonteCarlo
+from .stokman import StokmanRun
+
+__all__ = ["format_forecast", "moves_csv", "write_forecast"]
+
+
+def format_forecast(forecast: Forecast, montecarlo: MonteCarlo | None = None) -> str:
+    """The text report of a forecast (and of its Monte Carlo sensitivity run)."""
+    data = forecast.data
+    options = ", ".join(f"{k}={v}" for k, v in forecast.options.items()) or "defaults"
+    lines = [
+        f"{data.title or 'actor data'}: {data.n_actors} actors, "
+        f"dimensions {', '.join(data.dimensions)}",
+        f"model {forecast.model} ({options}), {forecast.rounds} rounds",
+        "",
+    ]
+    for part in forecast.detail:
+        if isinstance(part, BDMRun):
+            lines += [f"BDM on '{part.dimension}':", part.table(), ""]
+        elif isinstance(part, KTABTurn):
+            lines += _ktab_lines(part, forecast)
+        elif isinstance(part, StokmanRun):
+            lines += _stokman_lines(part)
+    lines += ["Forecasts by round:", forecast.table()]
+    if montecarlo is not None:
+        lines += [
+            "",
+            f"Monte Carlo: {montecarlo.draws.shape[0]} perturbed draws, seed {montecarlo.seed};"
+            f" final {forecast.headline} forecast:",
+            montecarlo.summary(),
+        ]
+    return "\n".join(lines)
+
+
+def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
+    lines = [
+        "KTAB, first turn only (the model's later turns are not implemented; rounds ignored):",
+        f"{'actor':<32}{'risk R':>8}{'P(win)':>9}  position",
+    ]
+    for i, name in enumerate(turn.names):
+        where = ", ".join(f"{v:g}" for v in forecast.data.positions[i])
+        lines.append(f"{name:<32}{turn.risk[i]:8.3f}{turn.outcome_probability[i]:9.4f}  {where}")
+    lines.append(f"most probable: {turn.names[turn.most_probable]}'s position")
+    return [*lines, ""]
+
+
+def _stokman_lines(run: StokmanRun) -> list[str]:
+    lines = ["Stokman exchanges:"]
+    for t, step in enumerate(run.steps, start=1):
+        for e in step.exchanges:
+            lines.append(
+                f"  round {t}: {e.actors[0]} gives way on {e.issues[1]} ({e.move_i:+.2f}),"
+                f" {e.actors[1]} on {e.issues[0]} ({e.move_j:+.2f}); each gains {e.gain:.4f}"
+            )
+    if not run.steps:
+        lines.append("  none: no pair of actors can trade (it takes two issues)")
+    lines.append(f"  {'converged: no exchange left' if run.converged else 'rounds ran out'}")
+    return [*lines, ""]
+
+
+def moves_csv(forecast: Forecast) -> str:
+    """BDM's moves: ``round,dimension,receiver,proposer,kind,eu_receiver,eu_proposer,from,to``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "round",
+            "dimension",
+            "receiver",
+            "proposer",
+            "kind",
+            "eu_receiver",
+            "eu_proposer",
+            "from",
+            "to",
+        ]
+    )
+    for run in forecast.detail:
+        if not isinstance(run, BDMRun):
+            continue
+        for t, step in enumerate(run.rounds, start=1):
+            for j, i in enumerate(step.accepted):
+                if i < 0:
+                    continue
+                writer.writerow(
+                    [
+                        t,
+                        run.dimension,
+                        run.names[j],
+                        run.names[i],
+                        OFFER_KINDS[int(step.offer_kind[i, j])],
+                        repr(float(step.eu_own[j, i])),
+                        repr(float(step.eu_offer[i, j])),
+                        repr(float(step.positions[j])),
+                        repr(float(step.next_positions[j])),
+                    ]
+                )
+    return out.getvalue()
+
+
+def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any]:
+    data = forecast.data
+    record: dict[str, Any] = {
+        "model": forecast.model,
+        "options": forecast.options,
+        "data": {
+            "title": data.title,
+            "actors": list(data.names),
+            "dimensions": list(data.dimensions),
+        },
+        "rounds": forecast.rounds,
+        "forecasts": {name: series.tolist() for name, series in forecast.forecasts.items()},
+        "final_positions": {
+            name: forecast.positions[-1, i].tolist() for i, name in enumerate(data.names)
+        },
+    }
+    if montecarlo is not None:
+        q = [0.05, 0.25, 0.5, 0.75, 0.95]
+        record["montecarlo"] = {
+            "seed": montecarlo.seed,
+            "draws": int(montecarlo.draws.shape[0]),
+            "perturbation": attrs.asdict(montecarlo.perturbation),
+            "final_quantiles": {
+                f"{p:g}": v.tolist() for p, v in zip(q, montecarlo.quantiles(q)[:, -1], strict=True)
+            },
+            "final_mean": montecarlo.draws[:, -1].mean(axis=0).tolist(),
+            "final_sd": montecarlo.draws[:, -1].std(axis=0).tolist(),
+        }
+    return record
+
+
+def write_forecast(
+    folder: str | Path,
+    forecast: Forecast,
+    montecarlo: MonteCarlo | None = None,
+    fmt: str = "png",
+    plots: bool = True,
+) -> list[str]:
+    """Write the results (module docstring) into ``folder``; returns the file names."""
+    folder = Path(folder)
+    files = {
+        "forecast.json": json.dumps(_summary(forecast, montecarlo), indent=2) + "\n",
+        "positions.csv": forecast.positions_csv(),
+        "forecasts.csv": forecast.forecasts_csv(),
+    }
+    if forecast.model == "bdm":
+        files["moves.csv"] = moves_csv(forecast)
+    if montecarlo is not None:
+        files["montecarlo.csv"] = montecarlo.to_csv()
+    for name, text in files.items():
+        write_text_atomic(folder / name, text)
+    written = list(files)
+    if plots:
+        written += _plots(folder, forecast, montecarlo, fmt)
+    return written
+
+
+def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt: str) -> list[str]:
+    import matplotlib.pyplot as plt
+
+    from ..plots import save_figure
+    from . import plots
+
+    data = forecast.data
+    m = data.n_dimensions
+    title = data.title or "actor data"
+    kinds: dict[str, Any] = {
+        "positions": lambda k, ax: plots.positions(forecast, k, title, ax),
+        "power": lambda k, ax: plots.effective_power(data, k, title, ax),
+    }
+    if montecarlo is not None:
+        kinds["forecast"] = lambda k, ax: plots.forecast_band(montecarlo, k, title, ax)
+    if forecast.model == "bdm":
+        weight = data.capability[:, None] * data.saliences
+        kinds["quad"] = lambda k, ax: plots.quad_chart(
+            forecast.detail[k], int(np.argmax(weight[:, k])), 0, title, ax
+        )
+    sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * data.n_actors + 1.6),
+             "forecast": (9.0, 4.6), "quad": (8.0, 6.4)}  # fmt: skip
+    written = []
+    for kind, draw in kinds.items():
+        width, height = sizes[kind]
+        figure, axes = plt.subplots(m, 1, figsize=(width, height * m), layout="constrained")
+        for k, ax in enumerate(np.atleast_1d(axes)):
+            draw(k, ax)
+        name = f"{kind}.{fmt}"
+        save_figure(figure, folder / name)
+        written.append(name)
+    return written
