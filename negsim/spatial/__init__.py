@@ -5,7 +5,9 @@ of politics, Stokman's models).
 * :mod:`.data` — actor tables (KTAB and BDM CSV formats);
 * :mod:`.forecasts` — the weighted mean and median;
 * :mod:`.bdm` — Bueno de Mesquita's expected-utility rounds (Scholz et al. 2011);
-* :mod:`.ktab` — KTAB's first-turn quantities;
+* :mod:`.ktab`, :mod:`.condorcet` — KTAB's first turn: values, risk attitudes, coalition
+  strengths, victory probabilities, the probabilistic Condorcet election;
+* :mod:`.stokman` — Stokman's weighted-mean forecast and exchange model;
 * :mod:`.models` — every model behind one interface (``model.run(data, rounds)`` →
   :class:`Forecast`) and the ``MODELS`` registry;
 * :mod:`.sensitivity` — Monte Carlo perturbation of the inputs;
@@ -16,34 +18,76 @@ of politics, Stokman's models).
 from __future__ import annotations
 
 from .bdm import OFFER_KINDS, BDMOptions, BDMRound, BDMRun, run_bdm
+from .condorcet import (
+    PCE_MODELS,
+    VICTORY_MODELS,
+    VOTING_RULES,
+    coalition_strengths,
+    probabilistic_condorcet,
+    victory_probabilities,
+)
 from .data import ActorData, ActorDataError, bundled_actor_data, load_actor_data, read_actor_csv
 from .forecasts import weighted_mean, weighted_median
-from .ktab import risk_utility, value_matrix, weighted_distance
-from .models import BDM, MODELS, Forecast, ForecastModel, make_model
+from .ktab import (
+    KTABTurn,
+    first_turn,
+    risk_attitudes,
+    risk_utility,
+    value_matrix,
+    weighted_distance,
+)
+from .models import BDM, KTAB, MODELS, Forecast, ForecastModel, Stokman, make_model
 from .sensitivity import MonteCarlo, Perturbation, monte_carlo, perturb
+from .stokman import (
+    Exchange,
+    ExchangeStep,
+    StokmanRun,
+    exchange_candidates,
+    exchange_step,
+    run_exchanges,
+    stokman_forecast,
+)
 
 __all__ = [
     "BDM",
+    "KTAB",
     "MODELS",
     "OFFER_KINDS",
+    "PCE_MODELS",
+    "VICTORY_MODELS",
+    "VOTING_RULES",
     "ActorData",
     "ActorDataError",
     "BDMOptions",
     "BDMRound",
     "BDMRun",
+    "Exchange",
+    "ExchangeStep",
     "Forecast",
     "ForecastModel",
+    "KTABTurn",
     "MonteCarlo",
     "Perturbation",
+    "Stokman",
+    "StokmanRun",
     "bundled_actor_data",
+    "coalition_strengths",
+    "exchange_candidates",
+    "exchange_step",
+    "first_turn",
     "load_actor_data",
     "make_model",
     "monte_carlo",
     "perturb",
+    "probabilistic_condorcet",
     "read_actor_csv",
+    "risk_attitudes",
     "risk_utility",
     "run_bdm",
+    "run_exchanges",
+    "stokman_forecast",
     "value_matrix",
+    "victory_probabilities",
     "weighted_distance",
     "weighted_mean",
     "weighted_median",

@@ -116,7 +116,7 @@ def forecast_band(
     what = f"{result.model} forecast ({result.baseline.headline})"
     if draws.shape[1] == 1:
         ax.hist(draws[:, 0], bins=min(30, max(5, n // 5)), color="#9ecae1", edgecolor="white")
-        ax.axvline(baseline[0], c="black", lw=2, label=f"{what} on the data")
+        ax.axvline(baseline[0], c="black", lw=2, label=f"{what}, unperturbed")
         for q, style in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
             ax.axvline(
                 np.quantile(draws[:, 0], q),
@@ -133,7 +133,7 @@ def forecast_band(
         ax.fill_between(rounds, q05, q95, color="#c6dbef", label="5–95 % of draws")
         ax.fill_between(rounds, q25, q75, color="#6baed6", label="25–75 % of draws")
         ax.plot(rounds, q50, c="#08519c", lw=1.4, label="median of draws")
-        ax.plot(rounds, baseline, "-o", c="black", lw=2, ms=4, label=f"{what} on the data")
+        ax.plot(rounds, baseline, "-o", c="black", lw=2, ms=4, label=f"{what}, unperturbed")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Round")
         ax.set_ylabel(f"Forecast position on {data.dimensions[k]}")

@@ -200,7 +200,7 @@ def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt:
             forecast.detail[k], int(np.argmax(weight[:, k])), 0, title, ax
         )
     sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * data.n_actors + 1.6),
-             "forecast": (9.0, 4.6), "quad": (8.0, 6.4)}  # fmt: skip
+             "forecast": (10.0, 4.6), "quad": (8.0, 6.4)}  # fmt: skip
     written = []
     for kind, draw in kinds.items():
         width, height = sizes[kind]
