@@ -248,9 +248,11 @@ class _Geometry:
         total = prefix[:, -1]
         gathered = prefix[self.rows, self.split]  # [j, i] = A[split_ij, j]
         left = gathered.T - gathered  # [i, j] = A[split_ij, j] - A[split_ij, i]
-        right = (total[None, :] - total[:, None]) - left
+        positive = total[None, :] - total[:, None]
+        positive -= left  # the votes for a right i: all its votes less the left side's
         # (Where x_i = x_j both are exactly 0: the two positions' rows of prefix are equal.)
-        positive = np.maximum(np.where(self.i_left, left, right), 0.0)
+        np.copyto(positive, left, where=self.i_left)
+        np.maximum(positive, 0.0, out=positive)
         if rule == "pair":
             pair = positive + positive.T
             with np.errstate(invalid="ignore", divide="ignore"):
