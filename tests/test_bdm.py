@@ -193,3 +193,19 @@ def test_the_table_lists_every_round(eu: ActorData) -> None:
     assert table.splitlines()[0].split()[:3] == ["round", "mean", "median"]
     assert "Belgium compromises with France" in table
     assert table.splitlines()[-1].split()[:3] == ["2", "7.5525", "9.6109"]
+
+
+@given(data=actor_data(max_dimensions=1))
+def test_least_move_is_mirror_symmetric(data: ActorData) -> None:
+    # Mirroring the scale (x -> 100 - x) mirrors every path under the paper's choices.
+    options = BDMOptions.as_described()
+    mirrored = attrs.evolve(data, positions=100.0 - data.positions)
+    run, image = run_bdm(data, 3, options=options), run_bdm(mirrored, 3, options=options)
+    np.testing.assert_allclose(100.0 - image.positions, run.positions, atol=1e-7)
+
+
+def test_by_type_depends_on_the_direction_of_the_scale(eu: ActorData) -> None:
+    mirrored = attrs.evolve(eu, positions=14.0 - eu.positions)
+    run, image = run_bdm(eu, 4), run_bdm(mirrored, 4)
+    np.testing.assert_allclose(14.0 - image.mean[:4], run.mean[:4], atol=1e-9)
+    assert abs((14.0 - image.mean[4]) - run.mean[4]) > 0.1  # round 4 parts ways

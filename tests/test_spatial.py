@@ -67,7 +67,30 @@ def test_bad_files_name_file_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(ActorDataError, match=r"bad\.csv:4: 4 columns, expected 5"):
         read_actor_csv(bad)
     bad.write_text("Actor,Capability,Position,Salience\nA,-1,4,80\nB,1,7,40\n", encoding="utf-8")
-    with pytest.raises(ActorDataError, match="capability"):
+    with pytest.raises(ActorDataError, match=r"bad\.csv:2:Capability: -1 is negative"):
+        read_actor_csv(bad)
+    bad.write_text("Actor,Capability,Position,Salience\nA,1,4,101\nB,1,7,40\n", encoding="utf-8")
+    with pytest.raises(ActorDataError, match=r"bad\.csv:2:Salience: 101 is above 100"):
+        read_actor_csv(bad)
+    bad.write_text("Actor,Capability,Position,Salience\nA,1,4,80\nA,1,7,40\n", encoding="utf-8")
+    with pytest.raises(ActorDataError, match=r"bad\.csv:3:Actor: 'A' appears twice"):
+        read_actor_csv(bad)
+    bad.write_text("Actor,Capability,Position,Salience\n,1,4,80\nA,1,7,40\n", encoding="utf-8")
+    with pytest.raises(ActorDataError, match=r"bad\.csv:2:Actor: the actor has no name"):
+        read_actor_csv(bad)
+    bad.write_text("Actor,Capability,Postion,Salience\nA,1,4,80\nB,1,7,40\n", encoding="utf-8")
+    with pytest.raises(
+        ActorDataError, match=r"bad\.csv:1:3: header 'Postion', expected 'Position'"
+    ):
+        read_actor_csv(bad)
+    bad.write_text("x,y,2,1\nActor,Desc,Power,Where,Care\nA,,1,2,3\nB,,1,2,z\n", encoding="utf-8")
+    with pytest.raises(ActorDataError, match=r"bad\.csv:4:Care: 'z' is not a number"):
+        read_actor_csv(bad)
+    bad.write_text("x,y,2.5,1\n", encoding="utf-8")
+    with pytest.raises(ActorDataError, match="not a whole number"):
+        read_actor_csv(bad)
+    bad.write_text("x,y,2,1\n", encoding="utf-8")
+    with pytest.raises(ActorDataError, match="no header row"):
         read_actor_csv(bad)
     bad.write_text("", encoding="utf-8")
     with pytest.raises(ActorDataError, match="empty"):

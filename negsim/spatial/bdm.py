@@ -45,7 +45,9 @@ Notation: positions ``x_i``, capabilities ``c_i``, saliences ``s_i ∈ [0, 1]`` 
    Each receiver takes one offer: the one asking the smallest move (``selection="least-move"``,
    the paper's text), or (``"by-type"``, the code) a confrontation if any (smallest move), else
    the compromise with the smallest ``(|u| x_j + |U| x_i) / (|u| + |U|)``, else a capitulation
-   (smallest move). All receivers move at once.
+   (smallest move). All receivers move at once. That compromise key is a *position*, so
+   ``"by-type"`` favours offers towards the low end of the scale: mirror the scale and the
+   path changes (on the EU data from round 4); ``"least-move"`` is mirror-symmetric.
 
 :class:`BDMOptions` defaults are the choices of Scholz et al.'s code, which reproduce the
 published replication's path on the EU emission-standards data (round-0 mean 7.389956,
@@ -197,10 +199,8 @@ class BDMRun:
         lines = [f"{'round':>5}  {'mean':>9}  {'median':>9}  moves"]
         for t in range(len(self.mean)):
             moves = self.rounds[t].moves(self.names) if t < len(self.rounds) else ()
-            lines.append(
-                f"{t:>5}  {self.mean[t]:9.4f}  {self.median[t]:9.4f}  "
-                + (moves[0] if moves else "")
-            )
+            first = moves[0] if moves else ""
+            lines.append(f"{t:>5}  {self.mean[t]:9.4f}  {self.median[t]:9.4f}  {first}".rstrip())
             lines.extend(f"{'':>28}{m}" for m in moves[1:])
         return "\n".join(lines)
 

@@ -139,7 +139,7 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
     if not rows:
         raise ActorDataError(f"{name}: the file is empty")
     header = [cell.lower() for cell in rows[0][1]]
-    if header[:4] == ["actor", "capability", "position", "salience"]:
+    if header[:1] == ["actor"]:  # a BDM header (a KTAB file starts with its scenario's name)
         return _bdm(name, rows)
     return _ktab(name, rows)
 
@@ -171,17 +171,29 @@ def load_actor_data(source: str | os.PathLike[str]) -> ActorData:
     return read_actor_csv(path)
 
 
+_BDM_HEADER = ("Actor", "Capability", "Position", "Salience")
+
+
 def _bdm(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
-    names, capability, positions, saliences = [], [], [], []
+    line, header = rows[0]
+    for k, expected in enumerate(_BDM_HEADER):
+        found = header[k] if k < len(header) else ""
+        if found.lower() != expected.lower():
+            raise ActorDataError(
+                f"{name}:{line}:{k + 1}: header '{found}', expected '{expected}'"
+                f" (a BDM table starts 'Actor,Capability,Position,Salience')"
+            )
+    names: list[str] = []
+    capability, positions, saliences = [], [], []
     for r, row in rows[1:]:
-        if len(row) < 4:
+        if len(row) != 4:
             raise ActorDataError(
                 f"{name}:{r}: {len(row)} columns, expected 4 (Actor,Capability,Position,Salience)"
             )
-        names.append(row[0])
-        capability.append(_number(row[1], name, r, "Capability"))
+        names.append(_name(row[0], names, name, r))
+        capability.append(_weight(row[1], name, r, "Capability"))
         positions.append(_number(row[2], name, r, "Position"))
-        saliences.append(_number(row[3], name, r, "Salience"))
+        saliences.append(_salience(row[3], name, r, "Salience"))
     return _checked(name, names, capability, positions, saliences, (), "", ())
 
 
@@ -201,7 +213,10 @@ def _ktab(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
     if len(body) != n:
         raise ActorDataError(f"{name}: {len(body)} actor rows, but row {line} says {n}")
     dimensions = tuple(headers[3 + 2 * k] for k in range(m)) if len(headers) >= 3 + 2 * m else ()
-    names, descriptions, capability, positions, saliences = [], [], [], [], []
+    columns = [header or f"column {c + 1}" for c, header in enumerate(headers)]
+    columns += [f"column {c + 1}" for c in range(len(columns), 3 + 2 * m)]
+    names: list[str] = []
+    descriptions, capability, positions, saliences = [], [], [], []
     for r, row in body:
         cells = list(row)
         while cells and cells[-1] == "":
@@ -211,14 +226,38 @@ def _ktab(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
                 f"{name}:{r}: {len(cells)} columns, expected {3 + 2 * m}"
                 f" (Actor, Description, Power, then position and salience for {m} dimensions)"
             )
-        names.append(cells[0])
+        names.append(_name(cells[0], names, name, r))
         descriptions.append(cells[1])
-        capability.append(_number(cells[2], name, r, "Power"))
-        positions.append([_number(cells[3 + 2 * k], name, r, f"Pos_{k + 1}") for k in range(m)])
-        saliences.append([_number(cells[4 + 2 * k], name, r, f"Sal_{k + 1}") for k in range(m)])
+        capability.append(_weight(cells[2], name, r, columns[2]))
+        positions.append([_number(cells[3 + 2 * k], name, r, columns[3 + 2 * k]) for k in range(m)])
+        saliences.append(
+            [_salience(cells[4 + 2 * k], name, r, columns[4 + 2 * k]) for k in range(m)]
+        )
     return _checked(
         name, names, capability, positions, saliences, dimensions, first[0], descriptions
     )
+
+
+def _name(text: str, seen: list[str], source: str, row: int) -> str:
+    if not text:
+        raise ActorDataError(f"{source}:{row}:Actor: the actor has no name")
+    if text in seen:
+        raise ActorDataError(f"{source}:{row}:Actor: '{text}' appears twice (names are unique)")
+    return text
+
+
+def _weight(text: str, source: str, row: int, column: str) -> float:
+    value = _number(text, source, row, column)
+    if value < 0:
+        raise ActorDataError(f"{source}:{row}:{column}: {text} is negative (expected >= 0)")
+    return value
+
+
+def _salience(text: str, source: str, row: int, column: str) -> float:
+    value = _weight(text, source, row, column)
+    if value > 100:
+        raise ActorDataError(f"{source}:{row}:{column}: {text} is above 100 (saliences are 0–100)")
+    return value
 
 
 def _count(text: str, source: str, row: int, column: str) -> int:

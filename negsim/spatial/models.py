@@ -74,11 +74,16 @@ class Forecast:
     def table(self) -> str:
         """Round-by-round forecasts on every dimension, as aligned text."""
         names = list(self.forecasts)
-        header = f"{'round':>5}  {'dimension':<14}" + "".join(f"{n:>14}" for n in names)
+        widths = [max(12, len(n)) + 2 for n in names]
+        header = f"{'round':>5}  {'dimension':<14}" + "".join(
+            f"{n:>{w}}" for n, w in zip(names, widths, strict=True)
+        )
         lines = [header]
         for t in range(self.rounds + 1):
             for k, dimension in enumerate(self.data.dimensions):
-                values = "".join(f"{self.forecasts[n][t, k]:14.4f}" for n in names)
+                values = "".join(
+                    f"{self.forecasts[n][t, k]:{w}.4f}" for n, w in zip(names, widths, strict=True)
+                )
                 lines.append(f"{t:>5}  {dimension:<14}{values}")
         return "\n".join(lines)
 
