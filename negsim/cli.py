@@ -110,8 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     _command(
         commands,
         "list",
-        "list the bundled scenarios",
-        "List the scenarios bundled with negsim, one line each.",
+        "list the bundled scenarios and actor data sets",
+        "List the scenarios and the actor data sets bundled with negsim, one line each.",
         "negsim list",
     )
 
@@ -333,6 +333,10 @@ def _list() -> None:
         scenario = load_scenario(path)
         period = f" [{scenario.period}]" if scenario.period else ""
         print(f"{name:<24} {scenario.title}{period}")
+    print("\nActor data sets, for `negsim forecast`:")
+    for name in spatial.bundled_actor_data():
+        data = spatial.load_actor_data(name)
+        print(f"{name:<24} {data.n_actors} actors on {', '.join(data.dimensions)}")
 
 
 def _analyze(args: argparse.Namespace) -> None:

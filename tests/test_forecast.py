@@ -301,3 +301,10 @@ def test_kurils_forecast_matches_the_sources_story() -> None:
     for name in negsim.spatial.MODELS.names():
         forecast = make_model(name).run(data, 5)
         assert forecast.forecast[-1, data.dimensions.index("territory")] <= 50, name
+
+
+def test_list_names_the_actor_data_sets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "Actor data sets, for `negsim forecast`:" in out
+    assert "kurils-actors-2018-2019  10 actors on territory, security" in out
