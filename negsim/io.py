@@ -1,12 +1,13 @@
-"""Atomic file output: a failure never leaves half a result behind."""
+"""Files: atomic output (a failure never leaves half a result behind); the bundled data."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["publish", "write_text_atomic"]
+__all__ = ["bundled_files", "publish", "write_text_atomic"]
 
 
 def publish(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
@@ -30,3 +31,14 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def bundled_files(suffix: str) -> dict[str, Path]:
+    """The files shipped in ``negsim.scenarios`` ending in ``suffix``: ``{stem: path}``, sorted."""
+    folder = resources.files("negsim.scenarios")
+    found = {
+        entry.name.removesuffix(suffix): Path(str(entry))
+        for entry in folder.iterdir()
+        if entry.name.endswith(suffix)
+    }
+    return dict(sorted(found.items()))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import numpy as np
 
 from .. import analysis
 from ..errors import ValidationError, did_you_mean
+from ..io import bundled_files
 from ..outcomes import OutcomeSpace
 from ..preferences import PreferenceModel, utility_matrix
 from ..protocols import Party, Protocol
@@ -229,13 +229,7 @@ def scenario_from_data(data: Mapping[str, Any], source: str = "<data>") -> Scena
 
 def bundled_scenarios() -> dict[str, Path]:
     """The scenarios shipped with negsim: ``{name: path}``, sorted by name."""
-    folder = resources.files("negsim.scenarios")
-    found = {
-        entry.name.removesuffix(".toml"): Path(str(entry))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".toml")
-    }
-    return dict(sorted(found.items()))
+    return bundled_files(".toml")
 
 
 def load_scenario(source: str | Path) -> Scenario:

@@ -66,7 +66,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
-from .data import ActorData
+from .data import ActorData, readonly
 from .forecasts import mean_of, median_of
 
 __all__ = ["OFFER_KINDS", "BDMOptions", "BDMRound", "BDMRun", "run_bdm"]
@@ -128,9 +128,7 @@ class BDMOptions:
 
 
 def _frozen(array: npt.ArrayLike) -> Array:
-    out = np.asarray(array, dtype=float).view()  # read-only view: rounds hold n² matrices
-    out.flags.writeable = False
-    return out
+    return readonly(array, copy=False)  # a view, no copy: rounds hold n² matrices
 
 
 @attrs.frozen(eq=False)

@@ -22,7 +22,6 @@ import io
 import math
 import os
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import NegsimError, ValidationError, did_you_mean
+from ..io import bundled_files
 
 __all__ = [
     "ActorData",
@@ -38,6 +38,7 @@ __all__ = [
     "bundled_actor_data",
     "load_actor_data",
     "read_actor_csv",
+    "readonly",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -47,22 +48,23 @@ class ActorDataError(NegsimError):
     """A problem in an actor-data file: ``file:row:column: message``."""
 
 
-def _matrix(value: Any) -> Array:
-    array = np.array(value, dtype=float)
-    if array.ndim == 1:
-        array = array[:, None]
+def readonly(value: Any, copy: bool = True) -> Array:
+    """``value`` as a read-only float array (a copy, or a read-only view if ``copy=False``).
+
+    The converter of every array field of the spatial value objects.
+    """
+    array = np.array(value, dtype=float) if copy else np.asarray(value, dtype=float).view()
     array.flags.writeable = False
     return array
+
+
+def _matrix(value: Any) -> Array:
+    array = np.array(value, dtype=float)
+    return readonly(array[:, None] if array.ndim == 1 else array, copy=False)
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
-
-
-def _vector(value: Any) -> Array:
-    array = np.array(value, dtype=float)
-    array.flags.writeable = False
-    return array
 
 
 @attrs.frozen(eq=False)
@@ -70,7 +72,7 @@ class ActorData:
     """Actors with capabilities ``(n,)``, positions and saliences ``(n, m)``."""
 
     names: tuple[str, ...] = attrs.field(converter=_strings)
-    capability: Array = attrs.field(converter=_vector)
+    capability: Array = attrs.field(converter=readonly)
     positions: Array = attrs.field(converter=_matrix)
     saliences: Array = attrs.field(converter=_matrix)
     dimensions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
@@ -146,13 +148,7 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
 
 def bundled_actor_data() -> dict[str, Path]:
     """The actor data sets shipped with negsim (``scenarios/*.csv``): ``{name: path}``."""
-    folder = resources.files("negsim.scenarios")
-    found = {
-        entry.name.removesuffix(".csv"): Path(str(entry))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".csv")
-    }
-    return dict(sorted(found.items()))
+    return bundled_files(".csv")
 
 
 def load_actor_data(source: str | os.PathLike[str]) -> ActorData:

@@ -48,8 +48,6 @@ run on ``dummyData_3Dim`` it reproduces every printed digit (``tests/test_ktab.p
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -63,7 +61,7 @@ from .condorcet import (
     coalition_strengths,
     probabilistic_condorcet,
 )
-from .data import ActorData
+from .data import ActorData, readonly
 
 __all__ = [
     "RISK_RANGES",
@@ -147,12 +145,6 @@ def position_classes(
     return tuple(unique), tuple(cls)
 
 
-def _frozen(value: Any) -> Array:
-    array = np.array(value, dtype=float)
-    array.flags.writeable = False
-    return array
-
-
 @attrs.frozen(eq=False)
 class KTABTurn:
     """Every quantity of KTAB's first turn (``n`` actors, ``m`` dimensions).
@@ -170,34 +162,34 @@ class KTABTurn:
     victory_model: str
     pce_model: str
     risk_range: str
-    distance: Array = attrs.field(converter=_frozen)
+    distance: Array = attrs.field(converter=readonly)
     """``d_i(p_j)``, in ``[0, 1]``."""
-    values: Array = attrs.field(converter=_frozen)
+    values: Array = attrs.field(converter=readonly)
     """Risk-neutral values ``V[i, j] = 1 - d_ij``."""
-    neutral_strengths: Array = attrs.field(converter=_frozen)
+    neutral_strengths: Array = attrs.field(converter=readonly)
     """Coalition strengths ``C[i, j]`` voted with ``V``."""
-    neutral_victory: Array = attrs.field(converter=_frozen)
+    neutral_victory: Array = attrs.field(converter=readonly)
     """Victory probabilities ``P[i, j]`` from ``neutral_strengths``."""
-    neutral_probability: Array = attrs.field(converter=_frozen)
+    neutral_probability: Array = attrs.field(converter=readonly)
     """``π_i``: risk-neutral probability that actor ``i``'s position wins (sums to 1)."""
-    risk: Array = attrs.field(converter=_frozen)
+    risk: Array = attrs.field(converter=readonly)
     """Inferred risk attitudes ``R_i`` (``π`` mapped onto ``risk_range``)."""
-    utilities: Array = attrs.field(converter=_frozen)
+    utilities: Array = attrs.field(converter=readonly)
     """Risk-aware utilities ``U[i, j] = (1 - d_ij)(1 + d_ij R_i)``."""
-    strengths: Array = attrs.field(converter=_frozen)
+    strengths: Array = attrs.field(converter=readonly)
     """Coalition strengths voted with ``U``."""
-    victory: Array = attrs.field(converter=_frozen)
+    victory: Array = attrs.field(converter=readonly)
     """Victory probabilities from ``strengths``."""
-    win_probability: Array = attrs.field(converter=_frozen)
+    win_probability: Array = attrs.field(converter=readonly)
     """Turn-0 probability that actor ``i``'s position wins (KTAB's "winning probability"; shared
     positions share it, so the sum exceeds 1 when positions coincide)."""
-    outcome_probability: Array = attrs.field(converter=_frozen)
+    outcome_probability: Array = attrs.field(converter=readonly)
     """``win_probability`` split evenly among the actors sharing a position: a distribution."""
-    expected_position: Array = attrs.field(converter=_frozen)
+    expected_position: Array = attrs.field(converter=readonly)
     """``Σ_j P_j x_j`` per dimension (``P`` = ``outcome_probability``), on the data's scale."""
     most_probable: int
     """Index of the first actor holding the most probable position."""
-    most_probable_position: Array = attrs.field(converter=_frozen)
+    most_probable_position: Array = attrs.field(converter=readonly)
     """That position, on the data's scale."""
     unique: tuple[int, ...]
     """The first actor holding each distinct position."""

@@ -26,7 +26,7 @@ from ..errors import ValidationError
 from ..registry import Registry
 from .bdm import BDMOptions, BDMRun, run_bdm
 from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, choose
-from .data import ActorData
+from .data import ActorData, readonly
 from .ktab import RISK_RANGES, first_turn
 from .stokman import check_options, run_exchanges
 
@@ -35,14 +35,8 @@ __all__ = ["BDM", "KTAB", "MODELS", "Forecast", "ForecastModel", "Stokman", "mak
 Array = npt.NDArray[np.float64]
 
 
-def _frozen(value: Any) -> Array:
-    array = np.array(value, dtype=float)
-    array.flags.writeable = False
-    return array
-
-
 def _frozen_series(value: dict[str, Any]) -> dict[str, Array]:
-    return {name: _frozen(series) for name, series in value.items()}
+    return {name: readonly(series) for name, series in value.items()}
 
 
 @attrs.frozen(eq=False)
@@ -52,7 +46,7 @@ class Forecast:
     model: str
     data: ActorData
     options: dict[str, Any]
-    positions: Array = attrs.field(converter=_frozen)
+    positions: Array = attrs.field(converter=readonly)
     forecasts: dict[str, Array] = attrs.field(converter=_frozen_series)
     detail: tuple[Any, ...] = ()
 

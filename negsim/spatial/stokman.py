@@ -80,14 +80,14 @@ Two actors with equal capability; ``A`` cares most about ``p``, ``B`` about ``q`
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
-from .data import ActorData
+from .data import ActorData, readonly
 from .forecasts import weighted_mean
 
 __all__ = [
@@ -110,15 +110,9 @@ _GAIN_TOL = 1e-12
 _TIE_TOL = 1e-9
 
 
-def _frozen_array(value: Any) -> Array:
-    array = np.array(value, dtype=float)
-    array.flags.writeable = False
-    return array
-
-
 def stokman_forecast(data: ActorData) -> Array:
     """``x̄_k = Σ_i c_i s_ik x_ik / Σ_i c_i s_ik`` for every issue (read-only, NaN if no weight)."""
-    return _frozen_array(weighted_mean(data))
+    return readonly(weighted_mean(data))
 
 
 @attrs.frozen
@@ -166,14 +160,14 @@ class ExchangeStep:
 
     exchanges: tuple[Exchange, ...]
     data: ActorData
-    before: Array = attrs.field(converter=_frozen_array)
-    after: Array = attrs.field(converter=_frozen_array)
+    before: Array = attrs.field(converter=readonly)
+    after: Array = attrs.field(converter=readonly)
     n_candidates: int = 0
 
     @property
     def shift(self) -> Array:
         """``after - before``: the forecast shift of every issue."""
-        return _frozen_array(self.after - self.before)
+        return readonly(self.after - self.before)
 
 
 @attrs.frozen(eq=False)
@@ -188,8 +182,8 @@ class StokmanRun:
 
     names: tuple[str, ...]
     dimensions: tuple[str, ...]
-    positions: Array = attrs.field(converter=_frozen_array)
-    forecasts: Array = attrs.field(converter=_frozen_array)
+    positions: Array = attrs.field(converter=readonly)
+    forecasts: Array = attrs.field(converter=readonly)
     steps: tuple[ExchangeStep, ...]
     converged: bool
     rule: str
