@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import attrs
+import numpy as np
 import pytest
 
 import negsim
@@ -97,3 +98,54 @@ def test_contract_catches_invalid_proposals() -> None:
 @pytest.mark.parametrize("name", negsim.spatial.MODELS.names())
 def test_registered_forecast_model_meets_contract(name: str) -> None:
     check_forecast_model(negsim.spatial.make_model(name))
+
+
+@attrs.frozen
+class _BrokenModel:
+    """A forecast model that breaks one rule of the contract, chosen by ``flaw``."""
+
+    flaw: str
+    name: ClassVar[str] = "broken"
+    dynamic: ClassVar[bool] = True
+
+    def run(self, data: negsim.spatial.ActorData, rounds: int = 10) -> negsim.spatial.Forecast:
+        if rounds < 0 and self.flaw != "accepts negative rounds":
+            raise negsim.ValidationError("rounds", f"{rounds}", ">= 0")
+        rounds = max(rounds, 0)
+        positions = np.repeat(data.positions[None], rounds + 1, axis=0)
+        series = np.repeat(negsim.spatial.weighted_mean(data)[None], rounds + 1, axis=0)
+        if self.flaw == "wrong shape":
+            positions = positions[:1]
+        elif self.flaw == "starts elsewhere":
+            positions = positions + 1.0
+        elif self.flaw == "leaves the range":
+            positions = positions.copy()
+            positions[-1] += 1000.0
+        elif self.flaw == "forecast out of range":
+            series = series + 1000.0
+        elif self.flaw == "not finite":
+            series = series * np.nan
+        elif self.flaw == "depends on the capability scale":
+            series = series + float(data.capability.sum() > 20) * 1e-3
+        return negsim.spatial.Forecast("broken", data, {}, positions, {"mean": series})
+
+
+@pytest.mark.parametrize(
+    ("flaw", "rule"),
+    [
+        ("wrong shape", "positions shape"),
+        ("starts elsewhere", "positions start at the data"),
+        ("leaves the range", "positions stay in range"),
+        ("forecast out of range", "forecasts stay in range"),
+        ("not finite", "forecasts finite"),
+        ("depends on the capability scale", "invariant under capability scale"),
+        ("accepts negative rounds", "negative rounds refused"),
+    ],
+)
+def test_the_forecast_contract_catches_each_flaw(flaw: str, rule: str) -> None:
+    with pytest.raises(ContractError, match=rule):
+        check_forecast_model(_BrokenModel(flaw))
+
+
+def test_a_sound_model_passes_the_forecast_contract() -> None:
+    check_forecast_model(_BrokenModel("none"))
