@@ -112,7 +112,7 @@ def test_fast_probability_equals_the_direct_sum(data: ActorData) -> None:
     x = data.positions[:, 0]
     w = data.capability * data.saliences[:, 0] / 100
     r = np.linspace(0.5, 2.0, len(x))
-    geometry = _Geometry(x, float(np.ptp(x)))
+    geometry = _Geometry(len(x), float(np.ptp(x))).update(x)
     for rule in ("pair", "all-pairs"):
         np.testing.assert_allclose(
             geometry.probability(w, r, rule), _brute_probability(x, w, r, rule), atol=1e-12

@@ -203,29 +203,56 @@ class BDMRun:
         return "\n".join(lines)
 
 
-def _distances(x: Array, span: float) -> Array:
-    return np.abs(x[:, None] - x[None, :]) / span
-
-
 class _Geometry:
-    """What depends only on the positions in a round: distances and the voter split."""
+    """What depends only on the positions in a round: distances and the voter split.
 
-    def __init__(self, x: Array, span: float) -> None:
+    One per run, updated in place each round (:meth:`update`), with scratch buffers reused
+    across rounds: at a thousand actors a fresh ``n × n`` array costs more (the memory is
+    new to the process every time) than the arithmetic done in it.
+    """
+
+    def __init__(self, n: int, span: float) -> None:
+        self.span = span
+        self.rows = np.arange(n)[:, None]
+        self.d = np.empty((n, n))
+        self.sorted_d = np.empty((n, n))
+        self.near = np.empty((n, n))  # 0.5 - 0.5 d
+        self.far = np.empty((n, n))  # 0.5 + 0.5 d
+        self.d_sorted_voters = np.empty((n, n))
+        self.split = np.empty((n, n), dtype=np.intp)
+        self.i_left = np.empty((n, n), dtype=bool)
+        self.work = [np.empty((n, n)) for _ in range(3)]
+        self.prefix = np.zeros((n, n + 1))
+        self.x = np.empty(n)
+        self.order = np.arange(n)
+
+    def update(self, x: Array) -> _Geometry:
+        """Recompute everything for positions ``x``."""
         n = len(x)
         self.x = x
-        self.d = _distances(x, span)
-        self.sorted_d = np.sort(self.d, axis=1)
-        self.near, self.far = 0.5 - 0.5 * self.d, 0.5 + 0.5 * self.d
+        np.subtract(x[:, None], x[None, :], out=self.d)
+        np.abs(self.d, out=self.d)
+        self.d /= self.span
+        self.sorted_d[...] = self.d
+        self.sorted_d.sort(axis=1)
+        np.multiply(self.d, -0.5, out=self.near)
+        self.near += 0.5
+        np.multiply(self.d, 0.5, out=self.far)
+        self.far += 0.5
         self.order = np.argsort(x, kind="stable")
+        np.take(self.d, self.order, axis=1, out=self.d_sorted_voters)  # columns: voters, sorted
         # split[i, j]: how many voters lie below the midpoint of x_i and x_j. Voters exactly
         # at the midpoint are indifferent (their vote is 0), so one split serves both sides.
         # (Searched in sorted order, where the keys of each row ascend: three times faster.)
         xs = x[self.order]
         rank = np.empty(n, dtype=np.intp)
         rank[self.order] = np.arange(n)
-        self.split = np.searchsorted(xs, (xs[:, None] + xs[None, :]) / 2)[np.ix_(rank, rank)]
-        self.i_left = x[:, None] < x[None, :]
-        self.rows = np.arange(n)[:, None]
+        midpoints = np.add(xs[:, None], xs[None, :], out=self.work[0])
+        midpoints /= 2
+        in_sorted_order = np.searchsorted(xs, midpoints)
+        np.take(np.take(in_sorted_order, rank, axis=0), rank, axis=1, out=self.split)
+        np.less(x[:, None], x[None, :], out=self.i_left)
+        return self
 
     def probability(self, w: Array, r: Array, rule: str) -> Array:
         """``P_ij`` with voter exponents ``r`` (module docstring, step 2).
@@ -237,30 +264,40 @@ class _Geometry:
         ``(A[n, j] - A[n, i]) - (A[t, j] - A[t, i])``: ``O(n²)`` after one sort.
         """
         neutral = bool((r == 1).all())
+        n = len(w)
+        losses, left = self.work[0], self.work[1]
         # prefix[a, t]: the first t sorted voters' weighted losses at a's position,
         # w_k d_ak^{r_k} summed (d is symmetric). Gathering prefix[j, split[j, i]] reads one
         # row per output row: cache-friendly, unlike prefix[split[i, j], j] by columns.
-        losses = (self.d if neutral else self.d ** r[None, :]) * w[None, :]
-        prefix = np.zeros((len(w), len(w) + 1))
-        np.cumsum(losses[:, self.order], axis=1, out=prefix[:, 1:])
+        if neutral:
+            np.multiply(self.d_sorted_voters, w[self.order], out=losses)
+        else:
+            np.power(self.d_sorted_voters, r[self.order], out=losses)
+            losses *= w[self.order]
+        prefix = self.prefix
+        np.cumsum(losses, axis=1, out=prefix[:, 1:])
         total = prefix[:, -1]
-        gathered = prefix[self.rows, self.split]  # [j, i] = A[split_ij, j]
-        left = gathered.T - gathered  # [i, j] = A[split_ij, j] - A[split_ij, i]
-        positive = total[None, :] - total[:, None]
+        gathered = prefix[self.rows, self.split]  # [j, i] = A[split_ij, j]; the result's array
+        np.subtract(gathered.T, gathered, out=left)  # [i, j] = A[split, j] - A[split, i]
+        positive = np.subtract(total[None, :], total[:, None], out=gathered)
         positive -= left  # the votes for a right i: all its votes less the left side's
         # (Where x_i = x_j both are exactly 0: the two positions' rows of prefix are equal.)
         np.copyto(positive, left, where=self.i_left)
         np.maximum(positive, 0.0, out=positive)
         if rule == "pair":
-            pair = positive + positive.T
+            pair = np.add(positive, positive.T, out=left)
             with np.errstate(invalid="ignore", divide="ignore"):
-                return np.where(pair > 0, positive / pair, 0.0)
-        n = len(w)
+                np.divide(positive, pair, out=positive, where=pair > 0)
+            return positive
         coefficients = 2.0 * np.arange(n) - (n - 1)
-        sorted_g = self.sorted_d if neutral else self.sorted_d ** r[:, None]
-        spread = 2.0 * sorted_g @ coefficients  # Σ_{a,b} |g_ka - g_kb| for each voter k
-        everything = float(w @ spread)
-        return positive / everything if everything > 0 else np.zeros_like(positive)
+        sorted_g = self.sorted_d
+        if not neutral:
+            sorted_g = np.power(self.sorted_d, r[:, None], out=losses)
+        spread = sorted_g @ coefficients  # Σ_{a<b} |g_ka - g_kb| for each voter k
+        everything = 2.0 * float(w @ spread)
+        if everything > 0:
+            positive /= everything
+        return positive
 
     def expected_utility(
         self, s: Array, rho: Array | None, p: Array, mu: float, span: float, q: float, t: float
@@ -270,13 +307,23 @@ class _Geometry:
         ``s_j [P U_s + (1 - P) U_f] + (1 - s_j) U_s = U_s - s_j (1 - P)(U_s - U_f)``; with
         exponent 1, ``U_s = 2d``, ``U_f = -2d`` and ``U_sq = 0``.
         """
-        resist = s[None, :] * (1 - p)
+        eu = np.subtract(1.0, p)  # the result's array, built in place
+        eu *= s[None, :]  # s_j (1 - P_ij): the chance j resists and wins
         if rho is None:
-            eu = 2 * self.d * (1 - 2 * resist)
+            eu *= -2.0
+            eu += 1.0
+            eu *= self.d
+            eu *= 2.0
         else:
-            u_s = 2 - 4 * self.near**rho
-            u_f = 2 - 4 * self.far**rho
-            eu = u_s - resist * (u_s - u_f)
+            u_s = np.power(self.near, rho, out=self.work[1])
+            u_s *= -4.0
+            u_s += 2.0
+            u_f = np.power(self.far, rho, out=self.work[2])
+            u_f *= -4.0
+            u_f += 2.0
+            np.subtract(u_s, u_f, out=u_f)
+            eu *= u_f
+            np.subtract(u_s, eu, out=eu)
             eu -= q * (2 - 4 * 0.5**rho)
         if q < 1:
             exponent = 1.0 if rho is None else rho
@@ -316,25 +363,25 @@ def _offers(
 def _select(
     x: Array, kind: npt.NDArray[np.int8], position: Array, big_u: Array, u: Array, selection: str
 ) -> npt.NDArray[np.int64]:
-    """The proposer whose offer each receiver takes (-1: none)."""
-    move = np.abs(position - x[None, :])
-    move[kind == _NONE] = np.inf
+    """The proposer whose offer each receiver takes (-1: none).
+
+    ``"by-type"`` first picks, for each receiver, the best kind on offer (confrontation, then
+    compromise, then capitulation); then one ``argmin`` over the offers of that kind.
+    """
+    key = np.abs(position - x[None, :])  # the move asked of the receiver (NaN: no offer)
     if selection == "least-move":
-        ranked = [(kind > _NONE, move)]
+        eligible = kind > _NONE
     else:
-        weighted = np.full_like(move, np.inf)
         i, j = np.nonzero(kind == _COMPROMISE)
         a, b = np.abs(u[i, j]), np.abs(big_u[i, j])
-        weighted[i, j] = (a * x[j] + b * x[i]) / (a + b)
-        ranked = [
-            (kind == kind_, key)
-            for kind_, key in ((_CONFRONT, move), (_COMPROMISE, weighted), (_CAPITULATE, move))
-        ]
-    accepted = np.full(len(x), -1, dtype=np.int64)
-    for mask, key in ranked:
-        best = np.where(mask, key, np.inf).argmin(axis=0)
-        open_ = (accepted < 0) & mask.any(axis=0)
-        accepted[open_] = best[open_]
+        key[i, j] = (a * x[j] + b * x[i]) / (a + b)  # Scholz et al.'s key for compromises
+        best_kind = np.zeros(len(x), dtype=np.int8)
+        for kind_ in (_CAPITULATE, _COMPROMISE, _CONFRONT):  # the last one found wins
+            best_kind[(kind == kind_).any(axis=0)] = kind_
+        eligible = (kind == best_kind[None, :]) & (kind > _NONE)
+    np.copyto(key, np.inf, where=~eligible)
+    accepted = key.argmin(axis=0).astype(np.int64)
+    accepted[~eligible.any(axis=0)] = -1
     return accepted
 
 
@@ -370,6 +417,7 @@ def run_bdm(
     span = float(np.ptp(x)) or 1.0
     ones = np.ones_like(x)
     history: list[BDMRound] = []
+    geometry = _Geometry(len(x), span)
     path, means, medians = [x], [], []
     for _ in range(rounds + 1):
         mean, median = mean_of(x, w), median_of(x, w)
@@ -378,7 +426,7 @@ def run_bdm(
         if len(history) == rounds:
             break
         mu = median if options.forecast == "median" else mean
-        geometry = _Geometry(x, span)
+        geometry.update(x)
         p_neutral = geometry.probability(w, ones, options.probability)
         eu_neutral = geometry.expected_utility(s, None, p_neutral, mu, span, options.q, options.t)
         security, big_r, r = _risk(eu_neutral)
