@@ -380,7 +380,7 @@ def _select(
             best_kind[(kind == kind_).any(axis=0)] = kind_
         eligible = (kind == best_kind[None, :]) & (kind > _NONE)
     np.copyto(key, np.inf, where=~eligible)
-    accepted = key.argmin(axis=0).astype(np.int64)
+    accepted: npt.NDArray[np.int64] = key.argmin(axis=0).astype(np.int64)
     accepted[~eligible.any(axis=0)] = -1
     return accepted
 
