@@ -209,3 +209,29 @@ def test_by_type_depends_on_the_direction_of_the_scale(eu: ActorData) -> None:
     run, image = run_bdm(eu, 4), run_bdm(mirrored, 4)
     np.testing.assert_allclose(14.0 - image.mean[:4], run.mean[:4], atol=1e-9)
     assert abs((14.0 - image.mean[4]) - run.mean[4]) > 0.1  # round 4 parts ways
+
+
+def test_the_round_exposes_the_utilities_behind_each_expected_utility(eu: ActorData) -> None:
+    # EU(i→j) = s_j [P U_s + (1 - P) U_f] + (1 - s_j) U_s - U_sq (Q = 1): rebuilt from parts.
+    step = run_bdm(eu, 1).rounds[0]
+    s = eu.saliences[:, 0] / 100
+    for perspective, eu_matrix in (("own", step.eu_own), ("target", step.eu_seen_by_target)):
+        u = step.utilities(perspective)  # type: ignore[arg-type]
+        p = step.probability
+        rebuilt = s * (p * u["success"] + (1 - p) * u["failure"]) + (1 - s) * u["success"]
+        rebuilt -= u["status_quo"]
+        np.fill_diagonal(rebuilt, 0)
+        np.testing.assert_allclose(rebuilt, eu_matrix, atol=1e-12)
+    neutral = step.utilities("neutral")
+    assert set(neutral) == {"success", "failure", "better", "worse", "status_quo"}
+    np.testing.assert_allclose(neutral["status_quo"], 0.0)
+    assert step.forecast == 7.0  # the median, the default forecast μ
+    assert step.span == 6.0  # 10 - 4 years
+    with_mean = run_bdm(eu, 1, options=BDMOptions(q=0.5, t=0.25, forecast="mean")).rounds[0]
+    u, p = with_mean.utilities("own"), with_mean.probability
+    assert (u["better"] >= u["worse"]).all()
+    rebuilt = s * (p * u["success"] + (1 - p) * u["failure"]) + (1 - s) * u["success"]
+    rebuilt -= 0.5 * u["status_quo"] + 0.5 * (0.25 * u["better"] + 0.75 * u["worse"])
+    np.fill_diagonal(rebuilt, 0)
+    np.testing.assert_allclose(rebuilt, with_mean.eu_own, atol=1e-12)
+    assert with_mean.forecast == pytest.approx(7.389956, abs=5e-7)

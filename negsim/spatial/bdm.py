@@ -158,8 +158,35 @@ class BDMRound:
     offer_position: Array = attrs.field(converter=_frozen)
     accepted: npt.NDArray[np.int64]
     next_positions: Array = attrs.field(converter=_frozen)
-
     eu_offer: Array = attrs.field(converter=_frozen)
+    span: float = 1.0
+    forecast: float = 0.0
+
+    def utilities(
+        self, perspective: Literal["own", "target", "neutral"] = "own"
+    ) -> dict[str, Array]:
+        """The basic utilities of ``i`` challenging ``j`` (module docstring, step 3).
+
+        ``{"success", "failure", "better", "worse", "status_quo"}``, each ``(n, n)``, seen with
+        the challenger's exponent ``r_i`` (``"own"``), the target's ``r_j`` (``"target"``) or 1
+        (``"neutral"``, as for the security levels); ``μ`` is the round's :attr:`forecast`.
+        Computed on demand from the positions, so rounds stay small.
+        """
+        x = self.positions
+        d = np.abs(x[:, None] - x[None, :]) / self.span
+        e = np.abs(x - self.forecast)[:, None] / self.span + d
+        rho = {
+            "own": self.exponent[:, None],
+            "target": self.exponent[None, :],
+            "neutral": np.ones((1, 1)),
+        }[perspective]
+        return {
+            "success": 2 - 4 * (0.5 - 0.5 * d) ** rho,
+            "failure": 2 - 4 * (0.5 + 0.5 * d) ** rho,
+            "better": 2 - 4 * np.clip(0.5 - 0.25 * e, 0.0, None) ** rho,
+            "worse": 2 - 4 * (0.5 + 0.25 * e) ** rho,
+            "status_quo": np.broadcast_to(2 - 4 * 0.5**rho, d.shape).copy(),
+        }
 
     def moves(self, names: Sequence[str]) -> tuple[str, ...]:
         """What happened, one line per receiver that moved: ``Belgium compromises with France
@@ -460,6 +487,8 @@ def run_bdm(
                 accepted,
                 new_x,
                 big_u,
+                span,
+                mu,
             )
         )
         x = new_x
