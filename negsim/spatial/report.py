@@ -64,7 +64,13 @@ def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
     for i, name in enumerate(turn.names):
         where = ", ".join(f"{v:g}" for v in forecast.data.positions[i])
         lines.append(f"{name:<32}{turn.risk[i]:8.3f}{turn.outcome_probability[i]:9.4f}  {where}")
-    lines.append(f"most probable: {turn.names[turn.most_probable]}'s position")
+    best = turn.position_class[turn.most_probable]
+    holders = [n for n, c in zip(turn.names, turn.position_class, strict=True) if c == best]
+    where = ", ".join(f"{v:g}" for v in turn.most_probable_position)
+    lines.append(
+        f"most probable position: {where}, held by {', '.join(holders)}"
+        f" (P = {turn.win_probability[turn.most_probable]:.4f})"
+    )
     return [*lines, ""]
 
 
