@@ -175,8 +175,10 @@ def test_perspective_and_status_quo_options(eu: ActorData) -> None:
 def test_bad_options_are_named() -> None:
     with pytest.raises(ValidationError, match="probability: 'half'"):
         BDMOptions(probability="half")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"q: 2\.0"):
+    with pytest.raises(ValidationError, match=r"q: 2 \(expected a probability"):
         BDMOptions(q=2)
+    with pytest.raises(ValidationError, match="t: 'abc'"):
+        BDMOptions(t="abc")  # type: ignore[arg-type]
     data = ActorData(["a", "b"], [1, 1], [0, 10], [50, 50])
     with pytest.raises(ValidationError, match="rounds"):
         run_bdm(data, rounds=-1)

@@ -242,6 +242,8 @@ def test_forecast_command(
         (["forecast", "kurils-actors-2016", "--option", "probability"], "KEY=VALUE"),
         (["forecast", "kurils-actors-2016", "--option", "probability=half"], "probability"),
         (["forecast", "kurils-actors-2016", "--option", "colour=red"], "model.bdm"),
+        (["forecast", "kurils-actors-2016", "--option", "q=abc"], "q: 'abc'"),
+        (["forecast", "kurils-actors-2016", "--model", "ktab", "--option", "pce=best"], "pce"),
     ],
 )
 def test_bad_forecast_input_exits_2_and_writes_nothing(

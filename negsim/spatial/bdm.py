@@ -87,12 +87,22 @@ def _choice(field: str, *valid: str) -> Callable[[Any, Any, Any], None]:
     return check
 
 
-def _unit(field: str) -> Callable[[Any, Any, Any], None]:
-    def check(_: Any, __: Any, value: Any) -> None:
-        if not 0.0 <= value <= 1.0:
-            raise ValidationError(field, f"{value}", "a probability in [0, 1]")
+def _probability(field: str, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not 0.0 <= number <= 1.0:
+        raise ValidationError(field, repr(value), "a probability in [0, 1]")
+    return number
 
-    return check
+
+def _q(value: Any) -> float:
+    return _probability("q", value)
+
+
+def _t(value: Any) -> float:
+    return _probability("t", value)
 
 
 @attrs.frozen
@@ -117,8 +127,8 @@ class BDMOptions:
     forecast: Literal["median", "mean"] = attrs.field(
         default="median", validator=_choice("forecast", "median", "mean")
     )
-    q: float = attrs.field(default=1.0, converter=float, validator=_unit("q"))
-    t: float = attrs.field(default=1.0, converter=float, validator=_unit("t"))
+    q: float = attrs.field(default=1.0, converter=_q)
+    t: float = attrs.field(default=1.0, converter=_t)
 
     @classmethod
     def as_described(cls) -> BDMOptions:
