@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -118,3 +119,23 @@ def test_after_the_constitutional_ban_no_transfer_is_forecast() -> None:
     data = read_actor_csv(SCENARIOS / "kurils-actors-2020-2022.csv")
     assert data.positions[data.names.index("Russia"), 0] == 0
     assert weighted_median(data)[0] == 0
+
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("NEGSIM_UPDATE_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize("model", ["bdm", "ktab", "stokman"])
+@pytest.mark.parametrize("name", ["kurils-actors-2016", "kurils-actors-2018-2019"])
+def test_forecast_matches_its_golden_transcript(name: str, model: str) -> None:
+    """The full report of each model on each period, diffed (numbers printed to 4 places).
+    Refreshing is deliberate: ``NEGSIM_UPDATE_GOLDEN=1 pytest tests/test_kurils_actors.py``."""
+    from negsim.spatial import load_actor_data, make_model
+    from negsim.spatial.report import format_forecast
+
+    transcript = format_forecast(make_model(model).run(load_actor_data(name), 10)) + "\n"
+    path = GOLDEN / f"forecast-{name}-{model}.txt"
+    if UPDATE:
+        path.write_text(transcript, encoding="utf-8")
+    assert path.exists(), f"no golden transcript for {name}/{model}: NEGSIM_UPDATE_GOLDEN=1"
+    assert transcript == path.read_text(encoding="utf-8")
