@@ -159,7 +159,8 @@ def test_report_and_outputs(model: str, tmp_path: Path) -> None:
     assert "Monte Carlo: 8 perturbed draws, seed 2" in text
     written = write_forecast(tmp_path, forecast, result)
     expected = {"forecast.json", "positions.csv", "forecasts.csv", "montecarlo.csv"}
-    expected |= {"positions.png", "power.png", "forecast.png"}
+    expected |= {"power.png", "forecast.png"}
+    expected |= {"win-probability.png"} if model == "ktab" else {"positions.png"}
     if model == "bdm":
         expected |= {"moves.csv", "quad.png"}
     assert set(written) == expected
@@ -310,3 +311,18 @@ def test_list_names_the_actor_data_sets(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "Actor data sets, for `negsim forecast`:" in out
     assert "kurils-actors-2018-2019  10 actors on territory, security" in out
+
+
+def test_ktab_draws_each_positions_chance_of_winning(tmp_path: Path) -> None:
+    from negsim.spatial import plots
+
+    data = load_actor_data("kurils-actors-2018-2019")
+    forecast = make_model("ktab").run(data)
+    ax = plots.win_probabilities(forecast.detail[0], data, data.title)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "Japan, Japanese public, Nemuro  (60, 25)"  # the most probable, on top
+    assert len(ax.patches) == len(set(forecast.detail[0].position_class))
+    assert "expected position: territory 46.4, security 49.4" in ax.get_title(loc="left")
+    written = write_forecast(tmp_path, forecast)
+    assert "win-probability.png" in written
+    assert "positions.png" not in written  # no rounds to draw

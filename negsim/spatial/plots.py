@@ -7,7 +7,8 @@ model or calls ``plt.show()``; each function takes an ``ax`` (a new figure when 
 * :func:`forecast_band` — the forecast with its Monte Carlo band (5–95 % and 25–75 %);
 * :func:`quad_chart` — Bueno de Mesquita's quad chart: one actor's expected utility of
   challenging each other actor against that actor's expected utility of challenging it;
-* :func:`effective_power` — each actor's share of capability × salience on an issue.
+* :func:`effective_power` — each actor's share of capability × salience on an issue;
+* :func:`win_probabilities` — KTAB's first turn: each position's chance of winning.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from matplotlib.ticker import MaxNLocator
 
 from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
+from .ktab import KTABTurn
 from .models import Forecast
 from .sensitivity import MonteCarlo
 
-__all__ = ["effective_power", "forecast_band", "positions", "quad_chart"]
+__all__ = ["effective_power", "forecast_band", "positions", "quad_chart", "win_probabilities"]
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -266,4 +268,36 @@ def effective_power(
     ax.set_xlabel("Share of capability × salience (%)")
     ax.set_ylabel("Actor")
     _title(ax, title, f"Effective power on '{data.dimensions[k]}'")
+    return ax
+
+
+def win_probabilities(
+    turn: KTABTurn, data: ActorData, title: str = "", ax: Axes | None = None
+) -> Axes:
+    """Each distinct position's probability of winning KTAB's turn-0 election, as bars.
+
+    A bar per position (actors holding the same position share it), labelled with its
+    holders and coordinates; the subtitle gives the expected position ``Σ P_j x_j``.
+    """
+    classes = sorted(set(turn.position_class), key=lambda c: turn.win_probability[turn.unique[c]])
+    ax = _axes(ax, (8.5, max(3.0, 0.42 * len(classes) + 1.6)))
+    labels, values = [], []
+    for c in classes:
+        holders = [n for n, k in zip(turn.names, turn.position_class, strict=True) if k == c]
+        where = ", ".join(f"{v:g}" for v in data.positions[turn.unique[c]])
+        labels.append(f"{', '.join(holders)}  ({where})")
+        values.append(float(turn.win_probability[turn.unique[c]]))
+    colours = ["#3182bd" if v < max(values) else "#e6550d" for v in values]
+    bars = ax.barh(labels, values, color=colours, edgecolor="black", linewidth=0.4)
+    for bar, value in zip(bars, values, strict=True):
+        ax.annotate(f"{value:.3f}", (bar.get_width(), bar.get_y() + 0.4), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=8)  # fmt: skip
+    ax.set_xlim(0, max(values) * 1.2)
+    ax.set_xlabel("Probability that the position wins (turn 0, risk-aware)")
+    ax.set_ylabel(f"Position ({', '.join(data.dimensions)})")
+    expected = ", ".join(
+        f"{d} {v:.1f}" for d, v in zip(data.dimensions, turn.expected_position, strict=True)
+    )
+    _title(ax, title, f"KTAB first turn: {turn.pce_model} election, {turn.victory_model}"
+           f" victory model\nexpected position: {expected}")  # fmt: skip
     return ax

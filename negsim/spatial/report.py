@@ -4,7 +4,9 @@
 expected utilities behind it; for KTAB each position's chance of winning; for Stokman the
 exchanges) and, with a Monte Carlo run, the spread of the final forecast.
 :func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
-``moves.csv`` (BDM), ``montecarlo.csv`` and the plots into a folder.
+``moves.csv`` (BDM), ``montecarlo.csv`` and the plots into a folder: ``power``,
+``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run), ``quad`` (BDM) and
+``win-probability`` (KTAB).
 """
 
 from __future__ import annotations
@@ -194,10 +196,9 @@ def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt:
     data = forecast.data
     m = data.n_dimensions
     title = data.title or "actor data"
-    kinds: dict[str, Any] = {
-        "positions": lambda k, ax: plots.positions(forecast, k, title, ax),
-        "power": lambda k, ax: plots.effective_power(data, k, title, ax),
-    }
+    kinds: dict[str, Any] = {"power": lambda k, ax: plots.effective_power(data, k, title, ax)}
+    if forecast.rounds > 0:
+        kinds["positions"] = lambda k, ax: plots.positions(forecast, k, title, ax)
     if montecarlo is not None:
         kinds["forecast"] = lambda k, ax: plots.forecast_band(montecarlo, k, title, ax)
     if forecast.model == "bdm":
@@ -205,9 +206,13 @@ def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt:
         kinds["quad"] = lambda k, ax: plots.quad_chart(
             forecast.detail[k], int(np.argmax(weight[:, k])), 0, title, ax
         )
+    written = []
+    if forecast.model == "ktab":
+        ax = plots.win_probabilities(forecast.detail[0], data, title)
+        save_figure(ax.figure, folder / f"win-probability.{fmt}")
+        written.append(f"win-probability.{fmt}")
     sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * data.n_actors + 1.6),
              "forecast": (10.0, 4.6), "quad": (8.0, 6.4)}  # fmt: skip
-    written = []
     for kind, draw in kinds.items():
         width, height = sizes[kind]
         figure, axes = plt.subplots(m, 1, figsize=(width, height * m), layout="constrained")
