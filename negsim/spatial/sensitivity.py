@@ -9,6 +9,11 @@ forecasts shows how much the point forecast owes to the exact numbers typed in. 
 * saliences ``s'_ik = clip(s_ik + η, 0, 100)``, ``η ~ N(0, (100 σ_s)²)``;
 * capabilities ``c'_i = c_i exp(ζ)``, ``ζ ~ N(0, σ_c²)`` (relative, so any scale works).
 
+Actors are perturbed independently, so actors that share a position no longer do: in KTAB,
+where actors at one position pool their chance of winning, that changes the election in kind
+(on the 2018–2019 Kurils data the unperturbed expected position sits at the edge of its own
+Monte Carlo spread for this reason). Set ``position_sd=0`` to keep positions as they are.
+
 Each draw has its own generator, seeded by ``SeedSequence(seed).spawn(N)[d]``: the result does
 not depend on the order of the draws or on how many processes ran them (``workers``).
 """
