@@ -121,7 +121,7 @@ def test_fast_probability_equals_the_direct_sum(data: ActorData) -> None:
 
 @given(data=actor_data(max_dimensions=1))
 def test_runs_stay_in_the_initial_range_and_replay(data: ActorData) -> None:
-    for options in (BDMOptions(), BDMOptions.as_described()):
+    for options in (BDMOptions(), BDMOptions.as_described(), BDMOptions(risk="positions")):
         run = run_bdm(data, rounds=4, options=options)
         low, high = data.positions[:, 0].min(), data.positions[:, 0].max()
         assert run.positions.shape == (5, data.n_actors)
@@ -237,3 +237,23 @@ def test_the_round_exposes_the_utilities_behind_each_expected_utility(eu: ActorD
     np.fill_diagonal(rebuilt, 0)
     np.testing.assert_allclose(rebuilt, with_mean.eu_own, atol=1e-12)
     assert with_mean.forecast == pytest.approx(7.389956, abs=5e-7)
+
+
+def test_risk_compared_across_positions(eu: ActorData) -> None:
+    # BDM's reading: each actor's danger where it stands, against the dangers it would face
+    # at every position held (moved there alone); its own position is among them.
+    from negsim.spatial.bdm import _dangers_at_positions
+
+    step = run_bdm(eu, 1, options=BDMOptions(risk="positions")).rounds[0]
+    x, s = eu.positions[:, 0], eu.saliences[:, 0] / 100
+    dangers = _dangers_at_positions(x, eu.capability * s, s, 6.0, 7.0, BDMOptions())
+    own = np.searchsorted(np.unique(x), x)
+    np.testing.assert_allclose(dangers[np.arange(eu.n_actors), own], step.security, atol=1e-12)
+    high, low = dangers.max(axis=1), dangers.min(axis=1)
+    np.testing.assert_allclose(
+        step.risk_acceptance, (2 * step.security - high - low) / (high - low), atol=1e-12
+    )
+    assert ((step.risk_acceptance >= -1) & (step.risk_acceptance <= 1)).all()
+    actors = run_bdm(eu, 1).rounds[0]
+    np.testing.assert_allclose(step.security, actors.security)  # the same dangers ...
+    assert not np.allclose(step.risk_acceptance, actors.risk_acceptance)  # ... other yardstick

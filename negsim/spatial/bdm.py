@@ -25,10 +25,13 @@ Notation: positions ``x_i``, capabilities ``c_i``, saliences ``s_i ∈ [0, 1]`` 
    ``Q`` is the belief that the status quo holds without a challenge, ``T`` that change
    would favour ``i`` (``q``, ``t``; both 1 in Scholz et al.).
 5. **Security and risk**: with every exponent 1, actor ``a``'s danger is
-   ``σ_a = Σ_{b≠a} EU(b→a)``; its risk acceptance ``R_a = (2σ_a - max σ - min σ) /
-   (max σ - min σ) ∈ [-1, 1]`` (compared with the other actors, as Scholz et al. do; BDM
-   compared the dangers ``a`` would face at other positions) and its exponent
+   ``σ_a = Σ_{b≠a} EU(b→a)`` (high: a threatened position); its risk acceptance
+   ``R_a = (2σ_a - max σ - min σ) / (max σ - min σ) ∈ [-1, 1]`` and its exponent
    ``r_a = (1 - R_a/3) / (1 + R_a/3) ∈ [0.5, 2]``. Steps 2–4 are then redone with these.
+   The max and min are over the other actors' dangers (``risk="actors"``, as Scholz et al.
+   do) or over the dangers ``a`` itself would face at each position held in the round
+   (``risk="positions"``, BDM's description as McKibben's replication reads it: ``a`` moved
+   there alone, everything else recomputed; ``O(n³ log n)`` per round, for small cases).
 6. **Offers**: proposer ``i`` and receiver ``j`` at different positions; ``U`` is
    ``EU(i→j)`` and ``u`` is ``EU(j→i)``. ``perspective="receiver"`` (Scholz et al.'s code,
    BDM's superscript: ``j`` judges both with its own exponent ``r_j``) or ``"own"`` (each
@@ -126,6 +129,9 @@ class BDMOptions:
     )
     forecast: Literal["median", "mean"] = attrs.field(
         default="median", validator=_choice("forecast", "median", "mean")
+    )
+    risk: Literal["actors", "positions"] = attrs.field(
+        default="actors", validator=_choice("risk", "actors", "positions")
     )
     q: float = attrs.field(default=1.0, converter=_q)
     t: float = attrs.field(default=1.0, converter=_t)
@@ -372,12 +378,30 @@ class _Geometry:
         return eu
 
 
-def _risk(eu_neutral: Array) -> tuple[Array, Array, Array]:
-    security = eu_neutral.sum(axis=0)  # σ_a = Σ_b EU(b→a); the diagonal is 0
-    high, low = security.max(), security.min()
-    spread = high - low
-    big_r = (2 * security - high - low) / (spread if spread > 0 else 1.0)
-    return security, big_r, (1 - big_r / 3) / (1 + big_r / 3)
+def _risk(security: Array, high: Array | float, low: Array | float) -> tuple[Array, Array]:
+    """``R = (2σ - max - min)/(max - min)`` (0 where max = min) and ``r = (1 - R/3)/(1 + R/3)``."""
+    spread = np.asarray(high - low, dtype=float)
+    big_r = (2 * security - high - low) / np.where(spread > 0, spread, 1.0)
+    return big_r, (1 - big_r / 3) / (1 + big_r / 3)
+
+
+def _dangers_at_positions(
+    x: Array, w: Array, s: Array, span: float, mu: float, options: BDMOptions
+) -> Array:
+    """``σ_a(y)`` for every actor ``a`` moved alone to every position ``y`` held: ``(n, k)``."""
+    candidates = np.unique(x)
+    dangers = np.empty((len(x), len(candidates)))
+    geometry = _Geometry(len(x), span)
+    ones = np.ones_like(x)
+    for a in range(len(x)):
+        for c, y in enumerate(candidates):
+            moved = x.copy()
+            moved[a] = y
+            geometry.update(moved)
+            p = geometry.probability(w, ones, options.probability)
+            eu = geometry.expected_utility(s, None, p, mu, span, options.q, options.t)
+            dangers[a, c] = eu[:, a].sum()
+    return dangers
 
 
 def _offers(
@@ -466,7 +490,12 @@ def run_bdm(
         geometry.update(x)
         p_neutral = geometry.probability(w, ones, options.probability)
         eu_neutral = geometry.expected_utility(s, None, p_neutral, mu, span, options.q, options.t)
-        security, big_r, r = _risk(eu_neutral)
+        security = eu_neutral.sum(axis=0)  # σ_a = Σ_b EU(b→a); the diagonal is 0
+        if options.risk == "actors":
+            big_r, r = _risk(security, security.max(), security.min())
+        else:
+            dangers = _dangers_at_positions(x, w, s, span, mu, options)
+            big_r, r = _risk(security, dangers.max(axis=1), dangers.min(axis=1))
         p = geometry.probability(w, r, options.probability)
         eu_own = geometry.expected_utility(s, r[:, None], p, mu, span, options.q, options.t)
         eu_target = geometry.expected_utility(s, r[None, :], p, mu, span, options.q, options.t)
