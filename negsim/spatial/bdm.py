@@ -410,11 +410,11 @@ def _offers(
     """Kinds and positions of every offer ``i → j`` (``big_u[i, j]``, ``u[i, j] = EU(j→i)``)."""
     different = x[:, None] != x[None, :]
     kind = np.zeros(big_u.shape, dtype=np.int8)
-    kind[different & (u > 0) & (big_u > u)] = _CONFRONT
+    np.copyto(kind, _CONFRONT, where=different & (u > 0) & (big_u > u))
     weaker = different & (u < 0) & (big_u > 0)
-    kind[weaker & (big_u > -u)] = _COMPROMISE
+    np.copyto(kind, _COMPROMISE, where=weaker & (big_u > -u))
     if capitulation == "full":
-        kind[weaker & (big_u < -u)] = _CAPITULATE
+        np.copyto(kind, _CAPITULATE, where=weaker & (big_u < -u))
     position = np.where(kind > _NONE, x[:, None], np.nan)
     i, j = np.nonzero(kind == _COMPROMISE)  # only these need the partial move
     position[i, j] = x[j] + (x[i] - x[j]) * np.abs(u[i, j] / big_u[i, j])
@@ -500,7 +500,7 @@ def run_bdm(
         eu_own = geometry.expected_utility(s, r[:, None], p, mu, span, options.q, options.t)
         eu_target = geometry.expected_utility(s, r[None, :], p, mu, span, options.q, options.t)
         big_u = eu_target if options.perspective == "receiver" else eu_own
-        u = eu_own.T
+        u = np.ascontiguousarray(eu_own.T)  # EU(j→i) laid out [i, j], once
         kind, position = _offers(x, big_u, u, options.capitulation)
         accepted = _select(x, kind, position, big_u, u, options.selection)
         new_x = x.copy()
