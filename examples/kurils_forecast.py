@@ -7,18 +7,18 @@ islands, 100 = all four Japanese) and a security scale; every number is cited in
 ``scenarios/kurils-actors-2018-2019.csv`` or labelled a judgment.
 
 The script prints each model's forecast, reruns BDM on 200 perturbed copies of the data
-(seed 2019), and asks what-ifs: had Japan's government taken the 1956 line (50) as its
-position, or Russia's public or government had moved, where would the forecast be? It saves
-``kurils_forecast.png``.
+(seed 2019), and asks what would have moved the forecast: each of the three weightiest actors
+(Russia, Japan, the Russian public) moved alone along the territorial scale. It saves
+``kurils_forecast.png``: the positions by round, Russia's quad chart (why nobody presses whom),
+the Monte Carlo band and the what-if lines.
 """
 
 from __future__ import annotations
 
-import attrs
 import matplotlib.pyplot as plt
 
 from negsim.plots import save_figure
-from negsim.spatial import load_actor_data, make_model, monte_carlo, plots
+from negsim.spatial import load_actor_data, make_model, monte_carlo, plots, what_if
 
 data = load_actor_data("kurils-actors-2018-2019")
 territory = data.dimensions.index("territory")
@@ -38,17 +38,15 @@ spread = monte_carlo(data, bdm, rounds=10, draws=200, rng=2019)
 print("\nBDM with every input perturbed (200 draws, seed 2019), final forecast:")
 print(spread.summary())
 
+sweep = what_if(data, bdm, dimension="territory", rounds=10)
 print("\nWhat would have moved BDM's territory forecast? One actor moved at a time:")
-print(f"  as the sources have it: {baseline.forecast[-1, territory]:.1f}")
-for actor, position in (("Japan", 50.0), ("Russian public", 40.0), ("Russia", 50.0)):
-    moved = data.positions.copy()
-    moved[data.names.index(actor), territory] = position
-    what_if = bdm.run(attrs.evolve(data, positions=moved), rounds=10)
-    print(f"  {actor} at {position:g}: {what_if.forecast[-1, territory]:.1f}")
-print("  (only Russia's own government moves it: the forecast is Russia's position)")
+print(sweep.table())
+print("(only Russia's own government moves it: the forecast is Russia's position)")
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(16, 5.5), layout="constrained")
-plots.positions(baseline, "territory", data.title, ax=left)
-plots.forecast_band(spread, "territory", data.title, ax=right)
+figure, axes = plt.subplots(2, 2, figsize=(18, 11), layout="constrained")
+plots.positions(baseline, "territory", data.title, ax=axes[0, 0])
+plots.quad_chart(baseline.detail[0], "Russia", 0, data.title, ax=axes[0, 1])
+plots.forecast_band(spread, "territory", data.title, ax=axes[1, 0])
+plots.what_if(sweep, data.title, ax=axes[1, 1])
 save_figure(figure, "kurils_forecast.png")
 print("Saved kurils_forecast.png")

@@ -186,6 +186,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     forecast.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     forecast.add_argument(
+        "--what-if",
+        action="store_true",
+        help="rerun with each of the 3 weightiest actors moved along each scale (11 points)",
+    )
+    forecast.add_argument(
         "--option",
         action="append",
         default=[],
@@ -364,9 +369,17 @@ def _forecast(args: argparse.Namespace) -> None:
     montecarlo = None
     if args.montecarlo:
         montecarlo = spatial.monte_carlo(data, model, args.rounds, args.montecarlo, rng=args.seed)
-    print(format_forecast(result, montecarlo))
+    what_ifs: tuple[spatial.WhatIf, ...] = ()
+    if args.what_if:
+        what_ifs = tuple(
+            spatial.what_if(data, model, dimension=k, rounds=args.rounds)
+            for k in range(data.n_dimensions)
+        )
+    print(format_forecast(result, montecarlo, what_ifs))
     with _staged(args.out) as staging:
-        written = write_forecast(staging, result, montecarlo, args.format, not args.no_plots)
+        written = write_forecast(
+            staging, result, montecarlo, args.format, not args.no_plots, what_ifs
+        )
     print(f"\nWrote {', '.join(written)} to {args.out}/")
 
 

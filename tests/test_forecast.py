@@ -326,3 +326,45 @@ def test_ktab_draws_each_positions_chance_of_winning(tmp_path: Path) -> None:
     written = write_forecast(tmp_path, forecast)
     assert "win-probability.png" in written
     assert "positions.png" not in written  # no rounds to draw
+
+
+# --- what-if sweeps ---
+
+
+def test_what_if_moves_one_actor_at_a_time() -> None:
+    from negsim.spatial import what_if
+
+    data = load_actor_data("kurils-actors-2018-2019")
+    sweep = what_if(data, make_model("bdm"), dimension="territory", rounds=10)
+    assert sweep.actors == ("Russia", "Japan", "Russian public")  # the weightiest three
+    np.testing.assert_allclose(sweep.values, np.linspace(0, 100, 11))
+    assert sweep.baseline == 40.0
+    russia, japan = sweep.forecasts[0], sweep.forecasts[1]
+    np.testing.assert_allclose(russia[:7], [0, 10, 20, 30, 40, 50, 60])  # the forecast follows
+    np.testing.assert_allclose(japan, 40.0)  # Japan alone cannot move it
+    # at an actor's own position the sweep reproduces the baseline
+    assert russia[4] == sweep.baseline
+    assert sweep.table().splitlines()[0] == "forecast on 'territory' (bdm), now 40"
+    with pytest.raises(ValidationError, match="actors"):
+        what_if(data, make_model("bdm"), ["Nobody"])
+    with pytest.raises(ValidationError, match="dimension"):
+        what_if(data, make_model("bdm"), dimension="fish")
+    with pytest.raises(ValidationError, match="dimension"):
+        what_if(data, make_model("bdm"), dimension=5)
+
+
+def test_what_if_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from negsim.spatial import plots, what_if
+
+    argv = ["forecast", "kurils-actors-2018-2019", "--model", "stokman", "--rounds", "3"]
+    assert main([*argv, "--what-if", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "What if one actor had stood elsewhere?" in out
+    assert (tmp_path / "what-if.png").is_file()
+    rows = (tmp_path / "what-if.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "dimension,actor,position,forecast"
+    assert len(rows) == 1 + 2 * 3 * 11
+    data = load_actor_data("kurils-actors-2016")
+    ax = plots.what_if(what_if(data, make_model("ktab"), ["Japan"], values=[0, 50, 100]))
+    assert ax.get_xlabel() == "Position of the actor moved, on territory"
+    assert "Japan moved" in [t.get_text() for t in ax.get_legend().get_texts()]

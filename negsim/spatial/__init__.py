@@ -10,7 +10,7 @@ of politics, Stokman's models).
 * :mod:`.stokman` — Stokman's weighted-mean forecast and exchange model;
 * :mod:`.models` — every model behind one interface (``model.run(data, rounds)`` →
   :class:`Forecast`) and the ``MODELS`` registry;
-* :mod:`.sensitivity` — Monte Carlo perturbation of the inputs;
+* :mod:`.sensitivity` — Monte Carlo perturbation of the inputs; what-if sweeps;
 * :mod:`.plots` (imported on its own: it loads matplotlib) — position paths, forecast bands,
   the BDM quad chart, effective power.
 """
@@ -37,7 +37,7 @@ from .ktab import (
     weighted_distance,
 )
 from .models import BDM, KTAB, MODELS, Forecast, ForecastModel, Stokman, make_model
-from .sensitivity import MonteCarlo, Perturbation, monte_carlo, perturb
+from .sensitivity import MonteCarlo, Perturbation, WhatIf, monte_carlo, perturb, what_if
 from .stokman import (
     Exchange,
     ExchangeStep,
@@ -70,6 +70,7 @@ __all__ = [
     "Perturbation",
     "Stokman",
     "StokmanRun",
+    "WhatIf",
     "bundled_actor_data",
     "coalition_strengths",
     "exchange_candidates",
@@ -91,4 +92,5 @@ __all__ = [
     "weighted_distance",
     "weighted_mean",
     "weighted_median",
+    "what_if",
 ]

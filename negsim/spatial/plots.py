@@ -8,7 +8,8 @@ model or calls ``plt.show()``; each function takes an ``ax`` (a new figure when 
 * :func:`quad_chart` — Bueno de Mesquita's quad chart: one actor's expected utility of
   challenging each other actor against that actor's expected utility of challenging it;
 * :func:`effective_power` — each actor's share of capability × salience on an issue;
-* :func:`win_probabilities` — KTAB's first turn: each position's chance of winning.
+* :func:`win_probabilities` — KTAB's first turn: each position's chance of winning;
+* :func:`what_if` — the forecast as one actor at a time moves along the scale.
 """
 
 from __future__ import annotations
@@ -24,9 +25,16 @@ from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
 from .ktab import KTABTurn
 from .models import Forecast
-from .sensitivity import MonteCarlo
+from .sensitivity import MonteCarlo, WhatIf
 
-__all__ = ["effective_power", "forecast_band", "positions", "quad_chart", "win_probabilities"]
+__all__ = [
+    "effective_power",
+    "forecast_band",
+    "positions",
+    "quad_chart",
+    "what_if",
+    "win_probabilities",
+]
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -300,4 +308,28 @@ def win_probabilities(
     )
     _title(ax, title, f"KTAB first turn: {turn.pce_model} election, {turn.victory_model}"
            f" victory model\nexpected position: {expected}")  # fmt: skip
+    return ax
+
+
+def what_if(result: WhatIf, title: str = "", ax: Axes | None = None) -> Axes:
+    """One line per actor: the forecast after the last round against where that actor stands.
+
+    A flat line: that actor cannot move the outcome; a diagonal: the outcome follows it. The
+    dot on each line is the actor's actual position, the dashed line the forecast as it is.
+    """
+    ax = _axes(ax, (8.5, 5.2))
+    colours = _colours(len(result.actors))
+    ax.axhline(result.baseline, c="black", ls="--", lw=1.0, label="forecast as the data have it")
+    styles = ("-", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
+    for a, name in enumerate(result.actors):
+        ax.plot(result.values, result.forecasts[a], ls=styles[a % len(styles)], marker="s",
+                ms=3.5, c=colours[a], lw=2.0, label=f"{name} moved")  # fmt: skip
+        ax.plot([result.positions[a]], [result.baseline], "o", c=colours[a], ms=8,
+                markeredgecolor="black")  # fmt: skip
+    ax.set_xlabel(f"Position of the actor moved, on {result.dimension}")
+    ax.set_ylabel(f"Forecast on {result.dimension} ({result.model})")
+    ax.grid(alpha=0.2)
+    _title(ax, title, "What would have changed the forecast? One actor moved at a time"
+           " (dots: where each actually stands)")  # fmt: skip
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax

@@ -4,9 +4,9 @@
 expected utilities behind it; for KTAB each position's chance of winning; for Stokman the
 exchanges) and, with a Monte Carlo run, the spread of the final forecast.
 :func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
-``moves.csv`` (BDM), ``montecarlo.csv`` and the plots into a folder: ``power``,
-``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run), ``quad`` (BDM) and
-``win-probability`` (KTAB).
+``moves.csv`` (BDM), ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
+``power``, ``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run),
+``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB).
 """
 
 from __future__ import annotations
@@ -24,14 +24,16 @@ from ..io import write_text_atomic
 from .bdm import OFFER_KINDS, BDMRun
 from .ktab import KTABTurn
 from .models import Forecast
-from .sensitivity import MonteCarlo
+from .sensitivity import MonteCarlo, WhatIf
 from .stokman import StokmanRun
 
-__all__ = ["format_forecast", "moves_csv", "write_forecast"]
+__all__ = ["format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
 
 
-def format_forecast(forecast: Forecast, montecarlo: MonteCarlo | None = None) -> str:
-    """The text report of a forecast (and of its Monte Carlo sensitivity run)."""
+def format_forecast(
+    forecast: Forecast, montecarlo: MonteCarlo | None = None, what_ifs: tuple[WhatIf, ...] = ()
+) -> str:
+    """The text report of a forecast (and of its Monte Carlo run and what-if sweeps)."""
     data = forecast.data
     options = ", ".join(f"{k}={v}" for k, v in forecast.options.items()) or "defaults"
     lines = [
@@ -55,6 +57,8 @@ def format_forecast(forecast: Forecast, montecarlo: MonteCarlo | None = None) ->
             f" final {forecast.headline} forecast:",
             montecarlo.summary(),
         ]
+    for sweep in what_ifs:
+        lines += ["", "What if one actor had stood elsewhere?", sweep.table()]
     return "\n".join(lines)
 
 
@@ -161,12 +165,23 @@ def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any
     return record
 
 
+def what_if_csv(what_ifs: tuple[WhatIf, ...]) -> str:
+    """``dimension,actor,position,forecast`` rows of what-if sweeps."""
+    rows = ["dimension,actor,position,forecast"]
+    for sweep in what_ifs:
+        for name, row in zip(sweep.actors, sweep.forecasts, strict=True):
+            for value, result in zip(sweep.values, row, strict=True):
+                rows.append(f"{sweep.dimension},{name},{float(value)!r},{float(result)!r}")
+    return "\n".join(rows) + "\n"
+
+
 def write_forecast(
     folder: str | Path,
     forecast: Forecast,
     montecarlo: MonteCarlo | None = None,
     fmt: str = "png",
     plots: bool = True,
+    what_ifs: tuple[WhatIf, ...] = (),
 ) -> list[str]:
     """Write the results (module docstring) into ``folder``; returns the file names."""
     folder = Path(folder)
@@ -179,15 +194,23 @@ def write_forecast(
         files["moves.csv"] = moves_csv(forecast)
     if montecarlo is not None:
         files["montecarlo.csv"] = montecarlo.to_csv()
+    if what_ifs:
+        files["what-if.csv"] = what_if_csv(what_ifs)
     for name, text in files.items():
         write_text_atomic(folder / name, text)
     written = list(files)
     if plots:
-        written += _plots(folder, forecast, montecarlo, fmt)
+        written += _plots(folder, forecast, montecarlo, fmt, what_ifs)
     return written
 
 
-def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt: str) -> list[str]:
+def _plots(
+    folder: Path,
+    forecast: Forecast,
+    montecarlo: MonteCarlo | None,
+    fmt: str,
+    what_ifs: tuple[WhatIf, ...] = (),
+) -> list[str]:
     import matplotlib.pyplot as plt
 
     from ..plots import save_figure
@@ -201,6 +224,8 @@ def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt:
         kinds["positions"] = lambda k, ax: plots.positions(forecast, k, title, ax)
     if montecarlo is not None:
         kinds["forecast"] = lambda k, ax: plots.forecast_band(montecarlo, k, title, ax)
+    if what_ifs:
+        kinds["what-if"] = lambda k, ax: plots.what_if(what_ifs[k], title, ax)
     if forecast.model == "bdm":
         weight = data.capability[:, None] * data.saliences
         kinds["quad"] = lambda k, ax: plots.quad_chart(
@@ -212,7 +237,7 @@ def _plots(folder: Path, forecast: Forecast, montecarlo: MonteCarlo | None, fmt:
         save_figure(ax.figure, folder / f"win-probability.{fmt}")
         written.append(f"win-probability.{fmt}")
     sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * data.n_actors + 1.6),
-             "forecast": (10.0, 4.6), "quad": (8.0, 6.4)}  # fmt: skip
+             "forecast": (10.0, 4.6), "quad": (8.0, 6.4), "what-if": (9.5, 5.0)}  # fmt: skip
     for kind, draw in kinds.items():
         width, height = sizes[kind]
         figure, axes = plt.subplots(m, 1, figsize=(width, height * m), layout="constrained")
