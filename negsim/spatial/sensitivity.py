@@ -192,8 +192,8 @@ def what_if(
     >>> from negsim.spatial import ActorData, make_model
     >>> data = ActorData(["a", "b", "c"], [1, 1, 2], [0, 40, 100], [90, 50, 60])
     >>> result = what_if(data, make_model("bdm"), ["a"], values=[0, 50, 100], rounds=2)
-    >>> result.forecasts.shape, result.baseline
-    ((1, 3), 40.0)
+    >>> result.forecasts.shape, round(result.baseline, 2)
+    ((1, 3), 81.72)
     """
     rounds = check_rounds(rounds)
     if isinstance(dimension, str):
