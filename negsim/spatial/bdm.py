@@ -466,7 +466,7 @@ def run_bdm(
     options = options or BDMOptions()
     if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
         raise ValidationError("rounds", f"{rounds!r}", "a whole number >= 0")
-    k = _dimension_index(data, dimension)
+    k = data.dimension_index(dimension)
     if (data.saliences[:, k] > 100).any():
         raise ValidationError(
             f"saliences.{data.dimensions[k]}", "values above 100", "saliences on 0–100"
@@ -535,15 +535,3 @@ def run_bdm(
     return BDMRun(
         data.names, data.dimensions[k], options, tuple(history), np.array(path), means, medians
     )
-
-
-def _dimension_index(data: ActorData, dimension: int | str) -> int:
-    if isinstance(dimension, str):
-        if dimension not in data.dimensions:
-            raise ValidationError(
-                "dimension", repr(dimension), "one of " + ", ".join(data.dimensions)
-            )
-        return data.dimensions.index(dimension)
-    if not 0 <= dimension < data.n_dimensions:
-        raise ValidationError("dimension", f"{dimension}", f"0 to {data.n_dimensions - 1}")
-    return int(dimension)

@@ -110,6 +110,18 @@ class ActorData:
         """Number of issue dimensions."""
         return int(self.positions.shape[1])
 
+    def dimension_index(self, dimension: int | str) -> int:
+        """The column of ``dimension``, given by name or index (a ValidationError if neither)."""
+        if isinstance(dimension, str):
+            if dimension not in self.dimensions:
+                raise ValidationError(
+                    "dimension", repr(dimension), "one of " + ", ".join(self.dimensions)
+                )
+            return self.dimensions.index(dimension)
+        if not 0 <= dimension < self.n_dimensions:
+            raise ValidationError("dimension", f"{dimension}", f"0 to {self.n_dimensions - 1}")
+        return int(dimension)
+
 
 def _number(text: str, source: str, row: int, column: str) -> float:
     try:

@@ -44,10 +44,6 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return new
 
 
-def _dimension(data: ActorData, dimension: int | str) -> int:
-    return data.dimensions.index(dimension) if isinstance(dimension, str) else int(dimension)
-
-
 def _colours(n: int) -> list[tuple[float, float, float, float]]:
     cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
     return [cmap(i % cmap.N) for i in range(n)]
@@ -66,7 +62,7 @@ def positions(
     legend; with more than 12 actors only the 12 heaviest are named.
     """
     data = forecast.data
-    k = _dimension(data, dimension)
+    k = data.dimension_index(dimension)
     ax = _axes(ax, (8.5, 5.0))
     rounds = np.arange(forecast.rounds + 1)
     weight = data.capability * data.saliences[:, k]
@@ -118,7 +114,7 @@ def forecast_band(
     A model without rounds (KTAB's first turn) gets a histogram of the draws instead.
     """
     data = result.baseline.data
-    k = _dimension(data, dimension)
+    k = data.dimension_index(dimension)
     ax = _axes(ax, (8.0, 4.8))
     draws = result.draws[:, :, k]
     baseline = result.baseline.forecast[:, k]
@@ -245,7 +241,7 @@ def effective_power(
     data: ActorData, dimension: int | str = 0, title: str = "", ax: Axes | None = None
 ) -> Axes:
     """Each actor's share of ``c_i s_ik`` on a dimension, coloured by its position."""
-    k = _dimension(data, dimension)
+    k = data.dimension_index(dimension)
     weight = data.capability * data.saliences[:, k]
     share = 100 * weight / weight.sum() if weight.sum() > 0 else weight
     order = np.argsort(share, kind="stable")

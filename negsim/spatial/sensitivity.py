@@ -196,16 +196,7 @@ def what_if(
     ((1, 3), 81.72)
     """
     rounds = check_rounds(rounds)
-    if isinstance(dimension, str):
-        if dimension not in data.dimensions:
-            raise ValidationError(
-                "dimension", repr(dimension), "one of " + ", ".join(data.dimensions)
-            )
-        k = data.dimensions.index(dimension)
-    else:
-        k = int(dimension)
-        if not 0 <= k < data.n_dimensions:
-            raise ValidationError("dimension", f"{dimension}", f"0 to {data.n_dimensions - 1}")
+    k = data.dimension_index(dimension)
     if actors is None:
         weight = data.capability * data.saliences[:, k]
         actors = [data.names[i] for i in np.argsort(-weight, kind="stable")[:3]]
