@@ -69,7 +69,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
-from .data import ActorData, readonly
+from .data import ActorData, readonly, whole_number
 from .forecasts import mean_of, median_of
 
 __all__ = ["OFFER_KINDS", "BDMOptions", "BDMRound", "BDMRun", "run_bdm"]
@@ -190,17 +190,17 @@ class BDMRound:
         """
         x = self.positions
         d = np.abs(x[:, None] - x[None, :]) / self.span
-        e = np.abs(x - self.forecast)[:, None] / self.span + d
         rho = {
             "own": self.exponent[:, None],
             "target": self.exponent[None, :],
             "neutral": np.ones((1, 1)),
         }[perspective]
+        better, worse = _without_challenge(x, d, self.forecast, self.span, rho)
         return {
             "success": 2 - 4 * (0.5 - 0.5 * d) ** rho,
             "failure": 2 - 4 * (0.5 + 0.5 * d) ** rho,
-            "better": 2 - 4 * np.clip(0.5 - 0.25 * e, 0.0, None) ** rho,
-            "worse": 2 - 4 * (0.5 + 0.25 * e) ** rho,
+            "better": better,
+            "worse": worse,
             "status_quo": np.broadcast_to(2 - 4 * 0.5**rho, d.shape).copy(),
         }
 
@@ -369,13 +369,18 @@ class _Geometry:
             np.subtract(u_s, eu, out=eu)
             eu -= q * (2 - 4 * 0.5**rho)
         if q < 1:
-            exponent = 1.0 if rho is None else rho
-            e = (np.abs(self.x - mu)[:, None] / span) + self.d
-            u_b = 2 - 4 * np.clip(0.5 - 0.25 * e, 0.0, None) ** exponent
-            u_w = 2 - 4 * (0.5 + 0.25 * e) ** exponent
+            u_b, u_w = _without_challenge(self.x, self.d, mu, span, 1.0 if rho is None else rho)
             eu -= (1 - q) * (t * u_b + (1 - t) * u_w)
         np.fill_diagonal(eu, 0.0)
         return eu
+
+
+def _without_challenge(
+    x: Array, d: Array, mu: float, span: float, rho: Array | float
+) -> tuple[Array, Array]:
+    """``U_b`` and ``U_w`` (module docstring, step 3), ``e = (|x_i - μ| + |x_i - x_j|) / Δ``."""
+    e = np.abs(x - mu)[:, None] / span + d
+    return 2 - 4 * np.clip(0.5 - 0.25 * e, 0.0, None) ** rho, 2 - 4 * (0.5 + 0.25 * e) ** rho
 
 
 def _risk(security: Array, high: Array | float, low: Array | float) -> tuple[Array, Array]:
@@ -464,8 +469,7 @@ def run_bdm(
     ((3, 3), 53.846)
     """
     options = options or BDMOptions()
-    if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
-        raise ValidationError("rounds", f"{rounds!r}", "a whole number >= 0")
+    rounds = whole_number("rounds", rounds)
     k = data.dimension_index(dimension)
     if (data.saliences[:, k] > 100).any():
         raise ValidationError(

@@ -39,6 +39,7 @@ __all__ = [
     "load_actor_data",
     "read_actor_csv",
     "readonly",
+    "whole_number",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -56,6 +57,13 @@ def readonly(value: Any, copy: bool = True) -> Array:
     array = np.array(value, dtype=float) if copy else np.asarray(value, dtype=float).view()
     array.flags.writeable = False
     return array
+
+
+def whole_number(field: str, value: Any, minimum: int = 0) -> int:
+    """``value`` as an int ``>= minimum`` (a ValidationError naming ``field`` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValidationError(field, f"{value!r}", f"a whole number >= {minimum}")
+    return int(value)
 
 
 def _matrix(value: Any) -> Array:

@@ -26,7 +26,9 @@ __all__ = ["mean_of", "median_of", "weighted_mean", "weighted_median"]
 def weighted_mean(data: ActorData) -> npt.NDArray[np.float64]:
     """``x̄_k`` for every dimension (capability × salience weights)."""
     w = data.capability[:, None] * data.saliences
-    return np.array([mean_of(data.positions[:, k], w[:, k]) for k in range(data.n_dimensions)])
+    total = w.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, (w * data.positions).sum(axis=0) / total, np.nan)
 
 
 def weighted_median(data: ActorData) -> npt.NDArray[np.float64]:

@@ -22,11 +22,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ValidationError
 from ..registry import Registry
 from .bdm import BDMOptions, BDMRun, run_bdm
 from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, choose
-from .data import ActorData, readonly
+from .data import ActorData, readonly, whole_number
 from .ktab import RISK_RANGES, first_turn
 from .stokman import check_options, run_exchanges
 
@@ -116,13 +115,6 @@ class ForecastModel(Protocol):
         ...
 
 
-def check_rounds(rounds: int) -> int:
-    """``rounds`` as an int, or a ValidationError."""
-    if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
-        raise ValidationError("rounds", f"{rounds!r}", "a whole number >= 0")
-    return int(rounds)
-
-
 @attrs.frozen
 class BDM:
     """Bueno de Mesquita's expected-utility model (Scholz et al. 2011), each dimension apart.
@@ -137,7 +129,7 @@ class BDM:
     def run(self, data: ActorData, rounds: int = 10) -> Forecast:
         """Run :func:`~negsim.spatial.bdm.run_bdm` on every dimension."""
         runs: list[BDMRun] = [
-            run_bdm(data, check_rounds(rounds), dimension=k, options=self.options)
+            run_bdm(data, whole_number("rounds", rounds), dimension=k, options=self.options)
             for k in range(data.n_dimensions)
         ]
         return Forecast(
@@ -180,7 +172,7 @@ class KTAB:
 
     def run(self, data: ActorData, rounds: int = 10) -> Forecast:
         """The first turn as a forecast of round 0 (see the class docstring)."""
-        check_rounds(rounds)
+        whole_number("rounds", rounds)
         turn = first_turn(
             data,
             victory=self.victory,
@@ -220,7 +212,7 @@ class Stokman:
         """Run :func:`~negsim.spatial.stokman.run_exchanges`."""
         run = run_exchanges(
             data,
-            check_rounds(rounds),
+            whole_number("rounds", rounds),
             rule=self.rule,  # type: ignore[arg-type]
             at_forecast=self.at_forecast,  # type: ignore[arg-type]
         )

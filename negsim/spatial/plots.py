@@ -21,6 +21,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
+from ..plots import _axes
 from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
 from .ktab import KTABTurn
@@ -35,13 +36,6 @@ __all__ = [
     "what_if",
     "win_probabilities",
 ]
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    _, new = plt.subplots(figsize=size, layout="constrained")
-    return new
 
 
 def _colours(n: int) -> list[tuple[float, float, float, float]]:

@@ -32,8 +32,8 @@ import numpy.typing as npt
 
 from ..errors import ValidationError
 from ..rng import RNGLike, resolve_seed, spawn_seeds
-from .data import ActorData
-from .models import Forecast, ForecastModel, check_rounds
+from .data import ActorData, whole_number
+from .models import Forecast, ForecastModel
 
 __all__ = ["MonteCarlo", "Perturbation", "WhatIf", "monte_carlo", "perturb", "what_if"]
 
@@ -135,11 +135,9 @@ def monte_carlo(
     >>> result.draws.shape, result.seed
     ((20, 3, 1), 3)
     """
-    rounds = check_rounds(rounds)
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise ValidationError("draws", f"{draws!r}", "a whole number >= 1")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValidationError("workers", f"{workers!r}", "a whole number >= 1")
+    rounds = whole_number("rounds", rounds)
+    draws = whole_number("draws", draws, 1)
+    workers = whole_number("workers", workers, 1)
     perturbation = perturbation or Perturbation()
     seed = resolve_seed(rng)
     jobs = [(model, data, rounds, perturbation, s) for s in spawn_seeds(seed, draws)]
@@ -195,7 +193,7 @@ def what_if(
     >>> result.forecasts.shape, round(result.baseline, 2)
     ((1, 3), 81.72)
     """
-    rounds = check_rounds(rounds)
+    rounds = whole_number("rounds", rounds)
     k = data.dimension_index(dimension)
     if actors is None:
         weight = data.capability * data.saliences[:, k]

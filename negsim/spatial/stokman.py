@@ -87,7 +87,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
-from .data import ActorData, readonly
+from .data import ActorData, readonly, whole_number
 from .forecasts import weighted_mean
 
 __all__ = [
@@ -375,10 +375,8 @@ def run_exchanges(
 
     The options are those of :func:`exchange_candidates`.
     """
-    if isinstance(rounds, bool) or not isinstance(rounds, int | np.integer) or rounds < 0:
-        raise ValidationError("rounds", f"{rounds!r}", "an integer >= 0")
+    rounds = whole_number("rounds", rounds)
     check_options(rule, at_forecast, salience_scale)
-    rounds = int(rounds)
     current = data
     positions = [data.positions]
     forecasts = [weighted_mean(data)]
