@@ -45,10 +45,15 @@ __all__ = ["Position", "Precondition", "RedLine", "ThirdPartyPressure"]
 
 @attrs.frozen
 class RedLine:
-    """Outcomes where ``condition`` holds are unacceptable (utility ``-inf``)."""
+    """Outcomes where ``condition`` holds are unacceptable (utility ``-inf``).
+
+    ``public`` (the default): the party has announced it, so the other side knows it (a
+    diplomat states red lines in public); a private red line is known to its party only.
+    """
 
     condition: Condition
     reason: str = ""
+    public: bool = attrs.field(default=True, kw_only=True)
 
     def violated(self, space: OutcomeSpace, outcomes: Outcomes) -> Any:
         """Boolean mask of the outcomes that cross the red line."""
@@ -62,11 +67,15 @@ class RedLine:
 
 @attrs.frozen
 class Precondition:
-    """Outcomes where ``when`` holds are acceptable only if ``requires`` holds too."""
+    """Outcomes where ``when`` holds are acceptable only if ``requires`` holds too.
+
+    ``public`` as for :class:`RedLine`: announced (the default) or known to the party only.
+    """
 
     when: Condition
     requires: Condition
     reason: str = ""
+    public: bool = attrs.field(default=True, kw_only=True)
 
     def violated(self, space: OutcomeSpace, outcomes: Outcomes) -> Any:
         """Boolean mask of the outcomes with ``when`` but without ``requires``."""
@@ -163,14 +172,20 @@ class Position(PreferenceModel):
     def discount(self) -> float:
         return self.own_discount * self.base.discount
 
-    def acceptable(self, outcomes: Outcomes) -> Any:
-        """Mask of the outcomes that cross no red line and break no precondition."""
+    def acceptable(self, outcomes: Outcomes, public_only: bool = False) -> Any:
+        """Mask of the outcomes that cross no red line and break no precondition.
+
+        With ``public_only``, only the announced ones count: what the other side knows the
+        party can never accept.
+        """
         outcomes = self.space.validate(outcomes)
         ok = np.ones(len(outcomes), dtype=bool)
         for red_line in self.red_lines:
-            ok &= ~red_line.violated(self.space, outcomes)
+            if red_line.public or not public_only:
+                ok &= ~red_line.violated(self.space, outcomes)
         for precondition in self.preconditions:
-            ok &= ~precondition.violated(self.space, outcomes)
+            if precondition.public or not public_only:
+                ok &= ~precondition.violated(self.space, outcomes)
         return ok
 
     def utility(self, outcomes: Outcomes) -> Utilities:
