@@ -29,6 +29,7 @@ def test_result_records_provenance(result: NegotiationResult) -> None:
         "opener": 0,
         "discount": 1.0,
         "breakdown_probability": 0.05,
+        "information": "incomplete",
     }
     assert result.seed == 9
     assert result.party_names == ("first", "second")

@@ -92,5 +92,9 @@ def test_wrappers_validate_their_inner_agent_and_parameters() -> None:
     with pytest.raises(negsim.ValidationError, match="rounds"):
         negsim.make_agent("last-minute", rounds=-1)
     nested = negsim.make_agent("floor", agent={"kind": "noisy", "agent": "boulware"})
-    assert nested.describe()["agent"]["agent"] == {"kind": "time-dependent", "exponent": 4.0}
+    assert nested.describe()["agent"]["agent"] == {
+        "kind": "time-dependent",
+        "exponent": 4.0,
+        "legacy": False,
+    }
     assert np.isfinite(_run(nested, negsim.make_agent("linear")).final_utilities).all()

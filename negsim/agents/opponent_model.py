@@ -11,28 +11,28 @@ other side's offers ``o_1 .. o_m`` it estimates a linear additive utility
 where ``n_i(a)`` counts the offers choosing option ``a`` of issue ``i``: options it asks for
 often are valuable to it, and issues on which it never moves are important to it.
 
-**The agent** (:class:`OpponentModelAgent`, ``"opponent-model"``) concedes in time like a
-time-dependent agent (target ``τ(t) = r + (u_max - r)(1 - t^e)``) but, among the outcomes
-worth at least ``τ(t)`` to itself, proposes the one the model says is best for the other
-side — an offer near the estimated Pareto frontier (Faratin, Sierra & Jennings 2002,
-"Using similarity criteria to make issue trade-offs", *Artificial Intelligence* 142:205–237).
-It accepts an offer worth at least ``τ(t)``.
+**The agent** (:class:`OpponentModelAgent`, ``"opponent-model"``) is the joint-space
+time-dependent agent of :mod:`negsim.agents.time_dependent` with ``exponent = 2`` by default:
+it concedes in time (target ``τ(t) = r + (û - r)(1 - t^e)``) and, among the outcomes worth at
+least ``τ(t)`` to itself, proposes the one this model says is best for the other side — an
+offer near the estimated Pareto frontier (Faratin, Sierra & Jennings 2002, "Using similarity
+criteria to make issue trade-offs", *Artificial Intelligence* 142:205–237). With
+``legacy = True`` it behaves as in negsim 0.1: the same trade-off over every outcome (the
+other side's announced red lines ignored), accepting an offer worth at least ``τ(t)``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ValidationError
 from ..observation import Observation
 from ..outcomes import OutcomeSpace
-from .base import Agent
+from .time_dependent import TimeDependent, _flag, _positive
 
 __all__ = ["OpponentModelAgent", "frequency_model"]
 
@@ -58,39 +58,43 @@ def frequency_model(
     return weights / weights.sum(), tables
 
 
-def _positive(_: Any, __: Any, value: float) -> None:
-    if not (math.isfinite(value) and value > 0):
-        raise ValidationError("exponent", f"{value}", "a finite exponent > 0")
-
-
 @attrs.frozen
-class OpponentModelAgent(Agent):
+class OpponentModelAgent(TimeDependent):
     """Time-dependent concession with offers near the estimated Pareto frontier."""
 
     name: ClassVar[str] = "opponent-model"
     exponent: float = attrs.field(default=2.0, converter=float, validator=_positive)
+    legacy: bool = attrs.field(default=False, validator=_flag)
 
-    def target(self, obs: Observation) -> float:
-        """``τ(t)``, the own utility level aimed at this round."""
+    def _legacy_target(self, obs: Observation) -> float:
         r = obs.reservation
         return r + max(obs.best_utility - r, 0.0) * (1.0 - float(obs.time**self.exponent))
 
     def start(self, obs: Observation) -> None:
-        obs.memory["grid"] = obs.space.grid()
+        if self.legacy:
+            obs.memory["grid"] = obs.space.grid()
+        else:
+            super().start(obs)
+
+    def target(self, obs: Observation) -> float:
+        """``τ(t)``, the own utility level aimed at this round."""
+        return self._legacy_target(obs) if self.legacy else super().target(obs)
 
     def estimated_opponent_utilities(self, obs: Observation) -> npt.NDArray[np.float64]:
         """The frequency model's utility of every outcome for the other side(s)."""
-        theirs = [o.outcome for o in obs.history if o.proposer != obs.party]
+        theirs = [o.outcome for o in obs.history if o.proposer != obs.party and o.proposer >= 0]
         weights, tables = frequency_model(obs.space, theirs)
-        grid = obs.memory["grid"]
+        grid = obs.space.grid()
         estimate = np.zeros(len(grid))
         for i, (w, table) in enumerate(zip(weights, tables, strict=True)):
             estimate += w * table[grid[:, i]]
         return estimate
 
     def propose(self, obs: Observation) -> int:
+        if not self.legacy:
+            return super().propose(obs)
         mine = obs.utilities
-        eligible = np.flatnonzero(mine >= self.target(obs) - 1e-12)
+        eligible = np.flatnonzero(mine >= self._legacy_target(obs) - 1e-12)
         if eligible.size == 0:
             return obs.best
         theirs = self.estimated_opponent_utilities(obs)[eligible]
@@ -99,4 +103,6 @@ class OpponentModelAgent(Agent):
         return int(eligible[order[0]])
 
     def respond(self, obs: Observation, offer: int) -> bool:
-        return obs.utility(offer) >= self.target(obs) and obs.acceptable(offer)
+        if not self.legacy:
+            return super().respond(obs, offer)
+        return obs.utility(offer) >= self._legacy_target(obs) and obs.acceptable(offer)

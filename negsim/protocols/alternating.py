@@ -12,6 +12,10 @@ alternating offers protocol (Aydoğan et al. 2017) under unanimity.
 Payoffs: an agreement on ``ω`` in round ``t`` gives party ``i`` its discounted utility
 ``(δ_i D)^t u_i(ω)`` — its own discount ``δ_i`` and the protocol's common ``discount`` ``D``;
 breakdown or deadline gives every party its reservation value ``r_i``.
+
+What the parties know (:func:`~negsim.protocols.base.table_announcements`): every party's
+public red lines and preconditions; with ``information = "complete"`` also each other's
+utilities (the classic assumption of Rubinstein's game), otherwise only each other's offers.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from ..observation import Observation, Offer, RunState
 from ..outcomes import OutcomeSpace
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
-from .base import Party, Protocol, check_parties
+from .base import Party, Protocol, check_information, check_parties, table_announcements
 
 __all__ = ["AlternatingOffers"]
 
@@ -58,6 +62,7 @@ class AlternatingOffers(Protocol):
     opener: int = attrs.field(default=0, converter=int)
     discount: float = attrs.field(default=1.0, converter=float, validator=_unit(True))
     breakdown_probability: float = attrs.field(default=0.0, converter=float, validator=_unit(False))
+    information: str = attrs.field(default="incomplete", validator=check_information)
 
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
         parties = check_parties(self, parties)
@@ -67,6 +72,7 @@ class AlternatingOffers(Protocol):
         seed = resolve_seed(rng)
         space = parties[0].preferences.space
         state = RunState(self.n_rounds)
+        told = table_announcements(parties, self.information)
         views = [
             Observation(
                 state,
@@ -76,6 +82,7 @@ class AlternatingOffers(Protocol):
                 p.preferences,
                 seed,
                 p.preferences.discount * self.discount,
+                told[i],
             )
             for i, p in enumerate(parties)
         ]
@@ -129,7 +136,9 @@ class AlternatingOffers(Protocol):
         offered = np.stack([p.preferences.profile().utilities[offers] for p in parties], axis=1)
         factors = [p.preferences.discount * self.discount for p in parties]
         if any(f != 1.0 for f in factors):
-            offered *= np.array(factors) ** np.arange(len(history))[:, None]
+            # φ^t underflows to 0 for a tiny φ: keep -inf (a red line) as -inf, not 0 × -inf
+            scale = np.array(factors) ** np.arange(len(history))[:, None]
+            offered = np.where(np.isneginf(offered), -np.inf, offered * scale)
         reservations = np.array([p.preferences.reservation for p in parties])
         agreement = int(offers[-1]) if end is EndReason.AGREEMENT else None
         return NegotiationResult(

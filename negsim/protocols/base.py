@@ -14,14 +14,17 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from ..agents.base import Agent
 from ..errors import ValidationError
+from ..position import Position
 from ..preferences import PreferenceModel
 from ..results import NegotiationResult
 from ..rng import RNGLike
 
-__all__ = ["Party", "Protocol", "check_parties"]
+__all__ = ["INFORMATION", "Party", "Protocol", "check_parties", "table_announcements"]
 
 
 @attrs.frozen
@@ -93,3 +96,54 @@ def check_parties(protocol: Protocol, parties: Sequence[Party]) -> tuple[Party, 
                 "every party on the same outcome space",
             )
     return parties
+
+
+#: What the parties know of each other: ``"incomplete"`` (only what they announce in public)
+#: or ``"complete"`` (each other's utilities too).
+INFORMATION = ("incomplete", "complete")
+
+
+def check_information(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    """attrs validator of a protocol's ``information`` field."""
+    if value not in INFORMATION:
+        raise ValidationError(attribute.name, f"{value!r}", "'incomplete' or 'complete'")
+
+
+def _publicly_acceptable(party: Party) -> npt.NDArray[np.bool_] | None:
+    prefs = party.preferences
+    if not isinstance(prefs, Position) or not (prefs.red_lines or prefs.preconditions):
+        return None
+    mask = np.asarray(prefs.acceptable(prefs.space.grid(), public_only=True), dtype=bool)
+    mask.flags.writeable = False
+    return mask
+
+
+def table_announcements(
+    parties: Sequence[Party], information: str = "incomplete"
+) -> list[dict[str, Any]]:
+    """What each party is told of the others before the talks (its ``obs.announcements``).
+
+    * ``"public_acceptable"``: boolean mask over outcome indices, ``False`` where another
+      party's public red lines or preconditions rule the outcome out (absent when nobody
+      announced any);
+    * with ``information="complete"``: ``"opponent_utilities"``, for every outcome the
+      lowest utility among the other parties (the other side's utility in a bilateral
+      negotiation), and, bilaterally, ``"opponent_reservation"`` and ``"opponent_discount"``.
+    """
+    masks = [_publicly_acceptable(p) for p in parties]
+    told: list[dict[str, Any]] = []
+    for i in range(len(parties)):
+        others = [j for j in range(len(parties)) if j != i]
+        news: dict[str, Any] = {}
+        known = [mask for j in others if (mask := masks[j]) is not None]
+        if known:
+            news["public_acceptable"] = np.logical_and.reduce(np.array(known))
+        if information == "complete":
+            theirs = np.min([parties[j].preferences.profile().utilities for j in others], axis=0)
+            theirs.flags.writeable = False
+            news["opponent_utilities"] = theirs
+            if len(others) == 1:
+                news["opponent_reservation"] = float(parties[others[0]].preferences.reservation)
+                news["opponent_discount"] = float(parties[others[0]].preferences.discount)
+        told.append(news)
+    return told

@@ -37,7 +37,7 @@ from ..observation import Observation, Offer, RunState
 from ..results import MEDIATOR, EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
 from .alternating import _checked, _positive_int, _unit
-from .base import Party, Protocol, check_parties
+from .base import Party, Protocol, check_parties, table_announcements
 
 __all__ = ["SingleText"]
 
@@ -68,9 +68,17 @@ class SingleText(Protocol):
         seed = resolve_seed(rng)
         space = parties[0].preferences.space
         state = RunState(self.n_rounds)
+        told = table_announcements(parties)
         views = [
             Observation(
-                state, i, p.name, n, p.preferences, seed, p.preferences.discount * self.discount
+                state,
+                i,
+                p.name,
+                n,
+                p.preferences,
+                seed,
+                p.preferences.discount * self.discount,
+                told[i],
             )
             for i, p in enumerate(parties)
         ]

@@ -226,6 +226,7 @@ PROTOCOL = {
     "opener": "string",
     "discount": "number",
     "breakdown_probability": "number",
+    "information": "string",
 }
 SWEEP = {"param": "string", "start": "number", "stop": "number", "steps": "integer"}
 PLOTS = {"kinds": "array of string", "format": "string"}
