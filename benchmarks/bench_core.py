@@ -4,6 +4,9 @@ W1  one bilateral negotiation through the public API: 3 issues of 5, 5 and 4 opt
     outcomes), random linear-additive preferences spanning [0, 1], reservation 0.3, Boulware
     (target 1 - 0.7 t^4) against Conceder (1 - 0.7 t^0.25), 100 rounds, Boulware opens.
     Target: median <= 130 µs.
+W1q the quality of W1's agreements over 200 seeded cases: the agreement rate and the mean
+    distance of the agreements to the Pareto frontier (utility space), for the default
+    joint-space agents and for the same presets with ``legacy=True`` (negsim 0.1's rules).
 W2  Pareto frontier + Nash point for 2 parties, utilities included: 5 issues x 10 options
     (100,000 outcomes), target <= 10 ms; 6 x 10 (1,000,000 outcomes), target <= 150 ms.
 
@@ -39,20 +42,45 @@ def w1_space() -> negsim.OutcomeSpace:
     )
 
 
-def w1_parties(seed: int, space: negsim.OutcomeSpace) -> list[negsim.Party]:
+def w1_parties(
+    seed: int, space: negsim.OutcomeSpace, legacy: bool = False
+) -> list[negsim.Party]:
     """Boulware (opens) against Conceder on random preferences spanning [0, 1]."""
     return [
         negsim.Party(
             "boulware",
             negsim.LinearAdditive.random(space, rng=2 * seed, reservation=0.3),
-            negsim.make_agent("boulware"),
+            negsim.make_agent("boulware", legacy=legacy),
         ),
         negsim.Party(
             "conceder",
             negsim.LinearAdditive.random(space, rng=2 * seed + 1, reservation=0.3),
-            negsim.make_agent("conceder"),
+            negsim.make_agent("conceder", legacy=legacy),
         ),
     ]
+
+
+def bench_w1_quality(n_cases: int) -> dict[str, dict[str, float]]:
+    """Agreement rate and mean distance of agreements to the Pareto frontier on W1's cases,
+    joint-space agents against legacy ones (the same cases, the same seeds)."""
+    space = w1_space()
+    protocol = negsim.AlternatingOffers(n_rounds=100, opener=0)
+    figures = {}
+    for label, legacy in (("joint", False), ("legacy", True)):
+        distances, agreed = [], []
+        for seed in range(n_cases):
+            parties = w1_parties(seed, space, legacy)
+            result = protocol.run(parties, rng=seed)
+            agreed.append(result.agreed)
+            if result.agreement is not None:
+                U = negsim.utility_matrix([p.preferences for p in parties])
+                distances.append(analysis.distance_to_frontier(U, U[result.agreement]))
+        figures[label] = {
+            "agreement_rate": float(np.mean(agreed)),
+            "mean_distance_to_frontier": float(np.mean(distances)) if distances else float("nan"),
+            "on_frontier": float(np.mean(np.array(distances) < 1e-12)) if distances else 0.0,
+        }
+    return figures
 
 
 def _quantiles(samples: list[float]) -> dict[str, float]:
@@ -252,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{platform.platform()}; {os.cpu_count()} cores; {platform.processor() or '?'}")
     print()
     w1 = bench_w1(cases, repeats)
+    quality = bench_w1_quality(40 if args.quick else 200)
     w2 = bench_w2(5, w2_repeats)
     w2m = bench_w2(6, w2_repeats)
     three = bench_three_parties(w2_repeats)
@@ -286,6 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         f"W1: {w1['runs']} runs, p10 {_fmt(w1['warm']['p10'])}, p90 {_fmt(w1['warm']['p90'])};"
         f" mean rounds {w1['mean_rounds']:.1f}; agreement rate {w1['agreement_rate']:.2f}"
     )
+    for label, q in quality.items():
+        print(
+            f"W1q {label:<6}: agreement rate {q['agreement_rate']:.3f}; mean distance of "
+            f"agreements to the Pareto frontier {q['mean_distance_to_frontier']:.4f}; "
+            f"on the frontier {q['on_frontier']:.1%}"
+        )
     for n in (3, 5):
         print(f"stacked offers, {n} parties: mean rounds {multi[n]['mean_rounds']:.1f}")
     if negmas is None:
@@ -293,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         figures = {
             "w1": w1,
+            "w1_quality": quality,
             "w2_100k": w2,
             "w2_1m": w2m,
             "three_parties": three,

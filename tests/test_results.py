@@ -33,8 +33,9 @@ def test_result_records_provenance(result: NegotiationResult) -> None:
     }
     assert result.seed == 9
     assert result.party_names == ("first", "second")
-    assert result.agents == ({"kind": "time-dependent", "exponent": 4.0},) * 1 + (
-        {"kind": "time-dependent", "exponent": 0.25},
+    assert result.agents == (
+        {"kind": "time-dependent", "exponent": 4.0, "legacy": False},
+        {"kind": "time-dependent", "exponent": 0.25, "legacy": False},
     )
     assert result.utilities.shape == (result.n_rounds, 2)
     assert not result.offers.flags.writeable

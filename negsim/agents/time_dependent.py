@@ -162,8 +162,8 @@ class JointPlan:
         (ties: nearest ``τ``, then the lowest index)."""
         level = self.target(round) - _TOL
         count = int(np.searchsorted(-self.own, -level, side="right"))
-        if count == 0:  # nothing left worth more than no deal: the best of what remains
-            return int(self.candidates[0]) if self.candidates.size else obs.best
+        if count == 0:  # nothing the other side could accept is worth no deal: hold out
+            return obs.best
         if count == 1:
             return int(self.candidates[0])
         estimate = self._estimate(obs, count)
