@@ -1,0 +1,384 @@
+"""Why no deal: what the model of a scenario says about a run, in numbers and in words.
+
+Three parts, each computed from the scenario (not from the agents' behaviour):
+
+**The funnel.** From all outcomes ``Ω`` down to those that could become a ratified deal, one
+filter at a time (each step keeps what the previous kept):
+
+1. crossing no party's red line;
+2. meeting every party's preconditions;
+3. better than no deal for every party, ``u_i(ω) > r_i`` for all ``i`` (the Level-I zone of
+   possible agreement);
+4. for each party with a ratification stage in turn, inside its win-set
+   ``S_i(ω) >= θ_i`` (Putnam 1988) — the last of these steps is "ratifiable by all".
+
+**The zone by round.** An agreement on ``ω`` in round ``t`` is worth ``φ_i^t u_i(ω)`` to party
+``i`` (``φ_i`` its own discount times the protocol's), so the zone of round ``t`` is
+``Z_t = {ω : φ_i^t u_i(ω) > r_i ∀ i}``. It can only shrink: ``ω`` stays in it while
+``t < ln(r_i / u_i(ω)) / ln φ_i`` for every party with ``r_i > 0`` and ``φ_i < 1``.
+:attr:`Diagnosis.zone_closes_after` is the last round with a non-empty zone when the zone
+empties before the deadline.
+
+**The ending and the binding constraints.** How the run ended, truly: a ratified deal; an
+agreement that failed ratification (each constituency's support named); no zone at all; the
+zone closing under discounting before the agents met in it; a chance breakdown (its
+probability per round); the deadline. A constraint is *binding* when removing it alone would
+let more outcomes through the funnel's first empty step (or, when nothing is empty, when it
+removes outcomes from the zone). :func:`diagnose` returns all of it; :meth:`Diagnosis.lines`
+says it in plain words.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .position import Position
+from .twolevel import Ratification
+
+if TYPE_CHECKING:
+    from .scenario import Scenario, ScenarioRun
+
+__all__ = ["Constraint", "Diagnosis", "Ending", "FunnelStep", "diagnose", "funnel", "zone_by_round"]
+
+Mask = npt.NDArray[np.bool_]
+
+
+@attrs.frozen
+class FunnelStep:
+    """One filter of the funnel: what it keeps, and how many outcomes pass it."""
+
+    label: str
+    count: int
+
+
+@attrs.frozen
+class Constraint:
+    """A red line, precondition, reservation or ratification stage, and what it costs.
+
+    ``without`` is how many outcomes would pass the funnel's first empty step (or the zone,
+    when nothing is empty) if this constraint alone were lifted; ``with_`` how many pass now.
+    """
+
+    party: str
+    kind: str
+    text: str
+    with_: int
+    without: int
+
+    @property
+    def binding(self) -> bool:
+        """Whether lifting it alone lets more outcomes through."""
+        return self.without > self.with_
+
+    def describe(self) -> str:
+        """One line: the constraint and what lifting it would do."""
+        gain = self.without - self.with_
+        return f"{self.party}'s {self.kind} ({self.text}): without it {gain:,} more outcome(s)"
+
+
+@attrs.frozen
+class Ending:
+    """How a run ended: a ``kind`` and the plain account ``text``."""
+
+    kind: str
+    text: str
+    round: int | None = None
+
+
+@attrs.frozen(eq=False)
+class Diagnosis:
+    """The funnel, the zone by round, how the run ended and the binding constraints."""
+
+    funnel: tuple[FunnelStep, ...]
+    zone_by_round: npt.NDArray[np.int64]
+    zone_closes_after: int | None
+    ending: Ending
+    constraints: tuple[Constraint, ...]
+    stage: str
+    offers_changed: bool
+    breakdown_probability: float
+
+    @property
+    def binding(self) -> tuple[Constraint, ...]:
+        """The constraints that bind, the costliest first."""
+        found = [c for c in self.constraints if c.binding]
+        return tuple(sorted(found, key=lambda c: -(c.without - c.with_)))
+
+    def lines(self) -> list[str]:
+        """The diagnosis in plain words, one statement a line."""
+        lines = ["Why: the funnel from every outcome to a ratified deal"]
+        width = max(len(s.label) for s in self.funnel)
+        for step in self.funnel:
+            lines.append(f"  {step.label:<{width}}  {step.count:>9,}")
+        counts = self.zone_by_round
+        if self.zone_closes_after is not None and counts.size and counts[0] > 0:
+            lines.append(
+                f"  Discounted as the run discounts, the zone holds {counts[0]:,} outcome(s) in "
+                f"round 0 and is empty after round {self.zone_closes_after}."
+            )
+        lines.append(f"How it ended: {self.ending.text}")
+        if not self.offers_changed:
+            lines.append("  The offers never changed: each side repeated its opening demand.")
+        binding = self.binding
+        if binding:
+            lines.append(f"Binding ({self.stage}):")
+            lines += [f"  {c.describe()}" for c in binding]
+        elif self.ending.kind != "deal":
+            lines.append(f"Binding: no single constraint; {self.stage}.")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready)."""
+        return {
+            "funnel": [{"step": s.label, "outcomes": s.count} for s in self.funnel],
+            "zone_by_round": self.zone_by_round.tolist(),
+            "zone_closes_after": self.zone_closes_after,
+            "ending": {
+                "kind": self.ending.kind,
+                "text": self.ending.text,
+                "round": self.ending.round,
+            },
+            "breakdown_probability": self.breakdown_probability,
+            "offers_changed": self.offers_changed,
+            "stage": self.stage,
+            "binding": [
+                {
+                    "party": c.party,
+                    "kind": c.kind,
+                    "text": c.text,
+                    "with": c.with_,
+                    "without": c.without,
+                }
+                for c in self.binding
+            ],
+        }
+
+
+# --- the parts ---------------------------------------------------------------------------
+def _masks(scenario: Scenario) -> tuple[Mask, Mask, Mask, list[tuple[str, Mask | None]]]:
+    """Masks over outcomes: no red line crossed, preconditions met, better than no deal,
+    and each party's win-set (``None`` without a ratification stage)."""
+    grid = scenario.space.grid()
+    n = scenario.space.size
+    lines_ok = np.ones(n, dtype=bool)
+    pre_ok = np.ones(n, dtype=bool)
+    for prefs in scenario.preferences:
+        if isinstance(prefs, Position):
+            for red_line in prefs.red_lines:
+                lines_ok &= ~red_line.violated(scenario.space, grid)
+            for precondition in prefs.preconditions:
+                pre_ok &= ~precondition.violated(scenario.space, grid)
+    U = np.column_stack([p.grid_utilities() for p in scenario.preferences])
+    r = np.array([p.reservation for p in scenario.preferences])
+    better = np.all(r < U, axis=1)
+    wins: list[tuple[str, Mask | None]] = []
+    for name, ratification in zip(scenario.names, scenario.ratifications, strict=True):
+        wins.append((name, None if ratification is None else _win_mask(scenario, ratification)))
+    return lines_ok, pre_ok, better, wins
+
+
+def _win_mask(scenario: Scenario, ratification: Ratification) -> Mask:
+    mask = np.zeros(scenario.space.size, dtype=bool)
+    mask[ratification.win_set(scenario.space)] = True
+    return mask
+
+
+def funnel(scenario: Scenario) -> tuple[FunnelStep, ...]:
+    """The funnel of the module docstring, one :class:`FunnelStep` per filter."""
+    lines_ok, pre_ok, better, wins = _masks(scenario)
+    steps = [FunnelStep("all outcomes", scenario.space.size)]
+    keep = lines_ok.copy()
+    steps.append(FunnelStep("crossing no red line", int(keep.sum())))
+    keep &= pre_ok
+    steps.append(FunnelStep("meeting every precondition", int(keep.sum())))
+    keep &= better
+    steps.append(FunnelStep("better than no deal for every party", int(keep.sum())))
+    ratifying = [(name, mask) for name, mask in wins if mask is not None]
+    for name, mask in ratifying:
+        keep &= mask
+        steps.append(FunnelStep(f"ratifiable in {name} too", int(keep.sum())))
+    if len(ratifying) > 1:
+        steps.append(FunnelStep("ratifiable by all", int(keep.sum())))
+    return tuple(steps)
+
+
+def _factors(scenario: Scenario) -> npt.NDArray[np.float64]:
+    common = float(getattr(scenario.protocol, "discount", 1.0))
+    return np.array([p.discount * common for p in scenario.preferences])
+
+
+def zone_by_round(scenario: Scenario, n_rounds: int | None = None) -> npt.NDArray[np.int64]:
+    """``|Z_t|`` for ``t = 0 .. n_rounds - 1`` (the protocol's rounds by default)."""
+    n = n_rounds if n_rounds is not None else int(getattr(scenario.protocol, "n_rounds", 1))
+    U = np.column_stack([p.grid_utilities() for p in scenario.preferences])
+    r = np.array([p.reservation for p in scenario.preferences])
+    phi = _factors(scenario)
+    inside = np.all(r < U, axis=1)
+    last = np.full(len(U), np.inf)
+    for j in range(U.shape[1]):
+        if phi[j] >= 1.0 or r[j] <= 0.0:
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bound = np.log(r[j] / U[inside, j]) / math.log(phi[j])  # t < bound
+        last[inside] = np.minimum(last[inside], np.ceil(bound) - 1)
+    last = np.where(inside, last, -1)
+    rounds = np.arange(n)
+    return (last[None, :] >= rounds[:, None]).sum(axis=1).astype(np.int64)  # type: ignore[no-any-return]
+
+
+def _closes_after(counts: npt.NDArray[np.int64]) -> int | None:
+    empty = np.flatnonzero(counts == 0)
+    if empty.size == 0:
+        return None
+    return int(empty[0]) - 1
+
+
+# --- the constraints -----------------------------------------------------------------------
+def _constraints(scenario: Scenario) -> tuple[tuple[Constraint, ...], str]:
+    lines_ok, pre_ok, better, wins = _masks(scenario)
+    U = np.column_stack([p.grid_utilities() for p in scenario.preferences])
+    r = np.array([p.reservation for p in scenario.preferences])
+    ratifiable = np.ones(len(U), dtype=bool)
+    for _, mask in wins:
+        if mask is not None:
+            ratifiable &= mask
+    zone = lines_ok & pre_ok & better
+    level_two = zone.any() and not (zone & ratifiable).any()
+    target = zone & ratifiable if level_two else zone
+    stage = (
+        "every outcome in the zone fails ratification at home"
+        if level_two
+        else ("no outcome is better than no deal for every party" if not zone.any() else "")
+    )
+    if not stage:
+        stage = "what narrows the zone"
+    now = int(target.sum())
+    found: list[Constraint] = []
+
+    def passing(column: int, utilities: Any) -> int:
+        lifted = U.copy()
+        lifted[:, column] = utilities
+        inside = np.all(lifted > r, axis=1)
+        return int((inside & ratifiable).sum() if level_two else inside.sum())
+
+    for j, (name, prefs) in enumerate(zip(scenario.names, scenario.preferences, strict=True)):
+        if not isinstance(prefs, Position):
+            continue
+        for i, red_line in enumerate(prefs.red_lines):
+            rest = prefs.red_lines[:i] + prefs.red_lines[i + 1 :]
+            lifted = attrs.evolve(prefs, red_lines=rest).grid_utilities()
+            found.append(Constraint(name, "red line", red_line.describe(), now, passing(j, lifted)))
+        for i, pre in enumerate(prefs.preconditions):
+            rest_pre = prefs.preconditions[:i] + prefs.preconditions[i + 1 :]
+            lifted = attrs.evolve(prefs, preconditions=rest_pre).grid_utilities()
+            found.append(Constraint(name, "precondition", pre.describe(), now, passing(j, lifted)))
+        ceiling = np.where(np.isfinite(U[:, j]), np.inf, -np.inf)  # reservation ignored
+        found.append(Constraint(name, "reservation value", f"{r[j]:.2f}", now, passing(j, ceiling)))
+    for name, mask in wins:
+        if mask is None or not level_two:
+            continue
+        rest_wins = np.ones(len(U), dtype=bool)
+        for other, m in wins:
+            if m is not None and other != name:
+                rest_wins &= m
+        ratification = scenario.ratifications[scenario.names.index(name)]
+        assert ratification is not None
+        support = ratification.support(scenario.space, scenario.space.grid()[zone])
+        text = (
+            f"a threshold of {ratification.threshold:.2f}; the best outcome in the zone gets "
+            f"{float(support.max()):.2f}"
+        )
+        passed = int((zone & rest_wins).sum())
+        found.append(Constraint(name, "ratification at home", text, now, passed))
+    return tuple(found), stage
+
+
+# --- the run ---------------------------------------------------------------------------------
+def _ending(scenario: Scenario, run: ScenarioRun, closes: int | None, zone_size: int) -> Ending:
+    result = run.result
+    last = result.n_rounds - 1
+    p = float(getattr(scenario.protocol, "breakdown_probability", 0.0))
+    if result.agreed:
+        assert result.agreement_round is not None
+        if run.ratified:
+            return Ending(
+                "deal",
+                f"agreement in round {result.agreement_round}, ratified.",
+                result.agreement_round,
+            )
+        failed = []
+        for name, vote, ratification in zip(
+            scenario.names, run.votes, scenario.ratifications, strict=True
+        ):
+            if vote is None or vote.ratified or ratification is None:
+                continue
+            outcome = scenario.space.outcome_at(np.array([result.agreement]))
+            parts = ", ".join(
+                f"{c.name} {float(c.support(scenario.space, outcome)[0]):.2f}"
+                for c in ratification.constituencies
+            )
+            failed.append(
+                f"{name} (support {vote.support:.2f} against a threshold of "
+                f"{ratification.threshold:.2f}: {parts})"
+            )
+        return Ending(
+            "ratification-failed",
+            f"agreement in round {result.agreement_round}, but ratification failed in "
+            + "; ".join(failed)
+            + ".",
+            result.agreement_round,
+        )
+    if zone_size == 0:
+        return Ending(
+            "no-zone",
+            "no deal was possible: no outcome is better than no deal for every party "
+            f"(the talks {_how(result, p)}).",
+            last,
+        )
+    if closes is not None and closes < last:
+        return Ending(
+            "zone-closed",
+            f"the zone of agreement closed after round {closes} (discounting made every "
+            f"outcome worth less than no deal to some party); the talks then "
+            f"{_how(result, p)}.",
+            closes,
+        )
+    kind = "breakdown" if result.end.value == "breakdown" else "deadline"
+    return Ending(kind, f"the talks {_how(result, p)}.", last)
+
+
+def _how(result: Any, p: float) -> str:
+    """``"broke down by chance (3 % a round) after round 7"`` or the deadline."""
+    last = result.n_rounds - 1
+    if result.end.value == "breakdown":
+        return f"broke down by chance ({100 * p:g} % a round) after round {last}"
+    return f"ran to the deadline: no agreement in {result.n_rounds} rounds"
+
+
+def diagnose(scenario: Scenario, run: ScenarioRun) -> Diagnosis:
+    """The :class:`Diagnosis` of one run of ``scenario`` (see the module docstring)."""
+    steps = funnel(scenario)
+    counts = zone_by_round(scenario)
+    closes = _closes_after(counts)
+    zone_size = steps[3].count
+    constraints, stage = _constraints(scenario)
+    offers = run.result.offers
+    proposers = run.result.proposers
+    changed = any(
+        len(set(offers[proposers == who].tolist())) > 1 for who in set(proposers.tolist())
+    )
+    return Diagnosis(
+        funnel=steps,
+        zone_by_round=counts,
+        zone_closes_after=closes,
+        ending=_ending(scenario, run, closes, zone_size),
+        constraints=constraints,
+        stage=stage,
+        offers_changed=changed or (run.result.agreed and run.result.n_rounds == 1),
+        breakdown_probability=float(getattr(scenario.protocol, "breakdown_probability", 0.0)),
+    )

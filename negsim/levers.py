@@ -1,0 +1,377 @@
+"""What would have changed it: counterfactual levers on a scenario.
+
+A **lever** is one change to a scenario, named like ``no-red-line:russia:0``; applying it
+re-reads the scenario with the change (:meth:`~negsim.Scenario.with_overrides`), so the
+scenario you pass in is never modified. The levers of a scenario (:func:`levers`):
+
+=============================  =============================================================
+``no-red-line:P:i``            party ``P``'s red line ``i`` removed
+``no-precondition:P:i``        party ``P``'s precondition ``i`` removed
+``no-pressure:P:T``            third party ``T``'s pressure on ``P`` off
+``double-pressure:P:T``        that pressure doubled (at most 1)
+``ease-ratification:P``        ``P``'s ratification threshold lowered by 0.1  (continuous)
+``lower-reservation:P``        ``P``'s reservation value lowered by 0.1       (continuous)
+``patience``                   no discounting (every party and the protocol patient)
+``later-deadline``             twice the rounds
+``no-breakdown``               no chance breakdown
+``mediator``                   a mediator's single negotiating text instead of the protocol
+=============================  =============================================================
+
+For each lever :func:`evaluate_levers` reports the zone of agreement ``|Z|`` (outcomes better
+than no deal for every party), the win-set overlap inside the zone ``|Z ∩ W_1 ∩ ... ∩ W_n|``
+(the outcomes that could become a ratified deal), and over ``N`` seeds the agreement rate and
+the ratified-deal rate, beside the baseline's. For a continuous lever it also finds by
+bisection the smallest change ``x`` for which ``Z ∩ W`` is non-empty, if any ``x`` in the
+lever's range does: both the zone and the win-sets only grow as a reservation or a threshold
+falls, so the test is monotone in ``x`` and bisection finds the boundary to ``1e-3``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from .errors import NegsimError, did_you_mean
+from .rng import RNGLike, resolve_seed
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+__all__ = ["Lever", "LeverError", "LeverOutcome", "LeverReport", "evaluate_levers", "levers"]
+
+STEP = 0.1  #: how far a continuous lever moves for its bar
+TOLERANCE = 1e-3  #: bisection precision
+
+
+class LeverError(NegsimError):
+    """A lever that names nothing in the scenario, or cannot apply to it."""
+
+
+@attrs.frozen
+class Lever:
+    """One counterfactual change: ``name``, a plain ``label`` and how to apply it.
+
+    ``change(x)`` gives the key-path overrides for an amount ``x`` (``STEP`` for the bar);
+    a continuous lever has ``span`` (the largest amount that makes sense), a discrete one
+    ``None``.
+    """
+
+    name: str
+    label: str
+    change: Callable[[float], dict[str, Any]] = attrs.field(eq=False, repr=False)
+    span: float | None = None
+
+    def apply(self, scenario: Scenario, amount: float = STEP) -> Scenario:
+        """The scenario with this lever pulled (a new object)."""
+        return scenario.with_overrides(self.change(amount))
+
+
+@attrs.frozen
+class LeverOutcome:
+    """What one lever (``None``: the baseline) does."""
+
+    lever: str
+    label: str
+    zone: int
+    ratifiable: int | None
+    agreement_rate: float
+    deal_rate: float
+    minimal_change: float | None = None
+    minimal_text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class LeverReport:
+    """The baseline and every lever, over ``seeds`` runs from base seed ``seed``."""
+
+    title: str
+    baseline: LeverOutcome
+    outcomes: tuple[LeverOutcome, ...]
+    not_applicable: tuple[tuple[str, str], ...]
+    seeds: int
+    seed: int
+
+    def strongest(self, k: int = 3) -> tuple[LeverOutcome, ...]:
+        """The ``k`` levers that raise the deal rate most (then the agreement rate, then the
+        ratifiable zone, then the zone), leaving out those that change nothing."""
+        b = self.baseline
+
+        def gain(o: LeverOutcome) -> tuple[float, float, int, int]:
+            return (
+                o.deal_rate - b.deal_rate,
+                o.agreement_rate - b.agreement_rate,
+                (o.ratifiable or 0) - (b.ratifiable or 0),
+                o.zone - b.zone,
+            )
+
+        moving = [o for o in self.outcomes if any(g > 0 for g in gain(o))]
+        return tuple(sorted(moving, key=lambda o: tuple(-g for g in gain(o)))[:k])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "seeds": self.seeds,
+            "seed": self.seed,
+            "baseline": self.baseline.to_dict(),
+            "levers": [o.to_dict() for o in self.outcomes],
+            "not_applicable": [{"lever": n, "why": why} for n, why in self.not_applicable],
+        }
+
+    def lines(self) -> list[str]:
+        """A table, one lever a line, and what does not apply."""
+        rows = [self.baseline, *self.outcomes]
+        width = max(len(o.label) for o in rows)
+        lines = [
+            f"{'lever':<{width}}  {'zone':>6}  {'ratifiable':>10}  {'agree':>6}  {'deal':>6}",
+        ]
+        for o in rows:
+            ratifiable = "-" if o.ratifiable is None else f"{o.ratifiable:,}"
+            lines.append(
+                f"{o.label:<{width}}  {o.zone:>6,}  {ratifiable:>10}  "
+                f"{o.agreement_rate:>6.0%}  {o.deal_rate:>6.0%}"
+                + (f"  {o.minimal_text}" if o.minimal_text else "")
+            )
+        lines += [f"not applicable: {name}: {why}" for name, why in self.not_applicable]
+        lines.append(f"(rates over {self.seeds} seeds from seed {self.seed})")
+        return lines
+
+
+# --- which levers a scenario has -------------------------------------------------------------
+Change = Callable[[float], dict[str, Any]]
+
+
+def _fixed(values: dict[str, Any]) -> Change:
+    """A discrete change: the same overrides whatever the amount."""
+    return lambda _: copy.deepcopy(values)
+
+
+def _lowered(path: str, start: float) -> Change:
+    """A continuous change: ``path`` lowered by the amount, not below 0."""
+    return lambda x: {path: max(0.0, start - x)}
+
+
+def _party_data(scenario: Scenario, key: str) -> dict[str, Any]:
+    return scenario.data["parties"][key]  # type: ignore[no-any-return]
+
+
+def _protocol_value(scenario: Scenario, name: str, default: Any) -> Any:
+    return getattr(scenario.protocol, name, default)
+
+
+def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str], ...]]:
+    """Every lever of ``scenario`` (module docstring) and those that cannot apply, with why."""
+    found: list[Lever] = []
+    skipped: list[tuple[str, str]] = []
+    for key, name in zip(scenario.keys, scenario.names, strict=True):
+        data = _party_data(scenario, key)
+        for field, word in (("red_lines", "red line"), ("preconditions", "precondition")):
+            items = list(data.get(field, []))
+            kind = "no-red-line" if field == "red_lines" else "no-precondition"
+            for i, item in enumerate(items):
+                rest = items[:i] + items[i + 1 :]
+                reason = str(item.get("reason", "")).split(" (")[0][:48]
+                found.append(
+                    Lever(
+                        f"{kind}:{key}:{i}",
+                        f"{name}: no {word} {i}" + (f" ({reason})" if reason else ""),
+                        _fixed({f"parties.{key}.{field}": rest}),
+                    )
+                )
+        for source, intensity in data.get("pressures", {}).items():
+            path = f"parties.{key}.pressures.{source}"
+            label = scenario.data.get("third_parties", {}).get(source, {}).get("label", source)
+            found.append(
+                Lever(
+                    f"no-pressure:{key}:{source}",
+                    f"{name}: no {label} pressure",
+                    _fixed({path: 0.0}),
+                )
+            )
+            doubled = min(1.0, 2 * float(intensity))
+            found.append(
+                Lever(
+                    f"double-pressure:{key}:{source}",
+                    f"{name}: {label} pressure doubled ({float(intensity):g} → {doubled:g})",
+                    _fixed({path: doubled}),
+                )
+            )
+        if "ratification" in data:
+            theta = float(data["ratification"].get("threshold", 0.5))
+            path = f"parties.{key}.ratification.threshold"
+            found.append(
+                Lever(
+                    f"ease-ratification:{key}",
+                    f"{name}: ratification threshold {theta:g} → {max(0.0, theta - STEP):g}",
+                    _lowered(path, theta),
+                    span=theta,
+                )
+            )
+        else:
+            skipped.append((f"ease-ratification:{key}", f"{name} has no ratification (Level II)"))
+        reservation = float(data.get("reservation", 0.0))
+        found.append(
+            Lever(
+                f"lower-reservation:{key}",
+                f"{name}: reservation {reservation:g} → {max(0.0, reservation - STEP):g}",
+                _lowered(f"parties.{key}.reservation", reservation),
+                span=reservation,
+            )
+        )
+    discounted = [
+        f"parties.{k}.discount" for k in scenario.keys if "discount" in _party_data(scenario, k)
+    ]
+    if "discount" in scenario.data.get("protocol", {}):
+        discounted.append("protocol.discount")
+    if discounted:
+        found.append(
+            Lever(
+                "patience",
+                "everyone patient (no discounting)",
+                _fixed(dict.fromkeys(discounted, 1.0)),
+            )
+        )
+    else:
+        skipped.append(("patience", "no party discounts: everyone is already patient"))
+    n_rounds = _protocol_value(scenario, "n_rounds", None)
+    if n_rounds is not None:
+        found.append(
+            Lever(
+                "later-deadline",
+                f"deadline {n_rounds} → {2 * n_rounds} rounds",
+                _fixed({"protocol.n_rounds": 2 * n_rounds}),
+            )
+        )
+    if _protocol_value(scenario, "breakdown_probability", 0.0):
+        found.append(
+            Lever(
+                "no-breakdown",
+                "no chance breakdown",
+                _fixed({"protocol.breakdown_probability": 0.0}),
+            )
+        )
+    else:
+        skipped.append(("no-breakdown", "the protocol has no chance breakdown"))
+    if scenario.protocol.name != "single-text":
+        rounds = int(n_rounds or 50)
+        found.append(
+            Lever(
+                "mediator",
+                "a mediator's single text",
+                _fixed({"protocol": {"kind": "single-text", "n_rounds": rounds}}),
+            )
+        )
+    else:
+        skipped.append(("mediator", "the scenario already has a mediator"))
+    return tuple(found), tuple(skipped)
+
+
+def lever(scenario: Scenario, name: str) -> Lever:
+    """The lever called ``name``; a :class:`LeverError` lists the valid names otherwise."""
+    found, skipped = levers(scenario)
+    by_name = {lv.name: lv for lv in found}
+    if name in by_name:
+        return by_name[name]
+    why = dict(skipped)
+    if name in why:
+        raise LeverError(f"lever {name!r} cannot apply: {why[name]}")
+    raise LeverError(
+        f"no lever {name!r} in this scenario ({did_you_mean(name, list(by_name))}); "
+        f"valid: {', '.join(by_name)}"
+    )
+
+
+# --- evaluating them ---------------------------------------------------------------------
+def _zone_and_ratifiable(scenario: Scenario) -> tuple[int, int | None]:
+    found = scenario.analyse()
+    zone = found.bargaining.zone
+    if found.win_set_overlap is None:
+        return int(zone.size), None
+    return int(zone.size), int(np.intersect1d(zone, found.win_set_overlap).size)
+
+
+def _rates(scenario: Scenario, seeds: Sequence[int]) -> tuple[float, float]:
+    runs = [scenario.run(s) for s in seeds]
+    return (
+        float(np.mean([r.result.agreed for r in runs])),
+        float(np.mean([r.deal for r in runs])),
+    )
+
+
+def _ratifiable_deal(scenario: Scenario) -> bool:
+    zone, ratifiable = _zone_and_ratifiable(scenario)
+    return (ratifiable if ratifiable is not None else zone) > 0
+
+
+def minimal_change(scenario: Scenario, lever: Lever) -> float | None:
+    """The smallest amount of a continuous ``lever`` that makes a ratifiable deal possible
+    (``Z ∩ W`` non-empty), to :data:`TOLERANCE`; ``None`` if none in its span does."""
+    if lever.span is None:
+        raise LeverError(f"lever {lever.name!r} is not continuous")
+    if _ratifiable_deal(scenario):
+        return 0.0
+    if lever.span <= 0 or not _ratifiable_deal(lever.apply(scenario, lever.span)):
+        return None
+    low, high = 0.0, lever.span
+    while high - low > TOLERANCE:
+        middle = (low + high) / 2
+        if _ratifiable_deal(lever.apply(scenario, middle)):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def evaluate_levers(
+    scenario: Scenario,
+    names: Sequence[str] | None = None,
+    seeds: int = 100,
+    rng: RNGLike = None,
+) -> LeverReport:
+    """The baseline and each lever (all of them, or those ``names``), over ``seeds`` runs.
+
+    Run ``i`` of every variant uses the same seed, child ``i`` of ``rng`` (default: the
+    scenario's seed), so the levers are compared on common random numbers.
+    """
+    if seeds < 1:
+        raise LeverError(f"seeds: {seeds}; expected at least 1")
+    base = resolve_seed(scenario.seed if rng is None else rng)
+    children = np.random.SeedSequence(base).spawn(seeds)
+    run_seeds = [int(c.generate_state(1)[0]) for c in children]
+    found, skipped = levers(scenario)
+    chosen = found if names is None else tuple(lever(scenario, n) for n in names)
+    zone, ratifiable = _zone_and_ratifiable(scenario)
+    agreement, deal = _rates(scenario, run_seeds)
+    baseline = LeverOutcome(
+        "baseline", "baseline (the scenario as written)", zone, ratifiable, agreement, deal
+    )
+    outcomes = []
+    for item in chosen:
+        variant = item.apply(scenario)
+        zone, ratifiable = _zone_and_ratifiable(variant)
+        agreement, deal = _rates(variant, run_seeds)
+        amount, text = None, ""
+        if item.span is not None:
+            amount = minimal_change(scenario, item)
+            text = (
+                "no ratifiable deal at any value"
+                if amount is None
+                else f"smallest change for a ratifiable deal: {amount:.3f}"
+            )
+        outcomes.append(
+            LeverOutcome(item.name, item.label, zone, ratifiable, agreement, deal, amount, text)
+        )
+    return LeverReport(
+        scenario.title,
+        baseline,
+        tuple(outcomes),
+        () if names is not None else skipped,
+        seeds,
+        base,
+    )
