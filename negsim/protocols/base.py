@@ -19,12 +19,20 @@ import numpy.typing as npt
 
 from ..agents.base import Agent
 from ..errors import ValidationError
+from ..observation import Observation, RunState
 from ..position import Position
 from ..preferences import PreferenceModel
 from ..results import NegotiationResult
 from ..rng import RNGLike
 
-__all__ = ["INFORMATION", "Party", "Protocol", "check_parties", "table_announcements"]
+__all__ = [
+    "INFORMATION",
+    "Party",
+    "Protocol",
+    "check_parties",
+    "table_announcements",
+    "target_curves",
+]
 
 
 @attrs.frozen
@@ -147,3 +155,39 @@ def table_announcements(
                 news["opponent_discount"] = float(parties[others[0]].preferences.discount)
         told.append(news)
     return told
+
+
+def target_curves(
+    protocol: Protocol, parties: Sequence[Party], seed: int = 0
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Each party's target utility ``τ(t)`` for every round of ``protocol``, for the agents
+    that concede on a schedule (those with a ``target`` method, also inside wrappers).
+
+    The schedule of a time-dependent agent depends on the rules and on what it is told
+    before the talks, not on the offers, so it is rebuilt here from a fresh observation of
+    round ``t``; parties whose agents have no schedule are left out.
+    """
+    parties = check_parties(protocol, parties)
+    n_rounds = int(getattr(protocol, "n_rounds", 1))
+    information = str(getattr(protocol, "information", "incomplete"))
+    common = float(getattr(protocol, "discount", 1.0))
+    told = table_announcements(parties, information)
+    curves: dict[str, npt.NDArray[np.float64]] = {}
+    for i, party in enumerate(parties):
+        agent: Any = party.agent
+        while not hasattr(agent, "target") and hasattr(agent, "agent"):
+            agent = agent.agent
+        if not hasattr(agent, "target"):
+            continue
+        state = RunState(n_rounds)
+        view = Observation(
+            state, i, party.name, len(parties), party.preferences, seed,
+            party.preferences.discount * common, told[i],
+        )  # fmt: skip
+        agent.start(view)
+        values = []
+        for t in range(n_rounds):
+            state.round = t
+            values.append(float(agent.target(view)))
+        curves[party.name] = np.array(values)
+    return curves
