@@ -21,9 +21,22 @@ from typing import Any
 from . import spatial
 from .agents import AGENTS
 from .errors import NegsimError
+from .io import write_json_atomic
 from .protocols import PROTOCOLS
-from .report import format_analysis, format_run, format_scenario_analysis, format_win_sets
-from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario, parse_override
+from .report import (
+    format_analysis,
+    format_diagnosis,
+    format_run,
+    format_scenario_analysis,
+    format_win_sets,
+)
+from .scenario import (
+    Scenario,
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    parse_override,
+)
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -71,6 +84,16 @@ def _scenario_arguments(parser: argparse.ArgumentParser, optional: bool) -> None
     )
 
 
+def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
+    parser.add_argument(
+        "--lever-seeds",
+        type=int,
+        default=default,
+        metavar="N",
+        help=f"seeds per counterfactual lever in the account (default {default}; 0: none)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="negsim",
@@ -97,6 +120,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--format", choices=("png", "svg"), help="plot format (default: scenario's)")
     run.add_argument("--no-plots", action="store_true", help="write no plots")
+    _lever_seeds(run, default=20)
+
+    levers = _command(
+        commands,
+        "levers",
+        "what would have changed the outcome: every counterfactual lever of a scenario",
+        "Pull each lever of a scenario in turn (each red line and precondition removed, each\n"
+        "third party's pressure off and doubled, ratification eased, reservations lowered,\n"
+        "patience, a later deadline, no chance breakdown, a mediator) and report the zone of\n"
+        "agreement, the outcomes that could be ratified, and the agreement and deal rates over\n"
+        "N seeds beside the baseline; for continuous levers, the smallest change that makes a\n"
+        "ratifiable deal possible. Writes levers.json and levers.png.",
+        "negsim levers kurils-2018-2019 --seeds 100",
+    )
+    _scenario_arguments(levers, optional=True)
+    levers.add_argument("--seeds", type=int, default=100, help="runs per lever (default 100)")
+    levers.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
+    levers.add_argument(
+        "--lever", action="append", metavar="NAME", help="only this lever (repeatable)"
+    )
+    levers.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    levers.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+    levers.add_argument("--no-plots", action="store_true", help="write no plot")
 
     validate = _command(
         commands,
@@ -164,6 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--format", choices=("png", "svg"), help="plot format (default: scenario's)")
     play.add_argument("--no-plots", action="store_true", help="write no plots")
+    _lever_seeds(play, default=20)
 
     forecast = _command(
         commands,
@@ -265,21 +314,46 @@ def _play(args: argparse.Namespace) -> None:
 
 
 def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
-    """What `run` and `play` print and write."""
+    """What `run` and `play` print and write: the rounds, the analysis, why no deal and what
+    would have changed it."""
+    from .diagnosis import diagnose
+    from .levers import evaluate_levers
+
     print(format_run(scenario, run))
     print()
     print(format_analysis(scenario.preferences, scenario.names, run.result))
     win_sets = format_win_sets(scenario)
     if win_sets:
         print(win_sets)
+    diagnosis = diagnose(scenario, run)
+    report = None
+    if args.lever_seeds > 0:
+        report = evaluate_levers(scenario, seeds=args.lever_seeds, rng=run.result.seed)
+    print()
+    print(format_diagnosis(diagnosis, report))
     with _staged(args.out) as staging:
-        run.result.to_json(staging / "result.json")
+        record = run.to_dict(diagnosis, report)
+        write_json_atomic(staging / "result.json", record)
         run.result.to_csv(staging / "rounds.csv")
         written = ["result.json", "rounds.csv"]
         if not args.no_plots:
             written += _plots(
                 scenario, run, staging, args.format or scenario.plots.get("format", "png")
             )
+    print(f"\nWrote {', '.join(written)} to {args.out}/")
+
+
+def _levers(args: argparse.Namespace) -> None:
+    from .levers import evaluate_levers
+
+    scenario = _load(args)
+    report = evaluate_levers(scenario, args.lever, seeds=args.seeds, rng=args.seed)
+    print(scenario.title)
+    print("=" * len(scenario.title))
+    print("\n".join(report.lines()))
+    with _staged(args.out) as staging:
+        write_json_atomic(staging / "levers.json", report.to_dict())
+        written = ["levers.json"]
     print(f"\nWrote {', '.join(written)} to {args.out}/")
 
 
@@ -407,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _run(args)
         elif args.command == "play":
             _play(args)
+        elif args.command == "levers":
+            _levers(args)
         elif args.command == "validate":
             return _validate(args)
         elif args.command == "list":

@@ -9,8 +9,9 @@ filter at a time (each step keeps what the previous kept):
 2. meeting every party's preconditions;
 3. better than no deal for every party, ``u_i(ω) > r_i`` for all ``i`` (the Level-I zone of
    possible agreement);
-4. for each party with a ratification stage in turn, inside its win-set
-   ``S_i(ω) >= θ_i`` (Putnam 1988) — the last of these steps is "ratifiable by all".
+4. for each party with a ratification stage, the outcomes of step 3 inside its win-set
+   ``W_i = {ω : S_i(ω) >= θ_i}`` (Putnam 1988), each party on its own;
+5. ratifiable by all: step 3 ∩ ``W_1 ∩ ... ∩ W_n``.
 
 **The zone by round.** An agreement on ``ω`` in round ``t`` is worth ``φ_i^t u_i(ω)`` to party
 ``i`` (``φ_i`` its own discount times the protocol's), so the zone of round ``t`` is
@@ -199,9 +200,10 @@ def funnel(scenario: Scenario) -> tuple[FunnelStep, ...]:
     keep &= better
     steps.append(FunnelStep("better than no deal for every party", int(keep.sum())))
     ratifying = [(name, mask) for name, mask in wins if mask is not None]
+    zone = keep.copy()
     for name, mask in ratifying:
         keep &= mask
-        steps.append(FunnelStep(f"ratifiable in {name} too", int(keep.sum())))
+        steps.append(FunnelStep(f"  of those, ratifiable in {name}", int((zone & mask).sum())))
     if len(ratifying) > 1:
         steps.append(FunnelStep("ratifiable by all", int(keep.sum())))
     return tuple(steps)

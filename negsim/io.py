@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["bundled_files", "publish", "write_text_atomic"]
+__all__ = ["bundled_files", "publish", "write_json_atomic", "write_text_atomic"]
 
 
 def publish(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
@@ -31,6 +32,12 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_json_atomic(path: str | os.PathLike[str], data: object) -> Path:
+    """Write ``data`` as JSON (never ``NaN`` or ``Infinity``: those raise) atomically."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return write_text_atomic(path, text)
 
 
 def bundled_files(suffix: str) -> dict[str, Path]:

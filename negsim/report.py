@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import analysis
+from .agents import agent_label
 from .preferences import PreferenceModel, utility_matrix
 from .results import EndReason, NegotiationResult
 
 if TYPE_CHECKING:
+    from .diagnosis import Diagnosis
+    from .levers import LeverReport
     from .scenario import Scenario, ScenarioAnalysis, ScenarioRun
 
 __all__ = [
     "format_analysis",
+    "format_diagnosis",
     "format_result",
     "format_run",
     "format_scenario_analysis",
@@ -35,9 +39,7 @@ def format_result(result: NegotiationResult, title: str | None = None) -> str:
     lines = []
     if title:
         lines += [title, "=" * len(title)]
-    params = ", ".join(f"{k}={v}" for k, v in result.parameters.items())
-    agents = ", ".join(f"{n}: {_agent(a)}" for n, a in zip(names, result.agents, strict=True))
-    lines.append(f"{result.protocol} ({params}); agents {agents}; seed {result.seed}")
+    lines += _header(result)
     lines.append("")
     header = f"{'round':>5}  {'proposer':<{width}}  " + "  ".join(f"{n:>7}" for n in names)
     lines.append(header + "  response / offer")
@@ -61,9 +63,32 @@ def format_result(result: NegotiationResult, title: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _agent(description: dict[str, object]) -> str:
-    params = ", ".join(f"{k}={v}" for k, v in description.items() if k != "kind")
-    return f"{description['kind']}({params})" if params else str(description["kind"])
+def _header(result: NegotiationResult) -> list[str]:
+    """What ran: the protocol and its rules, each party's agent (as a scenario names it) and
+    its own discount factor, the seed."""
+    names = result.party_names
+    rules = []
+    for key, value in result.parameters.items():
+        if key == "opener" and isinstance(value, int) and 0 <= value < len(names):
+            rules.append(f"{names[value]} opens")
+        elif key == "breakdown_probability":
+            rules.append(f"chance breakdown {100 * float(value):g} % a round")
+        elif key == "information":
+            rules.append(f"{value} information")
+        elif key == "discount":
+            rules.append(f"common discount {value}")
+        elif key == "n_rounds":
+            rules.append(f"{value} rounds")
+        else:
+            rules.append(f"{key}={value}")
+    parties = []
+    for name, agent, factor in zip(names, result.agents, result.discounts, strict=True):
+        patience = "patient" if factor == 1.0 else f"discount {factor:g} a round"
+        parties.append(f"{name}: {agent_label(agent)} ({patience})")
+    return [
+        f"{result.protocol}: {', '.join(rules)}; seed {result.seed}",
+        f"Agents: {'; '.join(parties)}",
+    ]
 
 
 def _ending(result: NegotiationResult) -> str:
@@ -73,13 +98,25 @@ def _ending(result: NegotiationResult) -> str:
         assert result.agreement is not None
         deal = result.space.describe(result.space.outcome_at(result.agreement))
         return f"Agreement in round {result.agreement_round}: {deal}\nUtilities: {finals}"
-    why = {
-        EndReason.DEADLINE: f"No agreement: the deadline passed after {result.n_rounds} rounds.",
-        EndReason.BREAKDOWN: (
-            f"No agreement: the talks broke down after round {result.n_rounds - 1}."
-        ),
-    }[result.end]
+    if result.end is EndReason.BREAKDOWN:
+        p = float(result.parameters.get("breakdown_probability", 0.0))
+        why = f"No agreement: the talks broke down by chance ({100 * p:g} % a round) after round "
+        why += f"{int(result.offer_rounds[-1])}."
+    else:
+        why = f"No agreement: the deadline passed after {result.n_rounds} rounds."
+    if _never_moved(result):
+        why += " The offers never changed: each side repeated its opening demand."
     return f"{why}\nEach party gets its reservation value: {finals}"
+
+
+def _never_moved(result: NegotiationResult) -> bool:
+    """Whether every proposer made the same offer each time (and some proposed twice)."""
+    proposers = result.proposers.tolist()
+    offers = result.offers.tolist()
+    seen: dict[int, set[int]] = {}
+    for who, offer in zip(proposers, offers, strict=True):
+        seen.setdefault(who, set()).add(offer)
+    return len(offers) > len(seen) and all(len(v) == 1 for v in seen.values())
 
 
 def format_analysis(
@@ -134,6 +171,13 @@ def format_run(scenario: Scenario, run: ScenarioRun) -> str:
         for name, vote in votes:
             verdict = "ratifies" if vote.ratified else "rejects"
             lines.append(f"  {name}: support {vote.support:.2f} -> {verdict}")
+            ratification = scenario.ratifications[scenario.names.index(name)]
+            assert ratification is not None
+            assert run.result.agreement is not None
+            outcome = scenario.space.outcome_at(np.array([run.result.agreement]))
+            for c in ratification.constituencies:
+                support = float(c.support(scenario.space, outcome)[0])
+                lines.append(f"    {c.name} (weight {c.weight:g}): {support:.2f}")
     lines.append("")
     if run.deal:
         lines.append("Outcome: a deal, agreed and ratified.")
@@ -186,4 +230,29 @@ def format_win_sets(scenario: Scenario, found: ScenarioAnalysis | None = None) -
     )
     if found.bargaining.zone.size and not both.size:
         lines.append("  Every deal both negotiators would accept fails ratification at home.")
+    return "\n".join(lines)
+
+
+def format_diagnosis(diagnosis: Diagnosis, report: LeverReport | None = None, k: int = 3) -> str:
+    """Why no deal (the funnel, how the run ended, the binding constraints) and, with a lever
+    report, the ``k`` levers that would have changed it most."""
+    lines = diagnosis.lines()
+    if report is not None:
+        strongest = report.strongest(k)
+        b = report.baseline
+        lines.append(f"What would have changed it (over {report.seeds} seeds):")
+        if not strongest:
+            lines.append("  no single lever changes the zone, the agreement or the deal rate.")
+        for o in strongest:
+            ratifiable = (
+                "" if o.ratifiable is None else f", ratifiable {b.ratifiable} -> {o.ratifiable}"
+            )
+            lines.append(
+                f"  {o.label}: deals {b.deal_rate:.0%} -> {o.deal_rate:.0%}, agreements "
+                f"{b.agreement_rate:.0%} -> {o.agreement_rate:.0%}, zone {b.zone} -> {o.zone}"
+                + ratifiable
+            )
+            if o.minimal_text:
+                lines.append(f"    {o.minimal_text}")
+        lines.append("  (all levers: negsim levers SCENARIO)")
     return "\n".join(lines)

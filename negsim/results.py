@@ -105,6 +105,13 @@ class NegotiationResult:
         converter=_ints,
         eq=_array_eq,
     )
+    #: Each party's per-round factor ``φ_i`` (its own discount times the protocol's): an
+    #: agreement in round ``t`` is worth ``φ_i^t u_i``; all 1 without discounting.
+    discounts: npt.NDArray[np.float64] = attrs.field(
+        default=attrs.Factory(lambda self: np.ones(len(self.party_names)), takes_self=True),
+        converter=_floats,
+        eq=_array_eq,
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.offer_rounds.shape != self.offers.shape:
@@ -174,6 +181,7 @@ class NegotiationResult:
             "agreement_labels": self.agreement_labels,
             "final_utilities": [_json_float(float(u)) for u in self.final_utilities],
             "reservations": [float(r) for r in self.reservations],
+            "discounts": [float(f) for f in self.discounts],
         }
 
     @classmethod
@@ -201,6 +209,7 @@ class NegotiationResult:
             final_utilities=[float(u) for u in data["final_utilities"]],
             reservations=data["reservations"],
             offer_rounds=[r["round"] for r in rounds],
+            discounts=data.get("discounts", [1.0] * n),
         )
 
     def to_json(self, path: str | os.PathLike[str] | None = None, indent: int = 2) -> str:

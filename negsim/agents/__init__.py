@@ -53,6 +53,7 @@ __all__ = [
     "TimeDependent",
     "TitForTat",
     "ZeuthenAgent",
+    "agent_label",
     "make_agent",
     "register_agent",
 ]
@@ -96,3 +97,29 @@ register_agent(OpponentModelAgent)
 # wrappers: around `linear` unless told otherwise (make_agent("noisy", agent="boulware"))
 for _wrapper in (Noisy, LastMinute, Floor, Committed, AudienceCost):
     register_agent(_wrapper, agent="linear")
+
+
+def agent_label(description: dict[str, Any]) -> str:
+    """A readable name for an agent's :meth:`~Agent.describe` output, as a scenario would
+    write it: the registered name whose default configuration it is (``"boulware"``, not
+    ``"time-dependent(exponent=4.0, legacy=False)"``), with the parameters that differ from
+    that preset in brackets, and a wrapper around its inner agent: ``"floor(boulware)"``.
+    """
+    inner = description.get("agent")
+    params = {k: v for k, v in description.items() if k not in ("kind", "agent")}
+    best: tuple[tuple[int, bool], str, dict[str, Any]] | None = None
+    for name in AGENTS:
+        try:
+            preset = AGENTS.make(name).describe()
+        except Exception:  # a user's agent that needs parameters: no preset to match
+            continue
+        if preset.get("kind") != description.get("kind"):
+            continue
+        differs = {k: v for k, v in params.items() if preset.get(k) != v}
+        rank = (len(differs), name != description.get("kind"))  # ties: the kind's own name
+        if best is None or rank < best[0]:
+            best = (rank, name, differs)
+    name, differs = (best[1], best[2]) if best else (str(description.get("kind")), params)
+    shown = [agent_label(inner)] if isinstance(inner, dict) else []
+    shown += [f"{k}={v}" for k, v in differs.items()]
+    return f"{name}({', '.join(shown)})" if shown else name

@@ -156,6 +156,7 @@ class AlternatingOffers(Protocol):
             agreement=agreement,
             final_utilities=offered[-1] if agreement is not None else reservations,
             reservations=reservations,
+            discounts=[p.preferences.discount * self.discount for p in parties],
         )
 
 

@@ -142,6 +142,7 @@ class SingleText(Protocol):
             agreement=agreement,
             final_utilities=offered[-1] if agreement is not None else reservations,
             reservations=reservations,
+            discounts=[p.preferences.discount * self.discount for p in parties],
         )
 
 

@@ -71,6 +71,21 @@ class ScenarioRun:
         """Final utilities: the agreement's if ratified, otherwise the reservation values."""
         return self.result.final_utilities if self.deal else self.result.reservations
 
+    def to_dict(self, diagnosis: Any = None, levers: Any = None) -> dict[str, Any]:
+        """The result's plain data (:meth:`NegotiationResult.to_dict`) with the votes, the
+        verdict and, when given, the diagnosis and the lever report (their ``to_dict``)."""
+        data = self.result.to_dict()
+        data["ratification"] = [
+            None if v is None else {"party": name, "support": v.support, "ratified": v.ratified}
+            for name, v in zip(self.result.party_names, self.votes, strict=True)
+        ]
+        data["deal"] = self.deal
+        if diagnosis is not None:
+            data["diagnosis"] = diagnosis.to_dict()
+        if levers is not None:
+            data["levers"] = levers.to_dict()
+        return data
+
 
 @attrs.frozen(eq=False)
 class ScenarioAnalysis:
