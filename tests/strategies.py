@@ -135,6 +135,30 @@ def positions(draw: Any, space: negsim.OutcomeSpace) -> negsim.Position:
     )
 
 
+@st.composite
+def bilateral_cases(draw: Any) -> tuple[negsim.Position, negsim.Position]:
+    """Two positions on one categorical space of 2 to 4 issues (2 to 5 options each), with
+    random weights and tables, reservations in [0.1, 0.7], perhaps a red line each, and a
+    discount of 1 or near 1."""
+    sizes = draw(st.lists(st.integers(2, 5), min_size=2, max_size=4))
+    space = negsim.OutcomeSpace(
+        [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate(sizes)]
+    )
+    made = []
+    for _ in range(2):
+        seed = draw(st.integers(0, 2**30))
+        reservation = draw(st.integers(1, 7)) / 10
+        base = negsim.LinearAdditive.random(space, rng=seed, reservation=reservation)
+        red_lines = []
+        if draw(st.booleans()):
+            k = draw(st.integers(0, len(sizes) - 1))
+            option = draw(st.integers(0, sizes[k] - 1))
+            red_lines.append(negsim.RedLine(negsim.IssueIs(f"i{k}", [f"o{option}"])))
+        discount = draw(st.sampled_from([1.0, 1.0, 0.995, 0.99]))
+        made.append(negsim.Position(base, red_lines, discount=discount))
+    return made[0], made[1]
+
+
 # --- actor data (spatial forecasting models) ---
 
 

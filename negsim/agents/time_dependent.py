@@ -27,6 +27,8 @@ model that cannot tell outcomes apart falls back on conceding in its own utility
 the lowest index. This is the trade-off of Faratin,
 Sierra & Jennings (2002), "Using similarity criteria to make issue trade-offs", *Artificial
 Intelligence* 142:205–237: concede in one's own utility, search the joint space for the rest.
+When nothing the other side could accept is worth more than no deal to it any more (the zone
+has closed for it, ``τ > û``), it holds out for its best outcome.
 
 **What to accept.** The usual acceptance condition *AC_next* (Baarslag, Hindriks & Jonker
 2014, "Effective acceptance conditions in real-time automated negotiation", *Decision
