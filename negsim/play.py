@@ -28,7 +28,9 @@ from .agents.base import Agent
 from .errors import ValidationError, did_you_mean
 from .observation import Observation
 from .position import Position
+from .rng import resolve_seed
 from .scenario import Scenario, ScenarioRun
+from .twolevel import Ratification
 
 __all__ = ["HumanAgent", "play"]
 
@@ -43,6 +45,10 @@ class HumanAgent(Agent):
     name: ClassVar[str] = "human"
     ask: Ask
     say: Say = print
+    #: the other parties' names, to say who rejected a proposal
+    others: tuple[str, ...] = ()
+    #: the party's ratification stage at home, to say what each constituency thinks
+    ratification: Ratification | None = None
 
     def describe(self) -> dict[str, Any]:
         return {"kind": self.name}
@@ -55,6 +61,35 @@ class HumanAgent(Agent):
         for issue in obs.space.issues:
             options = ", ".join(f"{j}={label}" for j, label in enumerate(issue.options))
             say(f"  {issue.name}: {options}")
+        if isinstance(obs.preferences, Position) and obs.preferences.pressures:
+            say("Pressure: a third party that dislikes an outcome lowers what it is worth to you")
+            say("(by its displeasure, 0 to 1, times how hard it presses); the lines")
+            say("'pressure from ...' below show that cost.")
+        if self.ratification is not None:
+            say(f"At home, a deal needs support of at least {self.ratification.threshold:.2f}.")
+
+    def _rejected(self, obs: Observation) -> None:
+        """Say that the person's last proposal was rejected (the talks went on after it)."""
+        mine = obs.memory.get("proposed")
+        if mine is not None and mine == obs.round - 1:
+            who = " and ".join(self.others) or "the other side"
+            self.say(f"{who} {'reject' if len(self.others) > 1 else 'rejects'} your proposal.")
+            obs.memory["proposed"] = None
+
+    def _home(self, obs: Observation, outcome: int) -> None:
+        """What each constituency at home thinks of ``outcome``, and the verdict."""
+        if self.ratification is None:
+            return
+        row = obs.space.outcome_at(np.array([outcome]))
+        for c in self.ratification.constituencies:
+            self.say(f"  {c.name}: support {float(c.support(obs.space, row)[0]):.2f}")
+        vote = self.ratification.vote(obs.space, outcome, rng=0)
+        verdict = (
+            "would be ratified"
+            if vote.support >= self.ratification.threshold - 1e-12
+            else ("would fail ratification")
+        )
+        self.say(f"  at home: support {vote.support:.2f}: {verdict}")
 
     def _read(self, prompt: str, obs: Observation) -> str | None:
         if obs.memory.get("left"):
@@ -69,13 +104,17 @@ class HumanAgent(Agent):
     def respond(self, obs: Observation, offer: int) -> bool:
         say = self.say
         say("")
-        say(f"Round {obs.round}: the other side proposes")
+        self._rejected(obs)
+        proposer = obs.history[-1].proposer if len(obs.history) else -1
+        who = "the mediator" if proposer < 0 else _name(self.others, obs, proposer)
+        say(f"Round {obs.round}: {who} proposes")
         say("  " + obs.space.describe(obs.space.outcome_at(offer)))
         worth = obs.worth(offer)
         say(f"  worth to you now: {_value(worth)} (no deal: {obs.reservation:.2f})")
         if isinstance(obs.preferences, Position):
             for line in obs.preferences.explain(obs.space.outcome_at(offer)):
                 say(f"  {line}")
+        self._home(obs, offer)
         while True:
             answer = self._read("[a]ccept, [r]eject or [q]uit? ", obs)
             if answer is None:
@@ -101,6 +140,7 @@ class HumanAgent(Agent):
             return obs.best
         say = self.say
         say("")
+        self._rejected(obs)
         say(f"Round {obs.round}: your proposal (a number or a label; Enter keeps [the one shown])")
         last = obs.memory.get("last", obs.best)
         chosen = obs.space.outcome_at(last).copy()
@@ -119,8 +159,21 @@ class HumanAgent(Agent):
                     say(f"  {error}")
         index = int(obs.space.index_of(chosen))
         obs.memory["last"] = index
+        obs.memory["proposed"] = obs.round
         say(f"  Your proposal is worth {_value(obs.worth(index))} to you now.")
+        if isinstance(obs.preferences, Position):
+            for line in obs.preferences.explain(obs.space.outcome_at(index)):
+                say(f"  {line}")
+        self._home(obs, index)
         return index
+
+
+def _name(others: tuple[str, ...], obs: Observation, proposer: int) -> str:
+    """The name of party ``proposer`` (``others`` lists every party but the person's)."""
+    if not others:
+        return "the other side"
+    rest = [i for i in range(obs.n_parties) if i != obs.party]
+    return others[rest.index(proposer)] if proposer in rest else "the other side"
 
 
 def _value(u: float) -> str:
@@ -143,7 +196,10 @@ def play(
     seed: int | None = None,
 ) -> ScenarioRun:
     """Run ``scenario`` with a person (through ``ask``/``say``; default the terminal's
-    ``input`` and ``print``) negotiating for ``party`` (a key or name) against its agents."""
+    ``input`` and ``print``) negotiating for ``party`` (a key or name) against its agents.
+
+    Each game draws a fresh seed unless ``seed`` is given; the seed is said at the start and
+    recorded in the result, so a game can be replayed."""
     if ask is None:
 
         def ask(prompt: str) -> str:
@@ -157,8 +213,14 @@ def play(
         index = names.index(party)
     else:
         raise ValidationError("--as", f"no party {party!r}", did_you_mean(party, keys))
-    human = HumanAgent(ask, say)
+    others = tuple(n for i, n in enumerate(names) if i != index)
+    human = HumanAgent(ask, say, others, scenario.ratifications[index])
     parties = list(scenario.parties)
     parties[index] = attrs.evolve(parties[index], agent=human)
     changed = attrs.evolve(scenario, parties=tuple(parties))
-    return changed.run(seed)
+    seed = resolve_seed(seed)
+    say(f"Seed {seed} (play the same game again with --seed {seed}).")
+    run = changed.run(seed)
+    if run.result.agreed and run.result.proposers[-1] == index:
+        say(f"{' and '.join(others)} {'accept' if len(others) > 1 else 'accepts'} your proposal.")
+    return run

@@ -84,3 +84,25 @@ def test_the_play_command(
     assert (tmp_path / "result.json").exists()
     assert main(["play", "split-the-pie", "--as", "third"]) == 2
     assert "no party 'third'" in capsys.readouterr().err
+
+
+def test_the_game_says_every_response_what_home_thinks_and_its_seed() -> None:
+    scenario = negsim.load_scenario("kurils-2018-2019")
+    said: list[str] = []
+    # keep the opening demand (Enter on every issue), then reject Russia's counter, then leave
+    _, ask = _script([""] * 6 + ["r", "q"])
+    run = play(scenario, "japan", ask=ask, say=said.append)  # type: ignore[arg-type]
+    text = "\n".join(said)
+    assert "Russia rejects your proposal." in text
+    assert "Round 1: Russia proposes" in text
+    assert "Japanese public: support" in text
+    assert "would fail ratification" in text or "would be ratified" in text
+    assert "Pressure: a third party that dislikes an outcome" in text
+    assert (
+        f"Seed {run.result.seed} (play the same game again with --seed {run.result.seed})" in text
+    )
+    again = play(scenario, "japan", ask=_script([""] * 6 + ["r", "q"])[1], say=lambda _: None,
+                 seed=run.result.seed)  # type: ignore[arg-type]  # fmt: skip
+    assert again.result == run.result
+    fresh = play(scenario, "japan", ask=_script(["q"])[1], say=lambda _: None)  # type: ignore[arg-type]
+    assert fresh.result.seed != run.result.seed
