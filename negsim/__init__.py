@@ -20,7 +20,7 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 from __future__ import annotations
 
-from . import analysis, spatial, theory
+from . import analysis, diagnosis, levers, spatial, theory
 from .agents import (
     AGENTS,
     Agent,
@@ -34,8 +34,10 @@ from .agents import (
     register_agent,
 )
 from .conditions import AllOf, AnyOf, Condition, IssueAtLeast, IssueAtMost, IssueIs, Not
+from .diagnosis import Diagnosis, diagnose
 from .errors import NegsimError, OutcomeSpaceTooLarge, ValidationError
 from .issues import Issue, categorical, continuous, integer, ordered
+from .levers import LeverReport, evaluate_levers
 from .observation import Observation, Offer
 from .outcomes import OutcomeSpace
 from .position import Position, Precondition, RedLine, ThirdPartyPressure
@@ -63,12 +65,14 @@ __all__ = [
     "AlternatingOffers",
     "AnyOf",
     "Condition",
+    "Diagnosis",
     "EndReason",
     "Hardliner",
     "Issue",
     "IssueAtLeast",
     "IssueAtMost",
     "IssueIs",
+    "LeverReport",
     "LinearAdditive",
     "NashDemand",
     "NegotiationResult",
@@ -99,7 +103,11 @@ __all__ = [
     "bundled_scenarios",
     "categorical",
     "continuous",
+    "diagnose",
+    "diagnosis",
+    "evaluate_levers",
     "integer",
+    "levers",
     "load_scenario",
     "make_agent",
     "make_protocol",
