@@ -33,14 +33,15 @@ def test_frequency_model_learns_preferred_options_and_important_issues() -> None
 
 def test_trading_off_lands_nearer_the_pareto_frontier() -> None:
     # Faratin, Sierra & Jennings (2002): offering what the model says the other side values,
-    # at one's own target, yields more integrative agreements than plain concession.
+    # at one's own target, yields more integrative agreements than plain concession (the
+    # legacy linear agent, which ignores the other side).
     space = negsim.OutcomeSpace(
         [
             negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)])
             for k, m in enumerate((5, 5, 4, 3))
         ]
     )
-    distance = {"opponent-model": [], "linear": []}
+    distance: dict[str, list[float]] = {"opponent-model": [], "linear": []}
     for seed in range(12):
         a = negsim.LinearAdditive.random(space, rng=2 * seed, reservation=0.3)
         b = negsim.LinearAdditive.random(space, rng=2 * seed + 1, reservation=0.3)
@@ -48,8 +49,8 @@ def test_trading_off_lands_nearer_the_pareto_frontier() -> None:
         for agent in distance:
             result = negsim.AlternatingOffers(n_rounds=60).run(
                 [
-                    negsim.Party("a", a, negsim.make_agent(agent)),
-                    negsim.Party("b", b, negsim.make_agent(agent)),
+                    negsim.Party("a", a, negsim.make_agent(agent, legacy=agent == "linear")),
+                    negsim.Party("b", b, negsim.make_agent(agent, legacy=agent == "linear")),
                 ],
                 rng=seed,
             )

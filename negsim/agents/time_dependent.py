@@ -19,14 +19,21 @@ side has not ruled out *in public* (its announced red lines and preconditions,
 ``obs.announcements["public_acceptable"]``): the first concession is to stop asking for what
 the other side has said it can never accept. Among the outcomes worth at least ``τ(t)`` to
 itself and not publicly ruled out, it proposes the one best for the other side as it
-estimates it — from the other side's known utilities when the protocol declares complete
-information (``obs.announcements["opponent_utilities"]``), otherwise from the other side's
-offers by the frequency model of :mod:`negsim.agents.opponent_model` — ties going to the
-outcome nearest its target (the lowest own utility, as the legacy rule would choose: a
-model that cannot tell outcomes apart falls back on conceding in its own utility), then to
-the lowest index. This is the trade-off of Faratin,
-Sierra & Jennings (2002), "Using similarity criteria to make issue trade-offs", *Artificial
-Intelligence* 142:205–237: concede in one's own utility, search the joint space for the rest.
+estimates it, ties going to the outcome better for itself, then to the lowest index: the
+trade-off of Faratin, Sierra & Jennings (2002), "Using similarity criteria to make issue
+trade-offs", *Artificial Intelligence* 142:205–237 — concede in one's own utility on the
+schedule, search the joint space for the rest.
+
+* With complete information (``obs.announcements["opponent_utilities"]``) the estimate is
+  the other side's true utility and the search covers every outcome at or above ``τ(t)``:
+  the offer is Pareto optimal among them.
+* Otherwise the estimate is learned from the other side's offers by the frequency model of
+  :mod:`negsim.agents.opponent_model`; such a model is reliable only near what it has seen,
+  so the search covers the outcomes in the band ``τ(t) <= u < τ(t) + β (û - r)``, ``β =``
+  :data:`BAND` (the window of the BOA framework, Baarslag, Hindriks & Jonker 2014), or the
+  nearest one above ``τ(t)`` if the band is empty. Without it, an uninformed model (every
+  unseen option alike) would keep the agent at its best outcome, never conceding.
+
 When nothing the other side could accept is worth more than no deal to it any more (the zone
 has closed for it, ``τ > û``), it holds out for its best outcome.
 
@@ -61,6 +68,10 @@ from .base import Agent
 __all__ = ["JointPlan", "TimeDependent", "nearest_above"]
 
 _TOL = 1e-12
+#: With a learned estimate of the other side, the width of the band above the target searched,
+#: as a share of the concession range ``û - r`` (the BOA framework's window: Baarslag et al.
+#: 2014); with the other side's utilities known, every outcome at or above the target is.
+BAND = 0.05
 
 
 def _positive(_: Any, __: Any, value: float) -> None:
@@ -133,47 +144,66 @@ class JointPlan:
         phi = obs.round_discount
         floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
         concession = r + max(top - r, 0.0) * (1.0 - times**exponent)
-        self.targets = np.maximum(concession, floor).tolist()
+        targets = np.maximum(concession, floor)
+        self.targets = targets.tolist()
+        # how many candidates reach each round's target: a prefix of the ranking
+        counts = np.searchsorted(-self.own, -(targets - _TOL), side="right")
+        self.counts = counts.tolist()
+        # with a learned estimate, the search stays within a band above the target
+        band = targets + BAND * max(top - r, 0.0) + _TOL
+        starts = np.searchsorted(-self.own, -band, side="left")
+        self.starts = np.minimum(starts, np.maximum(counts - 1, 0)).tolist()
         self.phi = phi
         self.opened = False
         theirs = obs.announcements.get("opponent_utilities")
         self.known = None if theirs is None else np.asarray(theirs)[self.candidates]
         self.grid = obs.space.outcome_at(self.candidates) if self.known is None else None
         self.model = _FrequencyModel(obs.space.shape) if self.known is None else None
+        if self.known is not None:
+            self.starts = [0] * n
         self.seen = 0
+        self.estimate: npt.NDArray[np.float64] | None = self.known
+        self.chosen: dict[int, int] = {}  # count -> outcome, for the current estimate
         self.planned: tuple[int, int, int] | None = None  # (round, history length, outcome)
 
     def target(self, round: int) -> float:
         """``τ`` of ``round``."""
         return float(self.targets[min(round, len(self.targets) - 1)])
 
-    def _estimate(self, obs: Observation, count: int) -> npt.NDArray[np.float64]:
-        if self.known is not None:
-            return self.known[:count]
-        assert self.model is not None
-        assert self.grid is not None
+    def _update(self, obs: Observation) -> None:
+        """Take in the other side's offers made since the last look."""
         history = obs.history
+        if self.model is None or self.seen == len(history):
+            return
         for offer in history[self.seen :]:
             if offer.proposer != obs.party and offer.proposer >= 0:
-                self.model.add(obs.space.outcome_at(offer.outcome))
+                self.model.add(offer.outcome)
+                self.estimate = None
         self.seen = len(history)
-        return self.model.estimate(self.grid[:count])
 
     def choose(self, obs: Observation, round: int) -> int:
         """The outcome to offer in ``round``: best for the other side at or above ``τ``
         (ties: nearest ``τ``, then the lowest index)."""
-        level = self.target(round) - _TOL
-        count = int(np.searchsorted(-self.own, -level, side="right"))
+        count = self.counts[min(round, len(self.counts) - 1)]
         if count == 0:  # nothing the other side could accept is worth no deal: hold out
             return obs.best
         if count == 1:
             return int(self.candidates[0])
-        estimate = self._estimate(obs, count)
-        tied = np.flatnonzero(estimate >= estimate.max() - _TOL)
-        # ties: the one nearest the target (candidates run by decreasing own utility, then
-        # by index, so the first of the lowest own utility has the lowest index)
-        lowest = self.own[tied[-1]]
-        return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][0]])
+        self._update(obs)
+        if self.estimate is None:
+            assert self.model is not None
+            assert self.grid is not None
+            self.estimate = self.model.estimate(self.grid)
+            self.chosen = {}
+        start = self.starts[min(round, len(self.starts) - 1)]
+        found = self.chosen.get(count * len(self.own) + start)
+        if found is None:
+            estimate = self.estimate[start:count]
+            # the first maximum: candidates run by decreasing own utility, then by index,
+            # so ties go to the outcome better for itself, then to the lowest index
+            found = int(self.candidates[start + int(np.argmax(estimate >= estimate.max() - _TOL))])
+            self.chosen[count * len(self.own) + start] = found
+        return found
 
     def propose(self, obs: Observation) -> int:
         if not self.opened:
@@ -204,28 +234,33 @@ class JointPlan:
 
 
 class _FrequencyModel:
-    """Running counts behind :func:`negsim.agents.opponent_model.frequency_model`."""
+    """Running counts behind :func:`negsim.agents.opponent_model.frequency_model`, with the
+    value tables of all issues side by side (``(k, max options)``) so that one estimate is a
+    single gather over the outcomes."""
 
     def __init__(self, shape: tuple[int, ...]) -> None:
-        self.counts = [np.zeros(m) for m in shape]
-        self.unchanged = np.zeros(len(shape))
-        self.last: npt.NDArray[np.int64] | None = None
+        self.shape = shape
+        self.counts = np.zeros((len(shape), max(shape)))
+        self.width = np.array(shape)
+        self.unchanged = np.ones(len(shape))  # 1 + repeats, the unnormalised weights
+        self.last: list[int] | None = None
+        self.issues = np.arange(len(shape))
 
-    def add(self, row: npt.NDArray[np.int64]) -> None:
-        for i, option in enumerate(row.tolist()):
-            self.counts[i][option] += 1.0
+    def add(self, outcome: int) -> None:
+        row = []
+        for m in reversed(self.shape):  # the index is row-major over the issues
+            outcome, option = divmod(outcome, m)
+            row.append(option)
+        row.reverse()
+        self.counts[self.issues, row] += 1.0
         if self.last is not None:
-            self.unchanged += row == self.last
+            self.unchanged += [a == b for a, b in zip(row, self.last, strict=True)]
         self.last = row
 
     def estimate(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        weights = 1.0 + self.unchanged
-        weights /= weights.sum()
-        total = np.zeros(len(rows))
-        for i, counts in enumerate(self.counts):
-            table = (1.0 + counts) / (1.0 + counts.max())
-            total += weights[i] * table[rows[:, i]]
-        return total
+        weights = self.unchanged / self.unchanged.sum()
+        tables = (1.0 + self.counts) / (1.0 + self.counts.max(axis=1, keepdims=True))
+        return tables[self.issues, rows] @ weights  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=4096)
