@@ -135,28 +135,44 @@ def positions(draw: Any, space: negsim.OutcomeSpace) -> negsim.Position:
     )
 
 
-@st.composite
-def bilateral_cases(draw: Any) -> tuple[negsim.Position, negsim.Position]:
+def random_bilateral_case(rng: np.random.Generator) -> tuple[negsim.Position, negsim.Position]:
     """Two positions on one categorical space of 2 to 4 issues (2 to 5 options each), with
     random weights and tables, reservations in [0.1, 0.7], perhaps a red line each, and a
-    discount of 1 or near 1."""
-    sizes = draw(st.lists(st.integers(2, 5), min_size=2, max_size=4))
+    discount of 1 or near 1, drawn from ``rng``."""
+    sizes = [int(m) for m in rng.integers(2, 6, size=int(rng.integers(2, 5)))]
     space = negsim.OutcomeSpace(
         [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate(sizes)]
     )
     made = []
     for _ in range(2):
-        seed = draw(st.integers(0, 2**30))
-        reservation = draw(st.integers(1, 7)) / 10
-        base = negsim.LinearAdditive.random(space, rng=seed, reservation=reservation)
+        reservation = int(rng.integers(1, 8)) / 10
+        base = negsim.LinearAdditive.random(space, rng=rng, reservation=reservation)
         red_lines = []
-        if draw(st.booleans()):
-            k = draw(st.integers(0, len(sizes) - 1))
-            option = draw(st.integers(0, sizes[k] - 1))
+        if rng.random() < 0.5:
+            k = int(rng.integers(len(sizes)))
+            option = int(rng.integers(sizes[k]))
             red_lines.append(negsim.RedLine(negsim.IssueIs(f"i{k}", [f"o{option}"])))
-        discount = draw(st.sampled_from([1.0, 1.0, 0.995, 0.99]))
+        discount = float(rng.choice([1.0, 1.0, 0.995, 0.99]))
         made.append(negsim.Position(base, red_lines, discount=discount))
     return made[0], made[1]
+
+
+def bilateral_cases() -> st.SearchStrategy[tuple[negsim.Position, negsim.Position]]:
+    """:func:`random_bilateral_case` from a drawn seed."""
+    return st.integers(0, 2**32 - 1).map(
+        lambda seed: random_bilateral_case(np.random.default_rng(seed))
+    )
+
+
+def bilateral_workloads(size: int = 25) -> st.SearchStrategy[list[Any]]:
+    """``size`` :func:`random_bilateral_case` draws from one drawn seed: a workload whose
+    cases the search cannot pick one by one, for properties that hold on average."""
+
+    def build(seed: int) -> list[Any]:
+        rng = np.random.default_rng(seed)
+        return [random_bilateral_case(rng) for _ in range(size)]
+
+    return st.integers(0, 2**32 - 1).map(build)
 
 
 # --- actor data (spatial forecasting models) ---

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from strategies import bilateral_cases
+from strategies import bilateral_cases, bilateral_workloads
 
 import negsim
 from negsim import analysis
@@ -25,10 +25,11 @@ def _zone_at_deadline(parties: list[negsim.Party], n_rounds: int) -> Any:
     return analysis.zone_of_agreement(U * phi ** (n_rounds - 1), r), U
 
 
-@given(st.lists(bilateral_cases(), min_size=12, max_size=12), st.data())
+@given(bilateral_workloads(25), st.data())
 def test_default_agents_agree_inside_a_zone_that_stays_open(cases: list[Any], data: Any) -> None:
     """Whenever the zone is non-empty up to the deadline (discounted as the run discounts)
-    and nothing else ends the talks, at least 80 % of the negotiations agree inside it."""
+    and nothing else ends the talks, at least 80 % of the negotiations agree inside it
+    (a workload of 25 random cases per example; the agents are drawn per case)."""
     inside = []
     for space_prefs in cases:
         agents = data.draw(st.tuples(st.sampled_from(CONCEDERS), st.sampled_from(CONCEDERS)))
@@ -41,7 +42,7 @@ def test_default_agents_agree_inside_a_zone_that_stays_open(cases: list[Any], da
             continue
         result = negsim.AlternatingOffers(n_rounds=30).run(parties, rng=0)
         inside.append(result.agreed and result.agreement in zone)
-    assume(len(inside) >= 4)
+    assume(len(inside) >= 10)
     assert np.mean(inside) >= 0.8
 
 

@@ -34,7 +34,9 @@ schedule, search the joint space for the rest.
   nearest one above ``τ(t)`` if the band is empty. Without it, an uninformed model (every
   unseen option alike) would keep the agent at its best outcome, never conceding.
 
-When nothing the other side could accept is worth more than no deal to it any more (the zone
+An offer the other side has made itself is the surest estimate of what it accepts: when the
+best of them for the agent reaches ``τ(t)``, the agent proposes it. When nothing the other
+side could accept is worth more than no deal to it any more (the zone
 has closed for it, ``τ > û``), it holds out for its best outcome.
 
 **What to accept.** The usual acceptance condition *AC_next* (Baarslag, Hindriks & Jonker
@@ -152,7 +154,10 @@ class JointPlan:
         # with a learned estimate, the search stays within a band above the target
         band = targets + BAND * max(top - r, 0.0) + _TOL
         starts = np.searchsorted(-self.own, -band, side="left")
-        self.starts = np.minimum(starts, np.maximum(counts - 1, 0)).tolist()
+        if self.own.size:  # an empty band: the outcomes nearest above the target
+            nearest = self.own[np.maximum(counts - 1, 0)]
+            starts = np.minimum(starts, np.searchsorted(-self.own, -nearest, side="left"))
+        self.starts = starts.tolist()
         self.phi = phi
         self.opened = False
         theirs = obs.announcements.get("opponent_utilities")
@@ -162,6 +167,7 @@ class JointPlan:
         if self.known is not None:
             self.starts = [0] * n
         self.seen = 0
+        self.received = (-np.inf, -1)  # the other side's offer best for itself, so far
         self.estimate: npt.NDArray[np.float64] | None = self.known
         self.chosen: dict[int, int] = {}  # count -> outcome, for the current estimate
         self.planned: tuple[int, int, int] | None = None  # (round, history length, outcome)
@@ -173,12 +179,16 @@ class JointPlan:
     def _update(self, obs: Observation) -> None:
         """Take in the other side's offers made since the last look."""
         history = obs.history
-        if self.model is None or self.seen == len(history):
+        if self.seen == len(history):
             return
         for offer in history[self.seen :]:
             if offer.proposer != obs.party and offer.proposer >= 0:
-                self.model.add(offer.outcome)
-                self.estimate = None
+                mine = obs.utility(offer.outcome)
+                if mine > self.received[0]:
+                    self.received = (mine, offer.outcome)
+                if self.model is not None:
+                    self.model.add(offer.outcome)
+                    self.estimate = None
         self.seen = len(history)
 
     def choose(self, obs: Observation, round: int) -> int:
@@ -187,9 +197,11 @@ class JointPlan:
         count = self.counts[min(round, len(self.counts) - 1)]
         if count == 0:  # nothing the other side could accept is worth no deal: hold out
             return obs.best
+        self._update(obs)
+        if self.received[0] >= self.targets[min(round, len(self.targets) - 1)] - _TOL:
+            return self.received[1]  # what the other side asked for itself is good enough
         if count == 1:
             return int(self.candidates[0])
-        self._update(obs)
         if self.estimate is None:
             assert self.model is not None
             assert self.grid is not None
@@ -240,9 +252,9 @@ class _FrequencyModel:
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
-        self.counts = np.zeros((len(shape), max(shape)))
-        self.width = np.array(shape)
-        self.unchanged = np.ones(len(shape))  # 1 + repeats, the unnormalised weights
+        # plain lists: an offer touches one entry per issue, cheaper than array indexing
+        self.counts = [[0.0] * max(shape) for _ in shape]
+        self.unchanged = [1.0] * len(shape)  # 1 + repeats, the unnormalised weights
         self.last: list[int] | None = None
         self.issues = np.arange(len(shape))
 
@@ -252,14 +264,18 @@ class _FrequencyModel:
             outcome, option = divmod(outcome, m)
             row.append(option)
         row.reverse()
-        self.counts[self.issues, row] += 1.0
-        if self.last is not None:
-            self.unchanged += [a == b for a, b in zip(row, self.last, strict=True)]
+        last = self.last
+        for i, option in enumerate(row):
+            self.counts[i][option] += 1.0
+            if last is not None and last[i] == option:
+                self.unchanged[i] += 1.0
         self.last = row
 
     def estimate(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        weights = self.unchanged / self.unchanged.sum()
-        tables = (1.0 + self.counts) / (1.0 + self.counts.max(axis=1, keepdims=True))
+        weights = np.array(self.unchanged)
+        weights /= weights.sum()
+        counts = np.array(self.counts)
+        tables = (1.0 + counts) / (1.0 + counts.max(axis=1, keepdims=True))
         return tables[self.issues, rows] @ weights  # type: ignore[no-any-return]
 
 
