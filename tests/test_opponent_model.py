@@ -7,6 +7,7 @@ import numpy as np
 import negsim
 from negsim import analysis
 from negsim.agents.opponent_model import frequency_model
+from negsim.testing import ScriptedAgent
 
 
 def test_frequency_model_learns_preferred_options_and_important_issues() -> None:
@@ -56,3 +57,51 @@ def test_trading_off_lands_nearer_the_pareto_frontier() -> None:
             assert result.agreement is not None
             distance[agent].append(analysis.distance_to_frontier(U, U[result.agreement]))
     assert np.mean(distance["opponent-model"]) < np.mean(distance["linear"])
+
+
+def _play_against_script(
+    prefs: negsim.PreferenceModel, script_offer: int, n_rounds: int = 3
+) -> negsim.NegotiationResult:
+    """The opponent-model agent (linear concession) opens against a scripted opponent that
+    always offers ``script_offer`` and accepts nothing."""
+    return negsim.AlternatingOffers(n_rounds=n_rounds).run(
+        [
+            negsim.Party("me", prefs, negsim.make_agent("opponent-model", exponent=1.0)),
+            negsim.Party("script", prefs, ScriptedAgent(offers=[script_offer])),
+        ],
+        rng=0,
+    )
+
+
+def test_ties_for_the_other_side_go_to_the_better_for_itself() -> None:
+    space = negsim.OutcomeSpace(
+        [negsim.categorical("a", ["x", "y"]), negsim.categorical("b", ["x", "y"])]
+    )
+    mine = negsim.LinearAdditive.from_tables(
+        space, {"a": 0.4, "b": 0.6}, {"a": [1, 0], "b": [1, 0]}, reservation=0.3
+    )
+    index = {
+        (a, b): space.index_of(space.outcome_from_labels({"a": a, "b": b}))
+        for a in "xy"
+        for b in "xy"
+    }
+    # The script asks for (y, y), worth 0 to the agent. From that one offer the frequency
+    # model rates (x, y) and (y, x) equally for the other side (0.75: one issue each), above
+    # (x, x) (0.5). In the last round the agent's target is its reservation value, 0.3:
+    # (y, x) is worth 0.6 to it, (x, y) 0.4, so it offers (y, x) though its index is higher.
+    result = _play_against_script(mine, index["y", "y"])
+    assert index["x", "y"] < index["y", "x"]
+    assert result.offers[0] == index["x", "x"]  # its best, before it knows anything
+    assert result.offers[2] == index["y", "x"]
+
+
+def test_full_ties_go_to_the_lowest_index() -> None:
+    space = negsim.OutcomeSpace([negsim.categorical("x", ["a", "b", "c", "d"])])
+    mine = negsim.LinearAdditive.from_tables(
+        space, {"x": 1}, {"x": [0.2, 1.0, 1.0, 0.0]}, reservation=0.1
+    )
+    # b and c are worth the same to it and, to the model, to the other side (in round 0 the
+    # model knows nothing; in round 2 the script has asked only for d): b, the lower index.
+    result = _play_against_script(mine, script_offer=3)
+    assert result.offers[0] == 1
+    assert result.offers[2] == 1
