@@ -12,6 +12,7 @@ Run from a checkout with negsim installed (it is not collected by pytest)::
     python benchmarks/mutants.py            # each mutant against the tests that kill it
     python benchmarks/mutants.py --all      # each mutant against the whole suite (minutes)
     python benchmarks/mutants.py --list     # the mutants, not run
+    python benchmarks/mutants.py --only joint-space   # some of them
 
 The exit status is 1 if any mutant survived, 0 otherwise.
 """
@@ -74,17 +75,35 @@ MUTANTS = (
         ("tests/test_twolevel.py::test_the_win_set_includes_its_boundary",),
     ),
     Mutant(
-        "opponent-model tie-break: worse for itself first",
+        "legacy opponent-model tie-break: worse for itself first",
         "negsim/agents/opponent_model.py",
         "np.lexsort((eligible, -mine[eligible], -theirs))",
         "np.lexsort((eligible, mine[eligible], -theirs))",
-        ("tests/test_opponent_model.py::test_ties_for_the_other_side_go_to_the_better_for_itself",),
+        (
+            "tests/test_opponent_model.py::test_legacy_ties_for_the_other_side_go_to_the_better_for_itself",
+        ),
     ),
     Mutant(
-        "opponent-model tie-break: highest index first",
+        "legacy opponent-model tie-break: highest index first",
         "negsim/agents/opponent_model.py",
         "np.lexsort((eligible, -mine[eligible], -theirs))",
         "np.lexsort((-eligible, -mine[eligible], -theirs))",
+        ("tests/test_opponent_model.py::test_legacy_full_ties_go_to_the_lowest_index",),
+    ),
+    Mutant(
+        "joint-space tie-break: better for itself first",
+        "negsim/agents/time_dependent.py",
+        "return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][0]])",
+        "return int(self.candidates[tied[0]])",
+        (
+            "tests/test_opponent_model.py::test_ties_for_the_other_side_go_to_the_outcome_nearest_the_target",
+        ),
+    ),
+    Mutant(
+        "joint-space tie-break: highest index first",
+        "negsim/agents/time_dependent.py",
+        "return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][0]])",
+        "return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][-1]])",
         ("tests/test_opponent_model.py::test_full_ties_go_to_the_lowest_index",),
     ),
 )
@@ -146,9 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--all", action="store_true", help="run the whole suite per mutant")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--only", default="", help="only the mutants whose name contains this")
     args = parser.parse_args(argv)
     survived = False
     for mutant in MUTANTS:
+        if args.only not in mutant.name:
+            continue
         if args.list:
             print(f"{mutant.name}: {mutant.path}: {mutant.before!r} -> {mutant.after!r}")
             continue
