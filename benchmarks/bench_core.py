@@ -42,9 +42,7 @@ def w1_space() -> negsim.OutcomeSpace:
     )
 
 
-def w1_parties(
-    seed: int, space: negsim.OutcomeSpace, legacy: bool = False
-) -> list[negsim.Party]:
+def w1_parties(seed: int, space: negsim.OutcomeSpace, legacy: bool = False) -> list[negsim.Party]:
     """Boulware (opens) against Conceder on random preferences spanning [0, 1]."""
     return [
         negsim.Party(

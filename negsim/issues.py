@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ValidationError, did_you_mean
+from .validators import readonly_or_none
 
 __all__ = ["Issue", "IssueKind", "categorical", "continuous", "integer", "ordered"]
 
@@ -35,14 +36,6 @@ def _to_str_tuple(options: Iterable[Any]) -> tuple[str, ...]:
     return tuple(str(o) for o in options)
 
 
-def _readonly_or_none(values: Any) -> npt.NDArray[np.float64] | None:
-    if values is None:
-        return None
-    array = np.array(values, dtype=float)
-    array.flags.writeable = False
-    return array
-
-
 @attrs.frozen
 class Issue:
     """One negotiable issue: a name and its options (see the module docstring for kinds)."""
@@ -51,7 +44,7 @@ class Issue:
     options: tuple[str, ...] = attrs.field(converter=_to_str_tuple)
     kind: IssueKind = "categorical"
     values: npt.NDArray[np.float64] | None = attrs.field(
-        default=None, converter=_readonly_or_none, eq=attrs.cmp_using(eq=np.array_equal)
+        default=None, converter=readonly_or_none, eq=attrs.cmp_using(eq=np.array_equal)
     )
 
     def __attrs_post_init__(self) -> None:

@@ -28,7 +28,6 @@ preconditions "``X_b`` only if ``Y_b``", third-party pressures with displeasure
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,6 +38,7 @@ from .conditions import Condition
 from .errors import ValidationError
 from .outcomes import Outcomes, OutcomeSpace
 from .preferences import PreferenceModel, Utilities
+from .validators import check_unit, unit
 
 __all__ = ["Position", "Precondition", "RedLine", "ThirdPartyPressure"]
 
@@ -87,30 +87,17 @@ class Precondition:
         return f"{text} ({self.reason})" if self.reason else text
 
 
-def _unit_interval(field: str) -> Any:
-    def check(_: Any, __: Any, value: float) -> None:
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-            raise ValidationError(field, f"{value}", "a value in [0, 1]")
-
-    return check
-
-
 @attrs.frozen
 class ThirdPartyPressure:
     """A third party's displeasure ``D(ω) ∈ [0, 1]``, applied with ``intensity ∈ [0, 1]``."""
 
     source: str
     displeasure: PreferenceModel
-    intensity: float = attrs.field(converter=float, validator=_unit_interval("pressure.intensity"))
+    intensity: float = attrs.field(converter=float, validator=unit("pressure.intensity"))
 
     def penalty(self, outcomes: Outcomes) -> Utilities:
         """``s · D(ω)`` for each outcome."""
         return self.intensity * self.displeasure.utility(outcomes)
-
-
-def _discount_check(_: Any, __: Any, value: float) -> None:
-    if not (math.isfinite(value) and 0.0 < value <= 1.0):
-        raise ValidationError("discount", f"{value}", "a per-round factor in (0, 1]")
 
 
 def _red_lines(items: Iterable[RedLine]) -> tuple[RedLine, ...]:
@@ -134,7 +121,10 @@ class Position(PreferenceModel):
     preconditions: tuple[Precondition, ...] = attrs.field(default=(), converter=_preconditions)
     pressures: tuple[ThirdPartyPressure, ...] = attrs.field(default=(), converter=_pressures)
     own_discount: float = attrs.field(
-        default=1.0, converter=float, validator=_discount_check, alias="discount"
+        default=1.0,
+        converter=float,
+        validator=unit("discount", open_low=True, what="a per-round factor"),
+        alias="discount",
     )
     reservation_override: float | None = attrs.field(default=None, alias="reservation")
 
@@ -152,11 +142,8 @@ class Position(PreferenceModel):
                 raise ValidationError(
                     f"pressures[{i}].displeasure", "defined on another outcome space", "the same"
                 )
-        r = self.reservation_override
-        if r is not None and not (math.isfinite(r) and 0.0 <= r <= 1.0):
-            raise ValidationError(
-                "reservation", f"{r} is outside the utility range [0, 1]", "a value in [0, 1]"
-            )
+        if self.reservation_override is not None:
+            check_unit("reservation", self.reservation_override, what="a utility")
 
     @property
     def space(self) -> OutcomeSpace:  # type: ignore[override]

@@ -39,6 +39,7 @@ import numpy.typing as npt
 from .errors import ValidationError, did_you_mean
 from .outcomes import DEFAULT_ENUMERATION_LIMIT, Outcomes, OutcomeSpace
 from .rng import RNGLike, resolve_rng
+from .validators import check_positive, check_unit, readonly
 
 __all__ = ["GridProfile", "LinearAdditive", "PreferenceModel", "Utilities", "utility_matrix"]
 
@@ -168,14 +169,8 @@ def utility_matrix(
     return np.column_stack([model.grid_utilities(limit) for model in preferences])
 
 
-def _float_array(values: Any) -> npt.NDArray[np.float64]:
-    array = np.array(values, dtype=float)
-    array.flags.writeable = False
-    return array
-
-
 def _table_tuple(tables: Sequence[Any]) -> tuple[npt.NDArray[np.float64], ...]:
-    return tuple(_float_array(t) for t in tables)
+    return tuple(readonly(t) for t in tables)
 
 
 def _tables_eq(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -193,7 +188,7 @@ class LinearAdditive(PreferenceModel):
 
     space: OutcomeSpace
     weights: npt.NDArray[np.float64] = attrs.field(
-        converter=_float_array, eq=attrs.cmp_using(eq=np.array_equal)
+        converter=readonly, eq=attrs.cmp_using(eq=np.array_equal)
     )
     tables: tuple[npt.NDArray[np.float64], ...] = attrs.field(
         converter=_table_tuple, eq=attrs.cmp_using(eq=_tables_eq)
@@ -207,8 +202,7 @@ class LinearAdditive(PreferenceModel):
         if self.weights.shape != (k,):
             raise ValidationError("weights", f"{self.weights.size} weights", f"one per issue ({k})")
         for name, w in zip(names, self.weights, strict=True):
-            if not math.isfinite(w) or w < 0:
-                raise ValidationError(f"weights.{name}", f"{w}", "a finite weight >= 0")
+            check_positive(f"weights.{name}", w, allow_zero=True, what="a finite weight")
         total = float(self.weights.sum())
         if not math.isclose(total, 1.0, abs_tol=_TOL):
             raise ValidationError("weights", f"they sum to {total:.6g}", "a sum of 1")
@@ -225,14 +219,8 @@ class LinearAdditive(PreferenceModel):
                 raise ValidationError(
                     f"values.{issue.name}.{issue.options[j]}", f"{table[j]}", "a value in [0, 1]"
                 )
-        r = self._reservation
-        if not (math.isfinite(r) and 0.0 <= r <= 1.0):
-            raise ValidationError(
-                "reservation", f"{r} is outside the utility range [0, 1]", "a value in [0, 1]"
-            )
-        weighted = tuple(
-            _float_array(w * t) for w, t in zip(self.weights, self.tables, strict=True)
-        )
+        check_unit("reservation", self._reservation, what="a utility")
+        weighted = tuple(readonly(w * t) for w, t in zip(self.weights, self.tables, strict=True))
         object.__setattr__(self, "_weighted", weighted)
 
     @property

@@ -8,6 +8,7 @@ user's own agent is reachable by name from scenario files and the CLI, and the c
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -42,11 +43,42 @@ class Registry(Generic[T]):
         self._summaries.pop(name)
 
     def make(self, name: str, **params: Any) -> T:
-        """A new object from the factory called ``name``, configured with ``params``."""
+        """A new object from the factory called ``name``, configured with ``params``.
+
+        Parameters the factory's signature does not take (or required ones missing) raise a
+        :class:`ValidationError` listing the valid parameter names; any error the factory
+        itself raises (a bad value, or a bug inside it) propagates unchanged.
+        """
+        factory = self._factories[self._check(name)]
+        self._bind(name, factory, params)
+        return factory(**params)
+
+    def parameters(self, name: str) -> list[str]:
+        """The parameter names the factory called ``name`` takes (empty if it cannot say)."""
+        signature = _signature(self._factories[self._check(name)])
+        if signature is None:
+            return []
+        return [
+            p.name
+            for p in signature.parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+
+    def _bind(self, name: str, factory: Callable[..., T], params: dict[str, Any]) -> None:
+        signature = _signature(factory)
+        if signature is None:
+            return
         try:
-            return self._factories[self._check(name)](**params)
+            signature.bind(**params)
         except TypeError as error:
-            raise ValidationError(f"{self.family}.{name}", str(error), "valid parameters") from None
+            valid = self.parameters(name)
+            unknown = [k for k in params if k not in valid]
+            if unknown and not any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+                message = f"no parameter {unknown[0]!r}"
+                hint = did_you_mean(unknown[0], valid)
+            else:
+                message, hint = str(error), "valid: " + ", ".join(repr(v) for v in valid)
+            raise ValidationError(f"{self.family}.{name}", message, hint) from None
 
     def summary(self, name: str) -> str:
         """One-line description of ``name``."""
@@ -71,3 +103,12 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._factories)
+
+
+def _signature(factory: Callable[..., Any]) -> inspect.Signature | None:
+    """The call signature of ``factory`` (a class, function or partial), or ``None`` if
+    Python cannot tell (some builtins)."""
+    try:
+        return inspect.signature(factory)
+    except (TypeError, ValueError):
+        return None

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from .errors import ValidationError
 from .io import write_text_atomic
 from .outcomes import OutcomeSpace
+from .validators import readonly
 
 __all__ = ["MEDIATOR", "EndReason", "NegotiationResult"]
 
@@ -47,22 +48,16 @@ class EndReason(enum.Enum):
     BREAKDOWN = "breakdown"
 
 
-def _readonly(values: Any, dtype: Any) -> Any:
-    array = np.asarray(values, dtype=dtype).view()  # a read-only view, no copy
-    array.flags.writeable = False
-    return array
-
-
 def _ints(values: Any) -> npt.NDArray[np.int64]:
-    return _readonly(values, np.int64)  # type: ignore[no-any-return]
+    return readonly(values, np.int64, copy=False)
 
 
 def _floats(values: Any) -> npt.NDArray[np.float64]:
-    return _readonly(values, float)  # type: ignore[no-any-return]
+    return readonly(values, float, copy=False)
 
 
 def _bools(values: Any) -> npt.NDArray[np.bool_]:
-    return _readonly(values, bool)  # type: ignore[no-any-return]
+    return readonly(values, bool, copy=False)
 
 
 def _names(values: Any) -> tuple[str, ...]:

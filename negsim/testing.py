@@ -27,27 +27,47 @@ range the data span on each dimension, (4) a unanimous dimension is forecast at 
 position, (5) the same data give the same forecast, (6) scaling every capability by the same
 factor or renaming the actors changes nothing (to 1e-6: KTAB floors coalition strengths),
 (7) a negative number of rounds is refused.
+
+Scripted opponents (:class:`ScriptedAgent`, after Axelrod's ``MockPlayer``) make agent tests
+exact without reaching into a run's private state: the opponent's offers and answers are fixed
+in advance, so what the agent under test does in each round is known::
+
+    >>> from negsim import AlternatingOffers, LinearAdditive, OutcomeSpace, Party, integer
+    >>> from negsim.agents import TitForTat
+    >>> pie = OutcomeSpace([integer("share", 0, 10)])
+    >>> mine = LinearAdditive.from_tables(pie, {"share": 1}, {"share": "increasing"})
+    >>> theirs = LinearAdditive.from_tables(pie, {"share": 1}, {"share": "decreasing"})
+    >>> run = AlternatingOffers(n_rounds=5).run(
+    ...     [Party("me", mine, TitForTat()), Party("script", theirs, ScriptedAgent([0, 3]))]
+    ... )
+    >>> run.offers.tolist()  # it concedes exactly what the script conceded (0.3)
+    [10, 0, 10, 3, 7]
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, ClassVar
 
+import attrs
 import numpy as np
 
 from .agents import Agent, make_agent
 from .conditions import IssueIs
+from .errors import ValidationError
 from .issues import categorical, integer
+from .observation import Observation
 from .outcomes import OutcomeSpace
 from .position import Position, Precondition, RedLine
 from .preferences import LinearAdditive, PreferenceModel
 from .protocols import AlternatingOffers, Party, Protocol
 from .results import EndReason, NegotiationResult
+from .validators import whole_number
 
 __all__ = [
     "ContractError",
+    "ScriptedAgent",
     "check_agent",
     "check_forecast_model",
     "check_protocol",
@@ -60,6 +80,46 @@ SEEDS = (0, 1, 2)
 
 class ContractError(AssertionError):
     """An agent or protocol breaks the contract."""
+
+
+def _script(values: Iterable[Any]) -> tuple[int, ...]:
+    offers = tuple(whole_number(f"offers[{i}]", v) for i, v in enumerate(values))
+    if not offers:
+        raise ValidationError("offers", "an empty script", "at least one outcome index")
+    return offers
+
+
+def _acceptance(value: Any) -> bool | tuple[int, ...]:
+    if isinstance(value, bool):
+        return value
+    return tuple(sorted({whole_number("accept[]", v) for v in value}))
+
+
+@attrs.frozen
+class ScriptedAgent(Agent):
+    """An opponent that plays a fixed script, whatever happens (for tests).
+
+    Its ``k``-th proposal in a run is ``offers[k]``, an outcome index; once the script runs
+    out it repeats the last one. ``accept`` says which offers it accepts: ``False`` (none, the
+    default), ``True`` (every offer) or a collection of outcome indices (exactly those). A
+    script ignores its own preferences: with ``accept=True`` it accepts offers worth less than
+    its reservation value, so the agent contract's individual-rationality rule does not apply
+    to it. It is not registered (tests make it directly); its description is plain data.
+    """
+
+    name: ClassVar[str] = "scripted"
+    offers: tuple[int, ...] = attrs.field(default=(0,), converter=_script)
+    accept: bool | tuple[int, ...] = attrs.field(default=False, converter=_acceptance)
+
+    def propose(self, obs: Observation) -> int:
+        k: int = obs.memory.get("proposals", 0)
+        obs.memory["proposals"] = k + 1
+        return self.offers[min(k, len(self.offers) - 1)]
+
+    def respond(self, obs: Observation, offer: int) -> bool:
+        if isinstance(self.accept, bool):
+            return self.accept
+        return offer in self.accept
 
 
 Case = tuple[str, PreferenceModel, PreferenceModel]
@@ -295,10 +355,6 @@ def forecast_cases() -> list[tuple[str, Any]]:
 
 def check_forecast_model(model: Any, rounds: int = 4) -> None:
     """Run a forecast model through the contract (module docstring); raise ContractError."""
-    import attrs
-
-    from .errors import ValidationError
-
     for label, data in forecast_cases():
         forecast = model.run(data, rounds)
         expected_rounds = rounds + 1 if model.dynamic else 1

@@ -29,6 +29,17 @@ With equal recognition and discount ``δ`` the stationary equilibrium gives the 
 ``1 - δ (n - 1) / (2n)`` and ``(n - 1)/2`` partners ``δ / n`` each; with unequal
 recognition :func:`baron_ferejohn` solves the stationary equilibrium values (Eraslan 2002,
 *Journal of Economic Theory* 103(1):11–30) by fixed-point iteration.
+
+Zeuthen (1930), *Problems of Monopoly and Economic Warfare*, ch. IV; Harsanyi (1956),
+*Econometrica* 24(2):144–157: a party asking for ``x_i`` and offered ``x_j`` has the **risk
+limit** (:func:`risk_limit`)
+
+.. math::  r_i = \\frac{u_i(x_i) - u_i(x_j)}{u_i(x_i) - d_i},
+
+the largest probability of conflict it would run rather than accept ``x_j`` (0 when
+``u_i(x_i) <= d_i``). The Zeuthen protocol makes the party with the smaller risk limit
+concede, and the Zeuthen agent concedes just enough to shift that duty; both use this one
+function.
 """
 
 from __future__ import annotations
@@ -41,23 +52,28 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ValidationError
+from .validators import check_unit, whole_number
 
 __all__ = [
     "BaronFerejohn",
     "RubinsteinSplit",
     "baron_ferejohn",
     "finite_horizon",
+    "risk_limit",
     "rubinstein",
 ]
 
 
-def _check(field: str, value: float, low: float, high: float, open_low: bool = False) -> float:
-    value = float(value)
-    ok = math.isfinite(value) and (value > low if open_low else value >= low) and value <= high
-    if not ok:
-        interval = f"({low}, {high}]" if open_low else f"[{low}, {high}]"
-        raise ValidationError(field, f"{value}", f"a value in {interval}")
-    return value
+def risk_limit(own_offer_utility: float, their_offer_utility: float, reservation: float) -> float:
+    """Zeuthen's risk limit ``(u(x_i) - u(x_j)) / (u(x_i) - d)`` (0 if ``u(x_i) <= d``).
+
+    >>> risk_limit(0.8, 0.5, 0.2)
+    0.5
+    """
+    gain = own_offer_utility - reservation
+    if gain <= 0:
+        return 0.0
+    return max(0.0, (own_offer_utility - their_offer_utility) / gain)
 
 
 @attrs.frozen
@@ -85,17 +101,15 @@ def rubinstein(
     ``breakdown_payoffs`` what each gets then; ``outside_options`` what each may take
     instead of continuing.
     """
-    d1 = _check("d1", d1, 0.0, 1.0)
-    d2 = _check("d2", d2, 0.0, 1.0)
-    p = _check("breakdown", breakdown, 0.0, 1.0)
-    b1, b2 = (
-        _check(f"breakdown_payoffs[{i}]", b, 0.0, 1.0) for i, b in enumerate(breakdown_payoffs)
-    )
+    d1 = check_unit("d1", d1)
+    d2 = check_unit("d2", d2)
+    p = check_unit("breakdown", breakdown)
+    b1, b2 = (check_unit(f"breakdown_payoffs[{i}]", b) for i, b in enumerate(breakdown_payoffs))
     if b1 + b2 > 1:
         raise ValidationError("breakdown_payoffs", f"sum {b1 + b2}", "a sum of at most 1")
     w1, w2 = outside_options or (0.0, 0.0)
-    w1 = _check("outside_options[0]", w1, 0.0, 1.0)
-    w2 = _check("outside_options[1]", w2, 0.0, 1.0)
+    w1 = check_unit("outside_options[0]", w1)
+    w2 = check_unit("outside_options[1]", w2)
     a1, a2 = (1 - p) * d1, (1 - p) * d2
     if a1 * a2 >= 1:
         raise ValidationError(
@@ -130,10 +144,9 @@ def finite_horizon(
     ``t`` (player 1's share, player 2's share). After the last round both get
     ``breakdown_payoffs`` (the disagreement point). Row 0 is what is agreed at once.
     """
-    if n_rounds < 1:
-        raise ValidationError("n_rounds", f"{n_rounds}", "an integer >= 1")
-    d = (_check("d1", d1, 0.0, 1.0), _check("d2", d2, 0.0, 1.0))
-    p = _check("breakdown", breakdown, 0.0, 1.0)
+    n_rounds = whole_number("n_rounds", n_rounds, 1)
+    d = (check_unit("d1", d1), check_unit("d2", d2))
+    p = check_unit("breakdown", breakdown)
     b = tuple(float(v) for v in breakdown_payoffs)
     splits = np.zeros((n_rounds, 2))
     value_next = np.array(b, dtype=float)  # what each gets if round t + 1 is reached
@@ -178,7 +191,7 @@ def baron_ferejohn(
     """
     if n < 3 or n % 2 == 0:
         raise ValidationError("n", f"{n}", "an odd number of legislators >= 3")
-    delta = _check("discount", discount, 0.0, 1.0)
+    delta = check_unit("discount", discount)
     pi = np.full(n, 1.0 / n) if recognition is None else np.asarray(recognition, dtype=float)
     if pi.shape != (n,) or (pi < 0).any() or not math.isclose(float(pi.sum()), 1.0, abs_tol=1e-9):
         raise ValidationError("recognition", f"{pi.tolist()}", f"{n} probabilities summing to 1")

@@ -43,6 +43,7 @@ from .conditions import Condition
 from .errors import ValidationError, did_you_mean
 from .outcomes import Outcomes, OutcomeSpace
 from .rng import RNGLike, resolve_rng
+from .validators import check_one_of, check_positive, check_unit, unit
 
 __all__ = [
     "Constituency",
@@ -54,14 +55,6 @@ __all__ = [
 ]
 
 Support = npt.NDArray[np.float64]
-
-
-def _unit(field: str) -> Any:
-    def check(_: Any, __: Any, value: float) -> None:
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-            raise ValidationError(field, f"{value}", "a value in [0, 1]")
-
-    return check
 
 
 class Constituency(abc.ABC):
@@ -103,19 +96,15 @@ class PollConstituency(Constituency):
 
     name: str
     shares: dict[str, dict[str, float]] = attrs.field(converter=_shares)
-    weight: float = attrs.field(default=1.0, converter=float, validator=_unit("weight"))
+    weight: float = attrs.field(default=1.0, converter=float, validator=unit())
     combine: Literal["min", "product", "mean"] = "min"
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
-        if self.combine not in ("min", "product", "mean"):
-            raise ValidationError("combine", f"{self.combine!r}", "'min', 'product' or 'mean'")
+        check_one_of("combine", self.combine, ("min", "product", "mean"))
         for issue, options in self.shares.items():
             for option, share in options.items():
-                if not (math.isfinite(share) and 0.0 <= share <= 1.0):
-                    raise ValidationError(
-                        f"shares.{issue}.{option}", f"{share}", "a share in [0, 1]"
-                    )
+                check_unit(f"shares.{issue}.{option}", share, what="a share")
 
     def validate(self, space: OutcomeSpace, field: str) -> None:
         _check_names(space, self.shares, f"{field}.shares")
@@ -153,18 +142,17 @@ class IdealPointConstituency(Constituency):
     ideal: dict[str, str] = attrs.field(converter=_labels)
     weights: dict[str, float] = attrs.field(converter=_floats)
     tolerance: float = attrs.field(converter=float)
-    weight: float = attrs.field(default=1.0, converter=float, validator=_unit("weight"))
+    weight: float = attrs.field(default=1.0, converter=float, validator=unit())
     source: str = ""
 
     def __attrs_post_init__(self) -> None:
         if set(self.weights) != set(self.ideal):
             raise ValidationError("weights", "not the issues of the ideal", f"{sorted(self.ideal)}")
-        if any(w < 0 or not math.isfinite(w) for w in self.weights.values()):
-            raise ValidationError("weights", f"{self.weights}", "finite weights >= 0")
+        for issue, w in self.weights.items():
+            check_positive(f"weights.{issue}", w, allow_zero=True, what="a finite weight")
         if not math.isclose(sum(self.weights.values()), 1.0, abs_tol=1e-6):
             raise ValidationError("weights", f"they sum to {sum(self.weights.values()):.6g}", "1")
-        if not (math.isfinite(self.tolerance) and 0.0 < self.tolerance <= 1.0):
-            raise ValidationError("tolerance", f"{self.tolerance}", "a value in (0, 1]")
+        check_unit("tolerance", self.tolerance, open_low=True)
 
     def validate(self, space: OutcomeSpace, field: str) -> None:
         _check_names(space, self.ideal, f"{field}.ideal")
@@ -205,12 +193,11 @@ class Ratification:
 
     constituencies: tuple[Constituency, ...] = attrs.field(converter=_constituencies)
     rule: Literal["threshold", "probability"] = "threshold"
-    threshold: float = attrs.field(default=0.5, converter=float, validator=_unit("threshold"))
+    threshold: float = attrs.field(default=0.5, converter=float, validator=unit())
     vetoes: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions)
 
     def __attrs_post_init__(self) -> None:
-        if self.rule not in ("threshold", "probability"):
-            raise ValidationError("rule", f"{self.rule!r}", "'threshold' or 'probability'")
+        check_one_of("rule", self.rule, ("threshold", "probability"))
         if not self.constituencies:
             raise ValidationError("constituencies", "none given", "at least one constituency")
         total = sum(c.weight for c in self.constituencies)

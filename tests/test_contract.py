@@ -6,6 +6,7 @@ A new agent or protocol gets all of these checks by being registered (see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 import attrs
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 import negsim
+from negsim.rng import RNGLike
 from negsim.testing import (
     ContractError,
     check_agent,
@@ -149,3 +151,63 @@ def test_the_forecast_contract_catches_each_flaw(flaw: str, rule: str) -> None:
 
 def test_a_sound_model_passes_the_forecast_contract() -> None:
     check_forecast_model(_BrokenModel("none"))
+
+
+@attrs.frozen
+class _BrokenProtocol(negsim.Protocol):
+    """Alternating offers whose result breaks one rule of the protocol contract (``flaw``)."""
+
+    flaw: str
+    calls: list[int] = attrs.field(factory=list, eq=False)
+    name: ClassVar[str] = "broken"
+
+    @property
+    def n_rounds(self) -> int:  # the limit the contract holds it to
+        return 1 if self.flaw == "overruns its limit" else 30
+
+    def parameters(self) -> dict[str, object]:
+        return {"n_rounds": 30, "discount": 1.0}
+
+    def run(self, parties: Sequence[negsim.Party], rng: RNGLike = None) -> negsim.NegotiationResult:
+        self.calls.append(1)
+        opener = len(self.calls) % 2 if self.flaw == "not replayable" else 0
+        result = negsim.AlternatingOffers(n_rounds=30, opener=opener).run(parties, rng)
+        agreed = result.agreement is not None
+        if self.flaw == "records another seed":
+            return attrs.evolve(result, seed=result.seed + 1)
+        if self.flaw == "misreports utilities":
+            return attrs.evolve(result, utilities=result.utilities * 0.99)
+        if self.flaw == "agrees on another offer" and agreed:
+            return attrs.evolve(result, agreement=(result.agreement + 1) % result.space.size)
+        if self.flaw == "misreports final utilities" and agreed:
+            return attrs.evolve(result, final_utilities=result.final_utilities + 0.1)
+        if self.flaw == "breaks down with an agreement" and agreed:
+            return attrs.evolve(result, end=negsim.EndReason.BREAKDOWN)
+        if self.flaw == "forgets the reservation values" and agreed:
+            return attrs.evolve(result, end=negsim.EndReason.BREAKDOWN, agreement=None)
+        if self.flaw == "records what JSON cannot":
+            return attrs.evolve(result, parameters={**result.parameters, "window": (1, 2)})
+        return result
+
+
+@pytest.mark.parametrize(
+    ("flaw", "rule"),
+    [
+        ("records another seed", "provenance"),
+        ("overruns its limit", "termination"),
+        ("not replayable", "replay"),
+        ("misreports utilities", "utilities"),
+        ("agrees on another offer", "agreement: .* not the last, accepted offer"),
+        ("misreports final utilities", "agreement: .* final utilities are not the agreement's"),
+        ("breaks down with an agreement", "agreement: .* breakdown with an agreement"),
+        ("forgets the reservation values", "reservation"),
+        ("records what JSON cannot", "export"),
+    ],
+)
+def test_the_protocol_contract_catches_each_flaw(flaw: str, rule: str) -> None:
+    with pytest.raises(ContractError, match=rule):
+        check_protocol(_BrokenProtocol(flaw))
+
+
+def test_a_sound_protocol_passes_the_protocol_contract() -> None:
+    check_protocol(_BrokenProtocol("none"))

@@ -81,7 +81,7 @@ def test_linear_additive_utility_by_hand(kurils: OutcomeSpace) -> None:
         (None, {"kunashiri": [0, 1.5, 0.5]}, 0.2, r"values\.kunashiri\.japan"),
         (None, {"kunashiri": [0, 1]}, 0.2, "one per option"),
         (None, {"kunashiri": "sideways"}, 0.2, "increasing"),
-        (None, None, 1.2, "outside the utility range"),
+        (None, None, 1.2, r"1.2 \(expected a utility in \[0, 1\]\)"),
         (None, None, float("nan"), "reservation"),
     ],
 )

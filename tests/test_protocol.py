@@ -140,5 +140,37 @@ def test_protocol_registry() -> None:
     assert protocol == AlternatingOffers(n_rounds=7)
     with pytest.raises(negsim.ValidationError, match="did you mean 'alternating-offers'"):
         negsim.make_protocol("alternating-offer")
-    with pytest.raises(negsim.ValidationError, match="valid parameters"):
+    with pytest.raises(negsim.ValidationError, match="did you mean 'n_rounds'"):
         negsim.make_protocol("alternating-offers", rounds=7)
+
+
+def test_registry_reports_signature_mismatches_and_lets_other_errors_through() -> None:
+    import attrs
+
+    @attrs.frozen
+    class Broken(negsim.Agent):
+        """An agent whose constructor has a bug of its own (a TypeError inside)."""
+
+        name = "broken-test"
+        level: float = 0.5
+
+        def __attrs_post_init__(self) -> None:
+            len(self.level)  # type: ignore[arg-type]  # TypeError: a bug, not a bad parameter
+
+        def propose(self, obs: negsim.Observation) -> int:
+            return obs.best
+
+        def respond(self, obs: negsim.Observation, offer: int) -> bool:
+            return False
+
+    negsim.register_agent(Broken)
+    try:
+        with pytest.raises(TypeError, match="has no len"):
+            negsim.make_agent("broken-test")  # not disguised as "expected valid parameters"
+        with pytest.raises(negsim.ValidationError, match=r"no parameter 'levl'.*'level'"):
+            negsim.make_agent("broken-test", levl=0.2)
+    finally:
+        negsim.AGENTS.unregister("broken-test")
+    with pytest.raises(negsim.ValidationError, match="exponent"):
+        negsim.make_agent("time-dependent", exponent=-1)  # a bad value keeps its own message
+    assert negsim.AGENTS.parameters("noisy") == ["probability", "agent"]

@@ -176,3 +176,31 @@ def test_analysis_of_positions_with_red_lines() -> None:
     assert np.isneginf(U[2, 1])
     assert A.zone_of_agreement(U, [0.3, 0.3]).tolist() == [1]
     assert A.nash_point(U, [0.3, 0.3]) == 1
+
+
+def test_mathematically_equal_objectives_tie_whatever_the_rounding() -> None:
+    # 0.3 · 0.3 = 0.1 · 0.9 and 0.3 + 0 = 0.1 + 0.2, but in floating point the second row of
+    # each pair scores a hair higher (log 0.1 + log 0.9 > 2 log 0.3 by 4e-16; 0.1 + 0.2 =
+    # 0.30000000000000004). The documented tie rule (module docstring, "Ties") makes them
+    # equal, so neither being dominated, the lowest index wins in either order.
+    nash = np.array([[0.3, 0.3], [0.1, 0.9]])
+    assert A.nash_point(nash, 0.0) == 0
+    assert A.nash_point(nash[::-1], 0.0) == 0
+    welfare = np.array([[0.3, 0.0], [0.1, 0.2]])
+    assert A.max_welfare_point(welfare) == 0
+    assert A.max_welfare_point(welfare[::-1]) == 0
+    # and the Nash point does not move when one party's utilities are rescaled
+    for scale in (1.0, 3.0, 7.0, 0.1):
+        assert A.nash_point(nash * [scale, 1.0], 0.0) == 0
+
+
+def test_kalai_smorodinsky_ideal_point_is_over_the_candidates() -> None:
+    # Kalai & Smorodinsky (1975): the ideal point is the best each party can get among the
+    # outcomes both prefer to d. Outcome 0 gives the first party 1.0 but the second less than
+    # its disagreement value: it is no candidate and must not stretch the first party's scale.
+    U = np.array([[1.0, 0.1], [0.6, 0.4], [0.4, 0.6], [0.5, 0.5]])
+    d = [0.2, 0.2]
+    # ideal over the candidates (0.6, 0.6): ratios (1, .5), (.5, 1), (.75, .75) → outcome 3
+    assert A.kalai_smorodinsky_point(U, d) == 3
+    # over all outcomes it would be (1.0, 0.6) and outcome 1 would win
+    assert A.analyse(U, d).kalai_smorodinsky == 3

@@ -114,3 +114,15 @@ def test_names_are_checked_against_the_space(space: negsim.OutcomeSpace) -> None
         IdealPointConstituency("h", {"aid": "lots"}, {"aid": 1.0}, 0.5).validate(space, "x")
     with pytest.raises(negsim.ValidationError, match=r"vetoes\[0\]"):
         Ratification([PollConstituency("p", {})], vetoes=[negsim.IssueIs("x", "y")]).validate(space)
+
+
+def test_the_win_set_includes_its_boundary(space: negsim.OutcomeSpace) -> None:
+    # Putnam's win-set is the outcomes with support S(ω) >= threshold: an outcome supported
+    # exactly at the threshold is in it, and so is one a rounding error (< 1e-12) below it.
+    edge = 0.5 - 1e-12  # the float the tolerance reaches exactly
+    shares = {"islands": {"none": 0.2, "two": 0.5, "four": edge}}
+    poll = Ratification([PollConstituency("public", shares)], threshold=0.5)
+    members = {space.labels(space.outcome_at(i))["islands"] for i in poll.win_set(space)}
+    assert members == {"two", "four"}
+    for i in range(space.size):  # the vote agrees with the win-set
+        assert poll.vote(space, i).ratified == (i in poll.win_set(space))

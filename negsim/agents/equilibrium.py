@@ -14,22 +14,21 @@ equilibrium as the discount factors tend to 1.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from typing import Any, ClassVar
 
 import attrs
 
-from ..errors import ValidationError
 from ..observation import Observation
+from ..validators import check_unit
 from .base import Agent
 
 __all__ = ["RubinsteinEquilibrium"]
 
 
-def _optional_factor(_: Any, __: Any, value: float | None) -> None:
-    if value is not None and not (math.isfinite(value) and 0.0 < value <= 1.0):
-        raise ValidationError("opponent_discount", f"{value}", "a per-round factor in (0, 1]")
+def _optional_factor(_: Any, attribute: Any, value: float | None) -> None:
+    if value is not None:
+        check_unit(attribute.name, value, open_low=True, what="a per-round factor")
 
 
 @attrs.frozen

@@ -32,7 +32,8 @@ import numpy.typing as npt
 
 from ..observation import Observation
 from ..outcomes import OutcomeSpace
-from .time_dependent import TimeDependent, _flag, _positive
+from ..validators import positive
+from .time_dependent import TimeDependent, _flag
 
 __all__ = ["OpponentModelAgent", "frequency_model"]
 
@@ -63,7 +64,7 @@ class OpponentModelAgent(TimeDependent):
     """Time-dependent concession with offers near the estimated Pareto frontier."""
 
     name: ClassVar[str] = "opponent-model"
-    exponent: float = attrs.field(default=2.0, converter=float, validator=_positive)
+    exponent: float = attrs.field(default=2.0, converter=float, validator=positive())
     legacy: bool = attrs.field(default=False, validator=_flag)
 
     def _legacy_target(self, obs: Observation) -> float:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 import numpy as np
 
-from ..errors import ValidationError
 from ..observation import Observation
+from ..validators import unit
 from .base import Agent
 
 __all__ = ["RandomAgent"]
-
-
-def _probability(_: Any, __: Any, value: float) -> None:
-    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-        raise ValidationError("acceptance_probability", f"{value}", "a probability in [0, 1]")
 
 
 @attrs.frozen
@@ -32,7 +26,7 @@ class RandomAgent(Agent):
     name: ClassVar[str] = "random"
     stochastic: ClassVar[bool] = True
     acceptance_probability: float = attrs.field(
-        default=0.5, converter=float, validator=_probability
+        default=0.5, converter=float, validator=unit(what="a probability")
     )
 
     def start(self, obs: Observation) -> None:

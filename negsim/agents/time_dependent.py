@@ -53,18 +53,17 @@ other side, and accept an offer worth at least that target (and at least ``r`` d
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ValidationError
 from ..observation import Observation
 from ..preferences import GridProfile
+from ..validators import boolean, positive
 from .base import Agent
 
 __all__ = ["JointPlan", "TimeDependent", "nearest_above"]
@@ -76,14 +75,7 @@ _TOL = 1e-12
 BAND = 0.05
 
 
-def _positive(_: Any, __: Any, value: float) -> None:
-    if not (math.isfinite(value) and value > 0):
-        raise ValidationError("exponent", f"{value}", "a finite exponent > 0")
-
-
-def _flag(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ValidationError(attribute.name, f"{value!r}", "true or false")
+_flag = boolean()
 
 
 @attrs.frozen
@@ -92,7 +84,7 @@ class TimeDependent(Agent):
     offering what is best for the other side among the outcomes at its target."""
 
     name: ClassVar[str] = "time-dependent"
-    exponent: float = attrs.field(default=1.0, converter=float, validator=_positive)
+    exponent: float = attrs.field(default=1.0, converter=float, validator=positive())
     legacy: bool = attrs.field(default=False, validator=_flag)
 
     def start(self, obs: Observation) -> None:

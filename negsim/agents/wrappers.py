@@ -28,6 +28,8 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..observation import Observation
+from ..validators import count as _count
+from ..validators import unit as _unit
 from .base import Agent
 from .time_dependent import nearest_above
 
@@ -46,22 +48,6 @@ def _agent(value: Any) -> Agent:
 
         return make_agent(value["kind"], **{k: v for k, v in value.items() if k != "kind"})
     raise ValidationError("agent", f"got {type(value).__name__}", "an agent or an agent name")
-
-
-def _unit(field: str) -> Any:
-    def check(_: Any, __: Any, value: float) -> None:
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-            raise ValidationError(field, f"{value}", "a value in [0, 1]")
-
-    return check
-
-
-def _count(field: str) -> Any:
-    def check(_: Any, __: Any, value: int) -> None:
-        if value < 0:
-            raise ValidationError(field, f"{value}", "an integer >= 0")
-
-    return check
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 
 from ..observation import Observation
-from ..protocols.zeuthen import risk_limit
+from ..theory import risk_limit
 from .base import Agent
 from .time_dependent import nearest_above
 

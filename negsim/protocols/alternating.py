@@ -20,7 +20,6 @@ utilities (the classic assumption of Rubinstein's game), otherwise only each oth
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Sequence
 from functools import partial
@@ -34,23 +33,10 @@ from ..observation import Observation, Offer, RunState
 from ..outcomes import OutcomeSpace
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
+from ..validators import count, unit
 from .base import Party, Protocol, check_information, check_parties, table_announcements
 
 __all__ = ["AlternatingOffers"]
-
-
-def _positive_int(_: Any, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 1:
-        raise ValidationError(attribute.name, f"{value}", "an integer >= 1")
-
-
-def _unit(low_open: bool) -> Any:
-    def check(_: Any, attribute: attrs.Attribute[float], value: float) -> None:
-        ok = math.isfinite(value) and (value > 0.0 if low_open else value >= 0.0) and value <= 1
-        if not ok:
-            raise ValidationError(attribute.name, f"{value}", "(0, 1]" if low_open else "[0, 1]")
-
-    return check
 
 
 @attrs.frozen
@@ -58,10 +44,10 @@ class AlternatingOffers(Protocol):
     """Alternating offers with a deadline, a common discount and a breakdown risk."""
 
     name: ClassVar[str] = "alternating-offers"
-    n_rounds: int = attrs.field(default=100, converter=int, validator=_positive_int)
+    n_rounds: int = attrs.field(default=100, converter=int, validator=count(minimum=1))
     opener: int = attrs.field(default=0, converter=int)
-    discount: float = attrs.field(default=1.0, converter=float, validator=_unit(True))
-    breakdown_probability: float = attrs.field(default=0.0, converter=float, validator=_unit(False))
+    discount: float = attrs.field(default=1.0, converter=float, validator=unit(open_low=True))
+    breakdown_probability: float = attrs.field(default=0.0, converter=float, validator=unit())
     information: str = attrs.field(default="incomplete", validator=check_information)
 
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:

@@ -24,6 +24,7 @@ from ..position import Position
 from ..preferences import PreferenceModel
 from ..results import NegotiationResult
 from ..rng import RNGLike
+from ..validators import check_one_of
 
 __all__ = [
     "INFORMATION",
@@ -113,8 +114,7 @@ INFORMATION = ("incomplete", "complete")
 
 def check_information(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     """attrs validator of a protocol's ``information`` field."""
-    if value not in INFORMATION:
-        raise ValidationError(attribute.name, f"{value!r}", "'incomplete' or 'complete'")
+    check_one_of(attribute.name, value, INFORMATION)
 
 
 def _publicly_acceptable(party: Party) -> npt.NDArray[np.bool_] | None:

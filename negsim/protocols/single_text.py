@@ -36,7 +36,8 @@ from ..errors import ValidationError
 from ..observation import Observation, Offer, RunState
 from ..results import MEDIATOR, EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
-from .alternating import _checked, _positive_int, _unit
+from ..validators import count, unit
+from .alternating import _checked
 from .base import Party, Protocol, check_parties, table_announcements
 
 __all__ = ["SingleText"]
@@ -51,9 +52,9 @@ class SingleText(Protocol):
     """A mediator revises one text from the parties' criticisms until all accept."""
 
     name: ClassVar[str] = "single-text"
-    n_rounds: int = attrs.field(default=50, converter=int, validator=_positive_int)
+    n_rounds: int = attrs.field(default=50, converter=int, validator=count(minimum=1))
     bias: tuple[float, ...] | None = attrs.field(default=None, converter=_bias)
-    discount: float = attrs.field(default=1.0, converter=float, validator=_unit(True))
+    discount: float = attrs.field(default=1.0, converter=float, validator=unit(open_low=True))
 
     def __attrs_post_init__(self) -> None:
         if self.bias is not None and not all(math.isfinite(b) and b >= 0 for b in self.bias):

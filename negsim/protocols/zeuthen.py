@@ -12,8 +12,9 @@ reservation value, ``obs.announcements``) make simultaneous proposals each round
 
    .. math::  r_i = \\frac{u_i(x_i) - u_i(x_j)}{u_i(x_i) - d_i}
 
-   (0 when ``u_i(x_i) <= d_i``); the party with the smaller risk limit must concede (both
-   on a tie), and it is told so (``obs.announcements["must_concede"]``);
+   (0 when ``u_i(x_i) <= d_i``; :func:`negsim.theory.risk_limit`); the party with the
+   smaller risk limit must concede (both on a tie), and it is told so
+   (``obs.announcements["must_concede"]``);
 3. a party that must concede and does not offer the other strictly more than before causes
    a conflict: the talks end (``breakdown``) and both get their reservation values ``d_i``.
 
@@ -33,18 +34,12 @@ import numpy as np
 from ..observation import Observation, Offer, RunState
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
-from .alternating import _checked, _positive_int, _unit
+from ..theory import risk_limit
+from ..validators import count, unit
+from .alternating import _checked
 from .base import Party, Protocol, check_parties
 
-__all__ = ["ZeuthenConcession", "risk_limit"]
-
-
-def risk_limit(own_offer_utility: float, their_offer_utility: float, reservation: float) -> float:
-    """Zeuthen's risk limit ``(u(x_i) - u(x_j)) / (u(x_i) - d)`` (0 if ``u(x_i) <= d``)."""
-    gain = own_offer_utility - reservation
-    if gain <= 0:
-        return 0.0
-    return max(0.0, (own_offer_utility - their_offer_utility) / gain)
+__all__ = ["ZeuthenConcession"]
 
 
 @attrs.frozen
@@ -53,8 +48,8 @@ class ZeuthenConcession(Protocol):
 
     name: ClassVar[str] = "zeuthen"
     max_parties: ClassVar[int | None] = 2
-    n_rounds: int = attrs.field(default=100, converter=int, validator=_positive_int)
-    discount: float = attrs.field(default=1.0, converter=float, validator=_unit(True))
+    n_rounds: int = attrs.field(default=100, converter=int, validator=count(minimum=1))
+    discount: float = attrs.field(default=1.0, converter=float, validator=unit(open_low=True))
 
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
         parties = check_parties(self, parties)

@@ -61,7 +61,7 @@ splitting them at each pair's midpoint, never in ``O(n³)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import attrs
@@ -69,6 +69,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
+from ..validators import check_unit, one_of
 from .data import ActorData, readonly, whole_number
 from .forecasts import mean_of, median_of
 
@@ -82,30 +83,12 @@ OFFER_KINDS = ("none", "confrontation", "compromise", "capitulation")
 _NONE, _CONFRONT, _COMPROMISE, _CAPITULATE = range(4)
 
 
-def _choice(field: str, *valid: str) -> Callable[[Any, Any, Any], None]:
-    def check(_: Any, __: Any, value: Any) -> None:
-        if value not in valid:
-            raise ValidationError(field, repr(value), " or ".join(repr(v) for v in valid))
-
-    return check
-
-
-def _probability(field: str, value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if not 0.0 <= number <= 1.0:
-        raise ValidationError(field, repr(value), "a probability in [0, 1]")
-    return number
-
-
 def _q(value: Any) -> float:
-    return _probability("q", value)
+    return check_unit("q", value, what="a probability")
 
 
 def _t(value: Any) -> float:
-    return _probability("t", value)
+    return check_unit("t", value, what="a probability")
 
 
 @attrs.frozen
@@ -116,22 +99,22 @@ class BDMOptions:
     """
 
     probability: Literal["all-pairs", "pair"] = attrs.field(
-        default="all-pairs", validator=_choice("probability", "all-pairs", "pair")
+        default="all-pairs", validator=one_of("all-pairs", "pair")
     )
     capitulation: Literal["as-coded", "full"] = attrs.field(
-        default="as-coded", validator=_choice("capitulation", "as-coded", "full")
+        default="as-coded", validator=one_of("as-coded", "full")
     )
     selection: Literal["by-type", "least-move"] = attrs.field(
-        default="by-type", validator=_choice("selection", "by-type", "least-move")
+        default="by-type", validator=one_of("by-type", "least-move")
     )
     perspective: Literal["receiver", "own"] = attrs.field(
-        default="receiver", validator=_choice("perspective", "receiver", "own")
+        default="receiver", validator=one_of("receiver", "own")
     )
     forecast: Literal["median", "mean"] = attrs.field(
-        default="median", validator=_choice("forecast", "median", "mean")
+        default="median", validator=one_of("median", "mean")
     )
     risk: Literal["actors", "positions"] = attrs.field(
-        default="actors", validator=_choice("risk", "actors", "positions")
+        default="actors", validator=one_of("actors", "positions")
     )
     q: float = attrs.field(default=1.0, converter=_q)
     t: float = attrs.field(default=1.0, converter=_t)

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from ..errors import NegsimError, ValidationError, did_you_mean
 from ..io import bundled_files
+from ..validators import readonly, whole_number
 
 __all__ = [
     "ActorData",
@@ -47,23 +48,6 @@ Array = npt.NDArray[np.float64]
 
 class ActorDataError(NegsimError):
     """A problem in an actor-data file: ``file:row:column: message``."""
-
-
-def readonly(value: Any, copy: bool = True) -> Array:
-    """``value`` as a read-only float array (a copy, or a read-only view if ``copy=False``).
-
-    The converter of every array field of the spatial value objects.
-    """
-    array = np.array(value, dtype=float) if copy else np.asarray(value, dtype=float).view()
-    array.flags.writeable = False
-    return array
-
-
-def whole_number(field: str, value: Any, minimum: int = 0) -> int:
-    """``value`` as an int ``>= minimum`` (a ValidationError naming ``field`` otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValidationError(field, f"{value!r}", f"a whole number >= {minimum}")
-    return int(value)
 
 
 def _matrix(value: Any) -> Array:

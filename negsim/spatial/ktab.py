@@ -53,6 +53,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
+from ..validators import check_positive
 from .condorcet import (
     PCE_MODELS,
     VICTORY_MODELS,
@@ -224,8 +225,7 @@ def first_turn(
     victory = choose("victory", victory, VICTORY_MODELS)
     pce = choose("pce", pce, PCE_MODELS)
     risk_range = choose("risk_range", risk_range, RISK_RANGES)
-    if not (np.isfinite(scale) and scale > 0):
-        raise ValidationError("scale", f"{scale}", "a positive number")
+    check_positive("scale", scale)
     weights = data.capability
     if not (weights > 0).all():
         raise ValidationError("capability", "an actor has capability 0", "capabilities > 0")

@@ -15,6 +15,7 @@ suite in :mod:`negsim.testing` checks every registered model.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 from typing import Any, ClassVar, Protocol
 
@@ -223,6 +224,10 @@ class Stokman:
 
 def _bdm(**options: Any) -> BDM:
     return BDM(BDMOptions(**options))
+
+
+# the registry checks parameters against a factory's signature: _bdm takes BDMOptions' fields
+_bdm.__signature__ = inspect.signature(BDMOptions)  # type: ignore[attr-defined]
 
 
 MODELS: Registry[ForecastModel] = Registry("model")

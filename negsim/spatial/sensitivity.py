@@ -24,7 +24,6 @@ not depend on the order of the draws or on how many processes ran them (``worker
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 import attrs
 import numpy as np
@@ -32,17 +31,15 @@ import numpy.typing as npt
 
 from ..errors import ValidationError
 from ..rng import RNGLike, resolve_seed, spawn_seeds
+from ..validators import positive
 from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel
 
 __all__ = ["MonteCarlo", "Perturbation", "WhatIf", "monte_carlo", "perturb", "what_if"]
 
+_NON_NEGATIVE = positive(allow_zero=True)
+
 Array = npt.NDArray[np.float64]
-
-
-def _non_negative(_: object, attribute: Any, value: float) -> None:
-    if not (np.isfinite(value) and value >= 0):
-        raise ValidationError(attribute.name, f"{value}", "a number >= 0")
 
 
 @attrs.frozen
@@ -50,9 +47,15 @@ class Perturbation:
     """Noise levels (module docstring): ``position_sd`` as a fraction of each dimension's range,
     ``salience_sd`` as a fraction of the 0–100 scale, ``capability_sd`` on the log scale."""
 
-    position_sd: float = attrs.field(default=0.05, converter=float, validator=_non_negative)
-    salience_sd: float = attrs.field(default=0.05, converter=float, validator=_non_negative)
-    capability_sd: float = attrs.field(default=0.10, converter=float, validator=_non_negative)
+    position_sd: float = attrs.field(
+        default=0.05, converter=float, validator=positive(allow_zero=True)
+    )
+    salience_sd: float = attrs.field(
+        default=0.05, converter=float, validator=positive(allow_zero=True)
+    )
+    capability_sd: float = attrs.field(
+        default=0.10, converter=float, validator=positive(allow_zero=True)
+    )
 
 
 def perturb(data: ActorData, perturbation: Perturbation, rng: np.random.Generator) -> ActorData:

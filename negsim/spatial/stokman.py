@@ -87,6 +87,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
+from ..validators import check_positive
 from .data import ActorData, readonly, whole_number
 from .forecasts import weighted_mean
 
@@ -196,8 +197,7 @@ def check_options(rule: str, at_forecast: str, salience_scale: float) -> None:
         raise ValidationError("rule", f"{rule!r}", "'equal_gain' or 'nash'")
     if at_forecast not in _AT_FORECAST:
         raise ValidationError("at_forecast", f"{at_forecast!r}", "'exclude' or 'supply'")
-    if not (np.isfinite(salience_scale) and salience_scale > 0):
-        raise ValidationError("salience_scale", f"{salience_scale!r}", "a number > 0")
+    check_positive("salience_scale", salience_scale)
 
 
 def _towards(start: Array, target: Array, fraction: Array) -> Array:
