@@ -100,9 +100,9 @@ def spreadsheet_safe(cell: Any) -> Any:
         return int(cell)
     if isinstance(cell, np.floating):
         return float(cell)
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        if not _PLAIN_NUMBER.fullmatch(cell):
-            return "'" + cell
+    text = isinstance(cell, str) and cell.startswith(_FORMULA_START)
+    if text and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
     return cell
 
 

@@ -11,16 +11,13 @@ exchanges) and, with a Monte Carlo run, the spread of the final forecast.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
-from ..io import write_text_atomic
+from ..io import csv_text, json_text, printable, write_text_atomic
 from .bdm import OFFER_KINDS, BDMRun
 from .ktab import KTABTurn
 from .models import Forecast
@@ -59,7 +56,7 @@ def format_forecast(
         ]
     for sweep in what_ifs:
         lines += ["", "What if one actor had stood elsewhere?", sweep.table()]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
@@ -96,42 +93,36 @@ def _stokman_lines(run: StokmanRun) -> list[str]:
 
 def moves_csv(forecast: Forecast) -> str:
     """BDM's moves: ``round,dimension,receiver,proposer,kind,eu_receiver,eu_proposer,from,to``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "round",
-            "dimension",
-            "receiver",
-            "proposer",
-            "kind",
-            "eu_receiver",
-            "eu_proposer",
-            "from",
-            "to",
-        ]
+    header = (
+        "round",
+        "dimension",
+        "receiver",
+        "proposer",
+        "kind",
+        "eu_receiver",
+        "eu_proposer",
+        "from",
+        "to",
     )
-    for run in forecast.detail:
-        if not isinstance(run, BDMRun):
-            continue
-        for t, step in enumerate(run.rounds, start=1):
-            for j, i in enumerate(step.accepted):
-                if i < 0:
-                    continue
-                writer.writerow(
-                    [
-                        t,
-                        run.dimension,
-                        run.names[j],
-                        run.names[i],
-                        OFFER_KINDS[int(step.offer_kind[i, j])],
-                        repr(float(step.eu_own[j, i])),
-                        repr(float(step.eu_offer[i, j])),
-                        repr(float(step.positions[j])),
-                        repr(float(step.next_positions[j])),
-                    ]
-                )
-    return out.getvalue()
+    rows = (
+        (
+            t,
+            run.dimension,
+            run.names[j],
+            run.names[i],
+            OFFER_KINDS[int(step.offer_kind[i, j])],
+            float(step.eu_own[j, i]),
+            float(step.eu_offer[i, j]),
+            float(step.positions[j]),
+            float(step.next_positions[j]),
+        )
+        for run in forecast.detail
+        if isinstance(run, BDMRun)
+        for t, step in enumerate(run.rounds, start=1)
+        for j, i in enumerate(step.accepted)
+        if i >= 0
+    )
+    return csv_text(header, rows)
 
 
 def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any]:
@@ -167,12 +158,13 @@ def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any
 
 def what_if_csv(what_ifs: tuple[WhatIf, ...]) -> str:
     """``dimension,actor,position,forecast`` rows of what-if sweeps."""
-    rows = ["dimension,actor,position,forecast"]
-    for sweep in what_ifs:
-        for name, row in zip(sweep.actors, sweep.forecasts, strict=True):
-            for value, result in zip(sweep.values, row, strict=True):
-                rows.append(f"{sweep.dimension},{name},{float(value)!r},{float(result)!r}")
-    return "\n".join(rows) + "\n"
+    rows = (
+        (sweep.dimension, name, float(value), float(result))
+        for sweep in what_ifs
+        for name, row in zip(sweep.actors, sweep.forecasts, strict=True)
+        for value, result in zip(sweep.values, row, strict=True)
+    )
+    return csv_text(("dimension", "actor", "position", "forecast"), rows)
 
 
 def write_forecast(
@@ -186,7 +178,7 @@ def write_forecast(
     """Write the results (module docstring) into ``folder``; returns the file names."""
     folder = Path(folder)
     files = {
-        "forecast.json": json.dumps(_summary(forecast, montecarlo), indent=2) + "\n",
+        "forecast.json": json_text(_summary(forecast, montecarlo)),
         "positions.csv": forecast.positions_csv(),
         "forecasts.csv": forecast.forecasts_csv(),
     }

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
+from ..io import csv_text
 from ..rng import RNGLike, resolve_seed, spawn_seeds
 from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel
@@ -103,12 +104,14 @@ class MonteCarlo:
 
     def to_csv(self) -> str:
         """``draw,round,dimension,forecast`` rows."""
-        rows = ["draw,round,dimension,forecast"]
-        for d in range(self.draws.shape[0]):
-            for t in range(self.draws.shape[1]):
-                for k, dimension in enumerate(self.baseline.data.dimensions):
-                    rows.append(f"{d},{t},{dimension},{float(self.draws[d, t, k])!r}")
-        return "\n".join(rows) + "\n"
+        dimensions = self.baseline.data.dimensions
+        rows = (
+            (d, t, dimension, float(self.draws[d, t, k]))
+            for d in range(self.draws.shape[0])
+            for t in range(self.draws.shape[1])
+            for k, dimension in enumerate(dimensions)
+        )
+        return csv_text(("draw", "round", "dimension", "forecast"), rows)
 
 
 def _draw(args: tuple[ForecastModel, ActorData, int, Perturbation, int]) -> Array:
