@@ -197,9 +197,9 @@ class NegotiationResult:
                 MEDIATOR if r["proposer"] == "mediator" else names.index(r["proposer"])
                 for r in rounds
             ],
-            utilities=np.array([[number_from_json(u) for u in r["utilities"]] for r in rounds]).reshape(
-                -1, n
-            ),
+            utilities=np.array(
+                [[number_from_json(u) for u in r["utilities"]] for r in rounds]
+            ).reshape(-1, n),
             accepted=np.array([r["accepted"] for r in rounds], dtype=bool).reshape(-1, n),
             end=data["end"],
             agreement=data["agreement"],
