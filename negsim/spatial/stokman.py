@@ -5,8 +5,8 @@ on issue ``k``, and weights ``w_ik = c_i s_ik``, the forecast of issue ``k`` is
 
     x̄_k = Σ_i w_ik x_ik / W_k,   W_k = Σ_i w_ik
 
-(:func:`stokman_forecast`; the same as :func:`negsim.spatial.weighted_mean`). An issue with
-``W_k = 0`` has no forecast (NaN) and takes part in no exchange.
+(:func:`stokman_forecast`; the same as :func:`negsim.spatial.weighted_mean`). ``W_k > 0`` on
+every issue: :class:`~negsim.spatial.ActorData` refuses an issue nobody gives weight to.
 
 **Exchange model** (Stokman & Van Oosten 1994, "The exchange of voting positions: an
 object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds), *European
