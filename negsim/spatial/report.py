@@ -6,7 +6,9 @@ exchanges) and, with a Monte Carlo run, the spread of the final forecast.
 :func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
 ``moves.csv`` (BDM), ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
 ``power``, ``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run),
-``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB).
+``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB). A figure
+has one panel per dimension, at most :data:`PLOT_DIMENSIONS`, so its size stays bounded (the
+bar charts are bounded in actors by :data:`negsim.spatial.plots.TOP_ACTORS`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from .models import Forecast
 from .sensitivity import MonteCarlo, WhatIf
 from .stokman import StokmanRun
 
-__all__ = ["format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
+__all__ = ["PLOT_DIMENSIONS", "format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
+
+#: Most dimensions drawn in one figure (one panel each); the CSV files have every dimension.
+PLOT_DIMENSIONS = 8
 
 
 def format_forecast(
@@ -228,13 +233,19 @@ def _plots(
         ax = plots.win_probabilities(forecast.detail[0], data, title)
         save_figure(ax.figure, folder / f"win-probability.{fmt}")
         written.append(f"win-probability.{fmt}")
-    sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * data.n_actors + 1.6),
+    bars = min(data.n_actors, plots.TOP_ACTORS + 1)
+    sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * bars + 1.6),
              "forecast": (10.0, 4.6), "quad": (8.0, 6.4), "what-if": (9.5, 5.0)}  # fmt: skip
     for kind, draw in kinds.items():
         width, height = sizes[kind]
-        figure, axes = plt.subplots(m, 1, figsize=(width, height * m), layout="constrained")
+        panels = min(m, PLOT_DIMENSIONS)
+        figure, axes = plt.subplots(
+            panels, 1, figsize=(width, height * panels), layout="constrained"
+        )
         for k, ax in enumerate(np.atleast_1d(axes)):
             draw(k, ax)
+        if m > panels:
+            figure.suptitle(f"The first {panels} of {m} dimensions (the CSV files have them all)")
         name = f"{kind}.{fmt}"
         save_figure(figure, folder / name)
         written.append(name)

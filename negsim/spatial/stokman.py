@@ -283,10 +283,11 @@ def exchange_candidates(
     big_p = cap[i, j, p]  # cap on Δp (j moves on p towards i)
     big_q = cap[j, i, q]  # cap on Δq (i moves on q towards j)
     if rule == "equal_gain":
-        r = (s_iq + s_jq) / (s_ip + s_jp)  # Δp = r Δq; finite and > 0 where feasible
-        p_binds = big_p <= r * big_q  # j's cap is reached first: Δp = P exactly
-        dp = np.where(p_binds, big_p, np.minimum(r * big_q, big_p))
-        dq = np.where(p_binds, np.minimum(big_p / r, big_q), big_q)
+        with np.errstate(over="ignore"):  # tiny saliences: r = inf gives Δp = P, Δq = 0
+            r = (s_iq + s_jq) / (s_ip + s_jp)  # Δp = r Δq; > 0 where feasible
+            p_binds = big_p <= r * big_q  # j's cap is reached first: Δp = P exactly
+            dp = np.where(p_binds, big_p, np.minimum(r * big_q, big_p))
+            dq = np.where(p_binds, np.minimum(big_p / r, big_q), big_q)
     else:
         dp, dq = _nash(big_p, big_q, s_ip, s_iq, s_jp, s_jq)
     gain_i = s_ip * dp - s_iq * dq
