@@ -22,7 +22,7 @@ from .agents import AGENTS
 from .errors import NegsimError
 from .io import write_json_atomic
 from .io import printable
-from .outdir import staged_output
+from .outdir import check_output, staged_output
 from .protocols import PROTOCOLS
 from .report import (
     format_analysis,
@@ -288,6 +288,7 @@ def _progress(done: int, total: int) -> None:
 
 # --- commands --------------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> None:
+    check_output(args.out)
     scenario = _load(args)
     _report(scenario, scenario.run(args.seed), args)
 
@@ -295,6 +296,7 @@ def _run(args: argparse.Namespace) -> None:
 def _play(args: argparse.Namespace) -> None:
     from .play import play
 
+    check_output(args.out)
     scenario = _load(args)
     run = play(scenario, args.party, seed=args.seed)
     print()
@@ -325,9 +327,12 @@ def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
         run.result.to_csv(staging / "rounds.csv")
         written = ["result.json", "rounds.csv"]
         if not args.no_plots:
-            written += _plots(
-                scenario, run, staging, args.format or scenario.plots.get("format", "png")
-            )
+            from .plots import plain_text
+
+            with plain_text():
+                written += _plots(
+                    scenario, run, staging, args.format or scenario.plots.get("format", "png")
+                )
     print(f"\nWrote {', '.join(written)} to {args.out}/")
 
 
@@ -427,6 +432,7 @@ def _option(text: str) -> tuple[str, Any]:
 def _forecast(args: argparse.Namespace) -> None:
     from .spatial.report import format_forecast, write_forecast
 
+    check_output(args.out)
     data = spatial.load_actor_data(args.file)
     model = spatial.make_model(args.model, **dict(_option(o) for o in args.option))
     try:
@@ -456,14 +462,16 @@ def _sweep(args: argparse.Namespace) -> None:
     from . import plots
     from .sweep import parse_range, run_sweep
 
+    check_output(args.out)
     scenario = _load(args)
     params = [parse_range(text) for text in args.param]
     result = run_sweep(scenario, params, args.seeds, args.seed, progress=_progress)
     print(printable(result.to_csv()), end="")
     with staged_output(args.out) as staging:
         result.to_csv(staging / "sweep.csv")
-        ax = plots.sweep(result, f"{scenario.title}: sweep")
-        plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
+        with plots.plain_text():
+            ax = plots.sweep(result, f"{scenario.title}: sweep")
+            plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
     print(f"Wrote sweep.csv and sweep.{args.format} to {args.out}/")
 
 

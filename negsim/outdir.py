@@ -34,7 +34,14 @@ from pathlib import Path
 
 from .errors import NegsimError
 
-__all__ = ["MARKER", "STALE_AFTER", "OutputFolderError", "clean_stale", "staged_output"]
+__all__ = [
+    "MARKER",
+    "STALE_AFTER",
+    "OutputFolderError",
+    "check_output",
+    "clean_stale",
+    "staged_output",
+]
 
 #: The file that marks a folder as negsim's output and lists what negsim wrote there.
 MARKER = ".negsim-output.json"
@@ -121,6 +128,15 @@ def _check_replaceable(out: Path, asked: str) -> str:
             " folders whole, so move them or choose another --out"
         )
     return "swap"
+
+
+def check_output(out: str | os.PathLike[str]) -> None:
+    """Raise the :class:`OutputFolderError` :func:`staged_output` would raise for ``out``,
+    before a long run rather than after it."""
+    try:
+        _check_replaceable(Path(out).absolute(), str(out))
+    except OSError as error:
+        raise OutputFolderError(f"{out}: cannot use the output folder: {_why(error)}") from None
 
 
 def _mark(staging: Path) -> None:

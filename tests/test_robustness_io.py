@@ -381,3 +381,27 @@ def test_errors_inside_the_staging_name_the_output_folder(tmp_path: Path) -> Non
         str(info.value) == f"{tmp_path / 'out'}: cannot write the output: No space left on device"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_foreign_out_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+
+    def never(*args: object) -> None:
+        raise AssertionError("the sweep ran")
+
+    monkeypatch.setattr("negsim.sweep.run_sweep", never)
+    argv = ["sweep", "split-the-pie", "--param", "seed=0:1:2", "--out", str(tmp_path)]
+    assert cli.main(argv) == 2
+    assert "not made by negsim" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_dollar_signs_in_names_are_not_mathtext(tmp_path: Path) -> None:
+    from negsim.spatial.report import write_forecast
+
+    data = ActorData(["$\\frac{$", "b$x$", "c"], [1, 1, 2], [0, 40, 100], [90, 50, 60])
+    for model in ("bdm", "ktab"):
+        written = write_forecast(tmp_path / model, make_model(model).run(data, 1))
+        assert "power.png" in written

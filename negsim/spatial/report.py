@@ -197,7 +197,10 @@ def write_forecast(
         write_text_atomic(folder / name, text)
     written = list(files)
     if plots:
-        written += _plots(folder, forecast, montecarlo, fmt, what_ifs)
+        from ..plots import plain_text
+
+        with plain_text():
+            written += _plots(folder, forecast, montecarlo, fmt, what_ifs)
     return written
 
 
