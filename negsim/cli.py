@@ -20,8 +20,7 @@ from typing import Any
 from . import spatial
 from .agents import AGENTS
 from .errors import NegsimError
-from .io import write_json_atomic
-from .io import printable
+from .io import printable, write_json_atomic
 from .outdir import check_output, staged_output
 from .protocols import PROTOCOLS
 from .report import (
@@ -339,6 +338,7 @@ def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
 def _levers(args: argparse.Namespace) -> None:
     from .levers import evaluate_levers
 
+    check_output(args.out)
     scenario = _load(args)
     report = evaluate_levers(scenario, args.lever, seeds=args.seeds, rng=args.seed)
     print(printable(scenario.title))
