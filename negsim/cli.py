@@ -2,26 +2,26 @@
 
 Every command does what a notebook can do with the library (``load_scenario``,
 ``Scenario.run``, ``Scenario.analyse``, ``run_sweep``, ``negsim.plots``). Bad input gets one
-clear message per problem and exit code 2, never a traceback; outputs are written to a
-temporary folder and moved into place only when everything succeeded.
+clear message per problem and exit code 2, never a traceback; Ctrl-C prints one line and
+exits with 130. Outputs are written to a staging folder that replaces the output folder only
+when everything succeeded (:func:`negsim.outdir.staged_output`); text from user files is
+printed through :func:`negsim.io.printable`.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import spatial
 from .agents import AGENTS
 from .errors import NegsimError
-from .io import write_json_atomic
+from .io import printable, write_json_atomic
+from .outdir import check_output, staged_output
 from .protocols import PROTOCOLS
 from .report import (
     format_analysis,
@@ -41,6 +41,8 @@ from .scenario import (
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
 EXIT_BAD_INPUT = 2
+#: The exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 #: What ``negsim run`` runs with no scenario: the flagship Kurils scenario.
 DEFAULT_SCENARIO = "kurils-2018-2019"
 DEFAULT_OUT = Path("negsim-output")
@@ -271,21 +273,6 @@ def _load(args: argparse.Namespace) -> Scenario:
     return scenario.with_overrides(overrides) if overrides else scenario
 
 
-@contextmanager
-def _staged(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out``; its files move into ``out`` only on success."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        yield staging
-        out.mkdir(exist_ok=True)
-        for item in staging.iterdir():
-            os.replace(item, out / item.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def _progress(done: int, total: int) -> None:
     width = 30
     filled = round(width * done / total)
@@ -300,6 +287,7 @@ def _progress(done: int, total: int) -> None:
 
 # --- commands --------------------------------------------------------------------------------
 def _run(args: argparse.Namespace) -> None:
+    check_output(args.out)
     scenario = _load(args)
     _report(scenario, scenario.run(args.seed), args)
 
@@ -307,6 +295,7 @@ def _run(args: argparse.Namespace) -> None:
 def _play(args: argparse.Namespace) -> None:
     from .play import play
 
+    check_output(args.out)
     scenario = _load(args)
     run = play(scenario, args.party, seed=args.seed)
     print()
@@ -331,27 +320,31 @@ def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
         report = evaluate_levers(scenario, seeds=args.lever_seeds, rng=run.result.seed)
     print()
     print(format_diagnosis(diagnosis, report))
-    with _staged(args.out) as staging:
+    with staged_output(args.out) as staging:
         record = run.to_dict(diagnosis, report)
         write_json_atomic(staging / "result.json", record)
         run.result.to_csv(staging / "rounds.csv")
         written = ["result.json", "rounds.csv"]
         if not args.no_plots:
-            written += _plots(
-                scenario, run, staging, args.format or scenario.plots.get("format", "png")
-            )
+            from .plots import plain_text
+
+            with plain_text():
+                written += _plots(
+                    scenario, run, staging, args.format or scenario.plots.get("format", "png")
+                )
     print(f"\nWrote {', '.join(written)} to {args.out}/")
 
 
 def _levers(args: argparse.Namespace) -> None:
     from .levers import evaluate_levers
 
+    check_output(args.out)
     scenario = _load(args)
     report = evaluate_levers(scenario, args.lever, seeds=args.seeds, rng=args.seed)
-    print(scenario.title)
+    print(printable(scenario.title))
     print("=" * len(scenario.title))
-    print("\n".join(report.lines()))
-    with _staged(args.out) as staging:
+    print(printable("\n".join(report.lines())))
+    with staged_output(args.out) as staging:
         write_json_atomic(staging / "levers.json", report.to_dict())
         written = ["levers.json"]
     print(f"\nWrote {', '.join(written)} to {args.out}/")
@@ -394,11 +387,13 @@ def _validate(args: argparse.Namespace) -> int:
         except ScenarioError as error:
             failed += 1
             for problem in error.problems:
-                print(problem.format(error.source), file=sys.stderr)
+                print(printable(problem.format(error.source)), file=sys.stderr)
             continue
         print(
-            f"{name}: ok — {scenario.title} ({_plural(scenario.space.n_issues, 'issue')}, "
-            f"{scenario.space.size:,} outcomes, parties: {', '.join(scenario.names)})"
+            printable(
+                f"{name}: ok — {scenario.title} ({_plural(scenario.space.n_issues, 'issue')}, "
+                f"{scenario.space.size:,} outcomes, parties: {', '.join(scenario.names)})"
+            )
         )
     return EXIT_BAD_INPUT if failed else 0
 
@@ -437,20 +432,26 @@ def _option(text: str) -> tuple[str, Any]:
 def _forecast(args: argparse.Namespace) -> None:
     from .spatial.report import format_forecast, write_forecast
 
+    check_output(args.out)
     data = spatial.load_actor_data(args.file)
     model = spatial.make_model(args.model, **dict(_option(o) for o in args.option))
-    result = model.run(data, args.rounds)
-    montecarlo = None
-    if args.montecarlo:
-        montecarlo = spatial.monte_carlo(data, model, args.rounds, args.montecarlo, rng=args.seed)
-    what_ifs: tuple[spatial.WhatIf, ...] = ()
-    if args.what_if:
-        what_ifs = tuple(
-            spatial.what_if(data, model, dimension=k, rounds=args.rounds)
-            for k in range(data.n_dimensions)
-        )
+    try:
+        result = model.run(data, args.rounds)
+        montecarlo = None
+        if args.montecarlo:
+            montecarlo = spatial.monte_carlo(
+                data, model, args.rounds, args.montecarlo, rng=args.seed
+            )
+        what_ifs: tuple[spatial.WhatIf, ...] = ()
+        if args.what_if:
+            what_ifs = tuple(
+                spatial.what_if(data, model, dimension=k, rounds=args.rounds)
+                for k in range(data.n_dimensions)
+            )
+    except NegsimError as error:  # the model cannot use these data: name the file
+        raise NegsimError(f"{args.file}: model {args.model}: {error}") from None
     print(format_forecast(result, montecarlo, what_ifs))
-    with _staged(args.out) as staging:
+    with staged_output(args.out) as staging:
         written = write_forecast(
             staging, result, montecarlo, args.format, not args.no_plots, what_ifs
         )
@@ -461,14 +462,16 @@ def _sweep(args: argparse.Namespace) -> None:
     from . import plots
     from .sweep import parse_range, run_sweep
 
+    check_output(args.out)
     scenario = _load(args)
     params = [parse_range(text) for text in args.param]
     result = run_sweep(scenario, params, args.seeds, args.seed, progress=_progress)
-    print(result.to_csv(), end="")
-    with _staged(args.out) as staging:
+    print(printable(result.to_csv()), end="")
+    with staged_output(args.out) as staging:
         result.to_csv(staging / "sweep.csv")
-        ax = plots.sweep(result, f"{scenario.title}: sweep")
-        plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
+        with plots.plain_text():
+            ax = plots.sweep(result, f"{scenario.title}: sweep")
+            plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
     print(f"Wrote sweep.csv and sweep.{args.format} to {args.out}/")
 
 
@@ -504,11 +507,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`negsim run | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: the staged output is already discarded
+        print("\nnegsim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except ScenarioError as error:
         for problem in error.problems:
-            print(f"negsim: {problem.format(error.source)}", file=sys.stderr)
+            print(f"negsim: {printable(problem.format(error.source))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (NegsimError, OSError) as error:
-        print(f"negsim: error: {error}", file=sys.stderr)
+        print(f"negsim: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0

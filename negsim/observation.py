@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 
-from .preferences import GridProfile, PreferenceModel, Utilities
+from .preferences import GridProfile, PreferenceModel, Utilities, discounted
 
 if TYPE_CHECKING:
     from .outcomes import OutcomeSpace
@@ -209,7 +209,7 @@ class Observation:
     def worth(self, outcome: int) -> float:
         """Own utility of agreeing on ``outcome`` this round, ``φ^round · u(ω)``."""
         u = self._values[outcome]
-        return u if self._discount == 1.0 else u * self.discount_factor
+        return u if self._discount == 1.0 else discounted(u, self.discount_factor)
 
     def acceptable(self, outcome: int) -> bool:
         """Whether agreeing on ``outcome`` now is worth at least the reservation value."""

@@ -94,12 +94,15 @@ class HumanAgent(Agent):
     def _read(self, prompt: str, obs: Observation) -> str | None:
         if obs.memory.get("left"):
             return None
-        try:
-            return self.ask(prompt).strip()
-        except EOFError:
-            obs.memory["left"] = True
-            self.say("(no more input: you leave the table)")
-            return None
+        while True:
+            try:
+                return self.ask(prompt).strip()
+            except EOFError:
+                obs.memory["left"] = True
+                self.say("(no more input: you leave the table)")
+                return None
+            except UnicodeDecodeError:  # bytes the terminal's encoding cannot read
+                self.say("  That could not be read as text; please type it again.")
 
     def respond(self, obs: Observation, offer: int) -> bool:
         say = self.say
@@ -181,11 +184,22 @@ def _value(u: float) -> str:
 
 
 def _option(options: tuple[str, ...], answer: str) -> int:
-    if answer.isdigit() and int(answer) < len(options):
-        return int(answer)
+    """The option an answer names: its number (ASCII digits only: ``'²'.isdigit()`` is true
+    but ``int('²')`` fails) or its label; a ValidationError otherwise, never a crash."""
+    number = answer.lstrip("0") or "0"  # int() refuses strings of over 4,300 digits
+    digits = answer.isascii() and answer.isdigit()
+    if digits and len(number) <= 9 and int(number) < len(options):
+        return int(number)
     if answer in options:
         return options.index(answer)
-    raise ValidationError("option", f"'{answer}' is not an option", did_you_mean(answer, options))
+    if digits:
+        shown = answer if len(answer) <= 12 else f"{number[:6]}... ({len(number):,} digits)"
+        raise ValidationError(
+            "option", f"'{shown}' is not an option", f"a number from 0 to {len(options) - 1}"
+        )
+    shown = answer if len(answer) <= 40 else answer[:40] + "..."
+    hint = did_you_mean(answer, options) if len(answer) <= 200 else "valid: " + ", ".join(options)
+    raise ValidationError("option", f"'{shown}' is not an option", hint)
 
 
 def play(

@@ -11,13 +11,18 @@ simulation or calls ``plt.show()``; each takes an ``ax`` (a new figure is made w
 * :func:`concessions` — each party's utility of every offer, round by round;
 * :func:`win_sets` — which outcomes each party could ratify at home, and their overlap;
 * :func:`sweep` — agreement rate and utilities against a parameter, or a heatmap for two.
+
+Names and titles come from user files, so text is never read as mathtext: inside
+:func:`plain_text` (which :func:`save_figure` and the command line use) a ``$`` is a dollar
+sign, and a name such as ``$\\frac{$`` cannot make drawing fail.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +36,16 @@ from . import analysis
 from .io import publish
 from .results import NegotiationResult
 
-__all__ = ["concessions", "outcome_space", "save_figure", "sweep", "win_sets"]
+__all__ = ["concessions", "outcome_space", "plain_text", "save_figure", "sweep", "win_sets"]
 
 PARTY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b")
+
+
+@contextmanager
+def plain_text() -> Iterator[None]:
+    """Text created or drawn inside is plain text, not mathtext (see the module docstring)."""
+    with plt.rc_context({"text.parse_math": False}):
+        yield
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7.5, 6.0)) -> Axes:
@@ -389,7 +401,8 @@ def save_figure(figure: Figure | SubFigure, path: str | os.PathLike[str]) -> Pat
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
     os.close(fd)
     try:
-        root.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
+        with plain_text():
+            root.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
         publish(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

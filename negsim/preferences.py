@@ -30,7 +30,7 @@ import abc
 import math
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -41,10 +41,41 @@ from .outcomes import DEFAULT_ENUMERATION_LIMIT, Outcomes, OutcomeSpace
 from .rng import RNGLike, resolve_rng
 from .validators import check_positive, check_unit, readonly
 
-__all__ = ["GridProfile", "LinearAdditive", "PreferenceModel", "Utilities", "utility_matrix"]
+__all__ = [
+    "GridProfile",
+    "LinearAdditive",
+    "PreferenceModel",
+    "Utilities",
+    "discounted",
+    "utility_matrix",
+]
 
 Utilities = npt.NDArray[np.float64]
 _TOL = 1e-6
+
+
+@overload
+def discounted(utilities: float, factor: float) -> float: ...
+@overload
+def discounted(utilities: npt.ArrayLike, factor: npt.ArrayLike) -> Utilities: ...
+def discounted(utilities: Any, factor: Any) -> Any:
+    """Discounted utilities ``factor · u``, elementwise (broadcast), keeping ``-inf`` as ``-inf``.
+
+    ``-inf`` marks an outcome a party can never accept; discounting must not change that. A
+    factor ``δ^t`` underflows to 0 over many rounds (``0.01 ** 200 == 0.0``), and
+    ``0 · -inf`` is NaN in floating point, so every discounted utility in negsim is computed
+    here: finite ``u`` gives ``factor · u`` (0 after an underflow), ``-inf`` stays ``-inf``.
+    Python floats give a float, anything else an array.
+
+    >>> discounted(-math.inf, 0.01**200), discounted(0.5, 0.5)
+    (-inf, 0.25)
+    """
+    if isinstance(utilities, float) and isinstance(factor, float):
+        return utilities if utilities == -math.inf else utilities * factor
+    u = np.asarray(utilities, dtype=float)
+    with np.errstate(invalid="ignore"):
+        product = u * np.asarray(factor, dtype=float)
+    return np.where(np.isneginf(u), -np.inf, product)
 
 
 class PreferenceModel(abc.ABC):
@@ -72,7 +103,7 @@ class PreferenceModel(abc.ABC):
 
     def utility_at(self, outcomes: Outcomes, round: int) -> Utilities:
         """Discounted utility ``δ^t · u(ω)`` of agreeing on each outcome in round ``t``."""
-        return self.discount**round * self.utility(outcomes)
+        return discounted(self.utility(outcomes), self.discount**round)
 
     def utility_of(self, outcome: Any) -> float:
         """Utility of one outcome given as option indices or as ``{issue: label}``."""

@@ -1,4 +1,8 @@
-"""Readable text accounts of a negotiation: the rounds, the end, the bargaining analysis."""
+"""Readable text accounts of a negotiation: the rounds, the end, the bargaining analysis.
+
+Titles, names and labels come from user files: every text is returned through
+:func:`negsim.io.printable`, so none can send control sequences to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import numpy as np
 
 from . import analysis
 from .agents import agent_label
+from .io import printable
 from .preferences import PreferenceModel, utility_matrix
 from .results import EndReason, NegotiationResult
 
@@ -60,7 +65,7 @@ def format_result(result: NegotiationResult, title: str | None = None) -> str:
         )
     lines.append("")
     lines.append(_ending(result))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _header(result: NegotiationResult) -> list[str]:
@@ -154,7 +159,7 @@ def format_analysis(
             f"No deal although {found.zone.size} outcomes were better than no deal for every "
             f"party: {int(inside.sum())} of the {result.n_rounds} offers made were among them."
         )
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def format_run(scenario: Scenario, run: ScenarioRun) -> str:
@@ -188,7 +193,7 @@ def format_run(scenario: Scenario, run: ScenarioRun) -> str:
         )
     else:
         lines.append("Outcome: no deal.")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def format_scenario_analysis(scenario: Scenario) -> str:
@@ -210,7 +215,7 @@ def format_scenario_analysis(scenario: Scenario) -> str:
     win_sets = format_win_sets(scenario, found)
     if win_sets:
         lines += ["", win_sets]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def format_win_sets(scenario: Scenario, found: ScenarioAnalysis | None = None) -> str:
@@ -230,7 +235,7 @@ def format_win_sets(scenario: Scenario, found: ScenarioAnalysis | None = None) -
     )
     if found.bargaining.zone.size and not both.size:
         lines.append("  Every deal both negotiators would accept fails ratification at home.")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def format_diagnosis(diagnosis: Diagnosis, report: LeverReport | None = None, k: int = 3) -> str:
@@ -255,4 +260,4 @@ def format_diagnosis(diagnosis: Diagnosis, report: LeverReport | None = None, k:
             if o.minimal_text:
                 lines.append(f"    {o.minimal_text}")
         lines.append("  (all levers: negsim levers SCENARIO)")
-    return "\n".join(lines)
+    return printable("\n".join(lines))

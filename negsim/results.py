@@ -6,7 +6,8 @@ for every round ``t`` the offer, its proposer, every party's response and every 
 utility of the offer *at that round*, ``δ_i^t D^t u_i(ω_t)`` (the party's own discount ``δ_i``
 and the protocol's common discount ``D``); then how it ended (:class:`EndReason`), the
 agreement and each party's final utility — the discounted utility of the agreement, or its
-reservation value when there is none.
+reservation value when there is none. Utilities are finite or ``-inf`` (a red line), never NaN:
+protocols discount through :func:`negsim.preferences.discounted`.
 
 Export: :meth:`~NegotiationResult.to_dict`, :meth:`~NegotiationResult.to_json`,
 :meth:`~NegotiationResult.to_csv` (one row per round); back: :meth:`~NegotiationResult.from_dict`,
@@ -15,9 +16,7 @@ Export: :meth:`~NegotiationResult.to_dict`, :meth:`~NegotiationResult.to_json`,
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import json
 import os
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ValidationError
-from .io import write_text_atomic
+from .io import csv_text, json_number, json_text, number_from_json, write_text_atomic
 from .outcomes import OutcomeSpace
 from .validators import readonly
 
@@ -69,10 +68,6 @@ def _records(values: Any) -> tuple[dict[str, Any], ...]:
 
 
 _array_eq = attrs.cmp_using(eq=np.array_equal)
-
-
-def _json_float(x: float) -> float | str:
-    return x if np.isfinite(x) else ("-inf" if x < 0 else "inf")
 
 
 @attrs.frozen
@@ -157,7 +152,7 @@ class NegotiationResult:
                 "proposer": self.proposer_name(t),
                 "offer": int(self.offers[t]),
                 "labels": self.offer_labels(t),
-                "utilities": [_json_float(float(u)) for u in self.utilities[t]],
+                "utilities": [json_number(u) for u in self.utilities[t]],
                 "accepted": [bool(a) for a in self.accepted[t]],
             }
             for t in range(self.n_rounds)
@@ -174,9 +169,9 @@ class NegotiationResult:
             "end": self.end.value,
             "agreement": self.agreement,
             "agreement_labels": self.agreement_labels,
-            "final_utilities": [_json_float(float(u)) for u in self.final_utilities],
-            "reservations": [float(r) for r in self.reservations],
-            "discounts": [float(f) for f in self.discounts],
+            "final_utilities": [json_number(u) for u in self.final_utilities],
+            "reservations": [json_number(r) for r in self.reservations],
+            "discounts": [json_number(f) for f in self.discounts],
         }
 
     @classmethod
@@ -197,19 +192,22 @@ class NegotiationResult:
                 MEDIATOR if r["proposer"] == "mediator" else names.index(r["proposer"])
                 for r in rounds
             ],
-            utilities=np.array([[float(u) for u in r["utilities"]] for r in rounds]).reshape(-1, n),
+            utilities=np.array(
+                [[number_from_json(u) for u in r["utilities"]] for r in rounds]
+            ).reshape(-1, n),
             accepted=np.array([r["accepted"] for r in rounds], dtype=bool).reshape(-1, n),
             end=data["end"],
             agreement=data["agreement"],
-            final_utilities=[float(u) for u in data["final_utilities"]],
-            reservations=data["reservations"],
+            final_utilities=[number_from_json(u) for u in data["final_utilities"]],
+            reservations=[number_from_json(r) for r in data["reservations"]],
             offer_rounds=[r["round"] for r in rounds],
             discounts=data.get("discounts", [1.0] * n),
         )
 
     def to_json(self, path: str | os.PathLike[str] | None = None, indent: int = 2) -> str:
-        """JSON text; also written atomically to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+        """Valid JSON text (non-finite numbers as in :func:`negsim.io.json_number`: ``-inf`` is
+        ``"-inf"``); also written atomically to ``path`` when given."""
+        text = json_text(self.to_dict(), indent=indent)
         if path is not None:
             write_text_atomic(path, text)
         return text
@@ -225,25 +223,16 @@ class NegotiationResult:
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """One row per round: round, proposer, offer index, one column per issue, then each
         party's utility and response. Also written atomically to ``path`` when given."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
+        header = (
             ["round", "proposer", "offer", *self.space.issue_names]
             + [f"utility_{p}" for p in self.party_names]
             + [f"accepted_{p}" for p in self.party_names]
         )
-        for t in range(self.n_rounds):
-            writer.writerow(
-                [
-                    int(self.offer_rounds[t]),
-                    self.proposer_name(t),
-                    int(self.offers[t]),
-                ]
-                + list(self.offer_labels(t).values())
-                + [repr(float(u)) for u in self.utilities[t]]
-                + [str(bool(a)).lower() for a in self.accepted[t]]
-            )
-        text = buffer.getvalue()
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        rows = (
+            [int(self.offer_rounds[t]), self.proposer_name(t), int(self.offers[t])]
+            + list(self.offer_labels(t).values())
+            + [float(u) for u in self.utilities[t]]
+            + [bool(a) for a in self.accepted[t]]
+            for t in range(self.n_rounds)
+        )
+        return csv_text(header, rows, path)

@@ -9,8 +9,6 @@ base seed and replays exactly.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import os
 from collections.abc import Callable, Sequence
@@ -20,7 +18,7 @@ import attrs
 import numpy as np
 
 from .errors import ValidationError
-from .io import write_text_atomic
+from .io import csv_text
 from .rng import RNGLike, resolve_seed, spawn_seeds
 from .scenario import Scenario
 
@@ -63,23 +61,17 @@ class SweepResult:
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """One row per grid point; written atomically to ``path`` when given."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [*self.params, "agreement_rate", "deal_rate", "mean_rounds"]
-            + [f"mean_payoff_{n}" for n in self.names]
+        header = [*self.params, "agreement_rate", "deal_rate", "mean_rounds"] + [
+            f"mean_payoff_{n}" for n in self.names
+        ]
+        rows = (
+            [float(v) for v in point]
+            + [f"{self.agreement_rate[k]:.6g}", f"{self.deal_rate[k]:.6g}"]
+            + [f"{self.mean_rounds[k]:.6g}"]
+            + [f"{u:.6g}" for u in self.mean_payoffs[k]]
+            for k, point in enumerate(self.points)
         )
-        for k, point in enumerate(self.points):
-            writer.writerow(
-                [repr(float(v)) for v in point]
-                + [f"{self.agreement_rate[k]:.6g}", f"{self.deal_rate[k]:.6g}"]
-                + [f"{self.mean_rounds[k]:.6g}"]
-                + [f"{u:.6g}" for u in self.mean_payoffs[k]]
-            )
-        text = buffer.getvalue()
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
+        return csv_text(header, rows, path)
 
 
 def run_sweep(

@@ -60,7 +60,7 @@ from .issues import categorical, integer
 from .observation import Observation
 from .outcomes import OutcomeSpace
 from .position import Position, Precondition, RedLine
-from .preferences import LinearAdditive, PreferenceModel
+from .preferences import LinearAdditive, PreferenceModel, discounted
 from .protocols import AlternatingOffers, Party, Protocol
 from .results import EndReason, NegotiationResult
 from .validators import whole_number
@@ -286,7 +286,7 @@ def _check_utilities(
     outcomes = result.space.outcome_at(result.offers)
     rounds = result.offer_rounds
     for i, model in enumerate(prefs):
-        expected = model.utility(outcomes) * (model.discount * common) ** rounds
+        expected = discounted(model.utility(outcomes), (model.discount * common) ** rounds)
         if not np.allclose(result.utilities[:, i], expected, rtol=1e-12, atol=1e-12):
             raise _fail("utilities", f"{label}: party {i}'s reported utilities differ")
 

@@ -202,3 +202,25 @@ def actor_data(draw: Any, min_actors: int = 2, max_actors: int = 8, max_dimensio
         positions,
         np.array(saliences).reshape(n, m),
     )
+
+
+# --- mutated actor files (robustness: negsim.fuzz) ---
+
+
+@st.composite
+def mutated_actor_csv(draw: Any) -> tuple[str, str]:
+    """``(name, text)``: a bundled or test actor table damaged by ``negsim.fuzz``.
+
+    Hypothesis draws the table and the seed of the mutations (so a failure replays).
+    """
+    from pathlib import Path
+
+    from negsim.fuzz import mutate_actor_csv
+    from negsim.spatial import bundled_actor_data
+
+    data = Path(__file__).parent / "data"
+    paths = [*bundled_actor_data().values(), data / "bdm_eu_emission_standards.csv"]
+    path = draw(st.sampled_from([*paths, data / "ktab_dummyData_3Dim.csv"]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    text = mutate_actor_csv(path.read_text(encoding="utf-8"), np.random.default_rng(seed))
+    return f"mutated-{path.name}", text

@@ -78,6 +78,7 @@ def test_run_writes_plots_atomically(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = tmp_path / "out"
     assert main(["run", "kurils-2020-2022", "--out", str(out), "--format", "svg"]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        ".negsim-output.json",  # marks the folder as negsim's, listing what it wrote
         "concessions.svg",
         "outcome-space.svg",
         "result.json",

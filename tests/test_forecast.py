@@ -224,6 +224,7 @@ def test_forecast_command(
     assert main([*argv, "--out", "stokman", "--no-plots"]) == 0
     assert "Stokman exchanges:" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "stokman").iterdir()) == [
+        ".negsim-output.json",
         "forecast.json",
         "forecasts.csv",
         "positions.csv",

@@ -58,10 +58,9 @@ def test_weighted_mean_known_answers() -> None:
     assert not stokman_forecast(eu).flags.writeable
 
 
-def test_an_issue_nobody_cares_about_has_no_forecast_and_no_exchange() -> None:
-    data = ActorData(["A", "B"], [1, 1], [[0, 0], [100, 100]], [[80, 0], [20, 0]])
-    assert np.isnan(stokman_forecast(data)[1])
-    assert exchange_candidates(data) == ()
+def test_an_issue_nobody_cares_about_is_refused_not_forecast_as_nan() -> None:
+    with pytest.raises(ValidationError, match=r"saliences\.dim2: every actor has 0"):
+        ActorData(["A", "B"], [1, 1], [[0, 0], [100, 100]], [[80, 0], [20, 0]])
 
 
 # --- hand-computed cases ---

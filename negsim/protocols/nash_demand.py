@@ -66,7 +66,9 @@ class NashDemand(Protocol):
         feasible = np.flatnonzero((demands <= U).all(axis=1))
         end = EndReason.BREAKDOWN
         if feasible.size:
-            surplus = (U[feasible] - demands).sum(axis=1)
+            with np.errstate(invalid="ignore"):  # -inf - -inf: a party demanding a red line
+                gaps = U[feasible] - demands
+            surplus = np.where(np.isnan(gaps), 0.0, gaps).sum(axis=1)
             chosen = int(feasible[np.argmax(surplus)])
             offers.append(chosen)
             proposers.append(MEDIATOR)

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..observation import Observation, Offer, RunState
+from ..preferences import discounted
 from ..results import MEDIATOR, EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
 from ..validators import count, unit
@@ -125,7 +126,7 @@ class SingleText(Protocol):
         index = np.array(texts, dtype=np.int64)
         offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
         factors = np.array([p.preferences.discount * self.discount for p in parties])
-        offered = offered * factors ** np.arange(len(texts))[:, None]
+        offered = discounted(offered, factors ** np.arange(len(texts))[:, None])
         reservations = np.array([p.preferences.reservation for p in parties])
         agreement = texts[-1] if end is EndReason.AGREEMENT else None
         return NegotiationResult(

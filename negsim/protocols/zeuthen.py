@@ -32,6 +32,7 @@ import attrs
 import numpy as np
 
 from ..observation import Observation, Offer, RunState
+from ..preferences import discounted
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike, resolve_seed
 from ..theory import risk_limit
@@ -141,7 +142,7 @@ class ZeuthenConcession(Protocol):
         index = np.array(offers, dtype=np.int64)
         offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
         factors = np.array([p.preferences.discount * self.discount for p in parties])
-        offered = offered * factors ** np.array(rounds)[:, None]
+        offered = discounted(offered, factors ** np.array(rounds)[:, None])
         reservations = np.array([p.preferences.reservation for p in parties])
         agreement = offers[-1] if end is EndReason.AGREEMENT else None
         return NegotiationResult(

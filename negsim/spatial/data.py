@@ -13,6 +13,13 @@ Two common CSV formats are read:
 Lines whose first cell starts with ``#`` are comments (negsim's extension, used by the bundled
 data sets to cite the source of every number); blank lines are skipped. Row numbers in errors
 count every line of the file, comments included. Errors name the file, the row and the column.
+
+**Limits**, checked before anything is allocated (a file declaring 10⁹ dimensions gets an
+error, not 9 GB): at most :data:`MAX_ACTORS` actors, :data:`MAX_DIMENSIONS` dimensions,
+:data:`MAX_FILE_BYTES` bytes, :data:`MAX_CELL` characters per cell; numbers finite and at
+most :data:`MAX_MAGNITUDE` in absolute value (so that products of them cannot overflow).
+Every model weighs actor ``i`` on dimension ``k`` by ``c_i s_ik``: on every dimension at least
+one actor must have a positive capability and a positive salience, or no forecast exists.
 """
 
 from __future__ import annotations
@@ -34,6 +41,11 @@ from ..io import bundled_files
 from ..validators import readonly, whole_number
 
 __all__ = [
+    "MAX_ACTORS",
+    "MAX_CELL",
+    "MAX_DIMENSIONS",
+    "MAX_FILE_BYTES",
+    "MAX_MAGNITUDE",
     "ActorData",
     "ActorDataError",
     "bundled_actor_data",
@@ -44,6 +56,17 @@ __all__ = [
 ]
 
 Array = npt.NDArray[np.float64]
+
+#: Most actors a table may have (BDM's and KTAB's work grows with the square of it).
+MAX_ACTORS = 10_000
+#: Most issue dimensions a table may have.
+MAX_DIMENSIONS = 100
+#: Largest actor file read, in bytes (64 MiB).
+MAX_FILE_BYTES = 64 * 2**20
+#: Longest cell, in characters (the csv module's default field limit).
+MAX_CELL = 131_072
+#: Largest absolute value of a capability or a position.
+MAX_MAGNITUDE = 1e12
 
 
 class ActorDataError(NegsimError):
@@ -79,18 +102,50 @@ class ActorData:
             raise ValidationError("capability", f"shape {self.capability.shape}", f"({n},)")
         if self.positions.shape[0] != n or self.saliences.shape != self.positions.shape:
             raise ValidationError("positions", "shapes differ", f"({n}, m) positions and saliences")
+        if n > MAX_ACTORS or self.positions.shape[1] > MAX_DIMENSIONS:
+            raise ValidationError(
+                "actors",
+                f"{n:,} actors on {self.positions.shape[1]:,} dimensions",
+                f"at most {MAX_ACTORS:,} actors and {MAX_DIMENSIONS:,} dimensions",
+            )
         for field, values in (("capability", self.capability), ("saliences", self.saliences)):
             if not np.isfinite(values).all() or (values < 0).any():
                 raise ValidationError(field, "negative or not finite", "values >= 0")
         if not np.isfinite(self.positions).all():
             raise ValidationError("positions", "not finite", "finite positions")
+        for field, values in (("capability", self.capability), ("positions", self.positions)):
+            if (np.abs(values) > MAX_MAGNITUDE).any():
+                raise ValidationError(field, "too large", f"|values| <= {MAX_MAGNITUDE:g}")
         m = self.positions.shape[1]
         if not self.dimensions:
             object.__setattr__(self, "dimensions", tuple(f"dim{k + 1}" for k in range(m)))
         if len(self.dimensions) != m:
             raise ValidationError("dimensions", f"{len(self.dimensions)} names", f"{m} names")
+        self._check_weights()
         if self.descriptions and len(self.descriptions) != n:
             raise ValidationError("descriptions", f"{len(self.descriptions)}", f"{n} or none")
+
+    def _check_weights(self) -> None:
+        """Every dimension needs an actor with ``c_i s_ik > 0`` (else no model has a forecast)."""
+        if not (self.capability > 0).any():
+            raise ValidationError(
+                "capability", "every actor has 0", "at least one actor with capability > 0"
+            )
+        with np.errstate(under="ignore"):
+            weight = (self.capability[:, None] * self.saliences).sum(axis=0)
+        for k in np.flatnonzero(~(weight > 0)):
+            dimension = self.dimensions[k]
+            if not (self.saliences[:, k] > 0).any():
+                raise ValidationError(
+                    f"saliences.{dimension}",
+                    "every actor has 0",
+                    "at least one actor with salience > 0; leave out an issue nobody cares about",
+                )
+            raise ValidationError(
+                f"dimension {dimension}",
+                "no actor has both a positive capability and a positive salience there",
+                "at least one such actor: capability × salience is every model's weight",
+            )
 
     @property
     def n_actors(self) -> int:
@@ -115,13 +170,28 @@ class ActorData:
         return int(dimension)
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` shortened for an error message."""
+    text = text.strip()
+    if not text.isprintable():
+        text = repr(text)[1:-1]  # control characters as escapes: '\\x00'
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def _number(text: str, source: str, row: int, column: str) -> float:
     try:
-        value = float(text)
+        value = float(text) if len(text) <= 400 else math.nan  # a 400-digit number is not data
     except ValueError:
-        raise ActorDataError(f"{source}:{row}:{column}: '{text.strip()}' is not a number") from None
+        value = math.nan
+    if math.isnan(value) and text.strip().lower().lstrip("+-") != "nan":
+        raise ActorDataError(f"{source}:{row}:{column}: '{_shown(text)}' is not a number")
     if not math.isfinite(value):
-        raise ActorDataError(f"{source}:{row}:{column}: {text.strip()} is not finite")
+        raise ActorDataError(f"{source}:{row}:{column}: {_shown(text)} is not finite")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ActorDataError(
+            f"{source}:{row}:{column}: {_shown(text)} is too large"
+            f" (expected at most {MAX_MAGNITUDE:g} in absolute value)"
+        )
     return value
 
 
@@ -132,22 +202,44 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
     """
     name = str(source)
     if text is None:
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ActorDataError(f"{name}: cannot read it: {error}") from None
-    reader = csv.reader(io.StringIO(text))
+        text = _read(Path(source), name)
+    if len(text) > MAX_FILE_BYTES:
+        raise ActorDataError(f"{name}: {len(text):,} characters (expected at most {_limit()})")
+    text = text.removeprefix("\ufeff")  # a byte-order mark
+    reader = csv.reader(io.StringIO(text), strict=False)
     rows: list[tuple[int, list[str]]] = []
-    for cells in reader:
-        cells = [cell.strip() for cell in cells]
-        if any(cells) and not cells[0].startswith("#"):
-            rows.append((reader.line_num, cells))
+    last = 0  # the line the last record read ended on
+    try:
+        for cells in reader:
+            cells = [cell.strip() for cell in cells]
+            if any(cells) and not cells[0].startswith("#"):
+                rows.append((last + 1, cells))
+            last = reader.line_num
+    except csv.Error as error:  # a cell over the csv module's field limit (MAX_CELL)
+        raise ActorDataError(
+            f"{name}:{last + 1}: cannot read the row: {error}"
+            f" (expected cells of at most {MAX_CELL:,} characters)"
+        ) from None
     if not rows:
-        raise ActorDataError(f"{name}: the file is empty")
+        raise ActorDataError(f"{name}: the file is empty (no rows but comments)")
     header = [cell.lower() for cell in rows[0][1]]
     if header[:1] == ["actor"]:  # a BDM header (a KTAB file starts with its scenario's name)
         return _bdm(name, rows)
     return _ktab(name, rows)
+
+
+def _limit() -> str:
+    return f"{MAX_FILE_BYTES // 2**20} MiB"
+
+
+def _read(path: Path, name: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ActorDataError(f"{name}: {size:,} bytes (expected at most {_limit()})")
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ActorDataError(f"{name}: cannot read it: {error}") from None
 
 
 def bundled_actor_data() -> dict[str, Path]:
@@ -180,9 +272,16 @@ def _bdm(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
         found = header[k] if k < len(header) else ""
         if found.lower() != expected.lower():
             raise ActorDataError(
-                f"{name}:{line}:{k + 1}: header '{found}', expected '{expected}'"
+                f"{name}:{line}:{k + 1}: header '{_shown(found)}', expected '{expected}'"
                 f" (a BDM table starts 'Actor,Capability,Position,Salience')"
             )
+    if len(rows) == 1:
+        raise ActorDataError(f"{name}: a header but no actor rows (expected at least two actors)")
+    if len(rows) - 1 > MAX_ACTORS:
+        raise ActorDataError(
+            f"{name}: {len(rows) - 1:,} actor rows"
+            f" (expected at most {MAX_ACTORS:,}, negsim's limit)"
+        )
     names: list[str] = []
     capability, positions, saliences = [], [], []
     for r, row in rows[1:]:
@@ -204,8 +303,8 @@ def _ktab(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
             f"{name}:{line}: expected 'scenario, description, actors, dimensions' (KTAB) or the"
             " header 'Actor,Capability,Position,Salience' (BDM)"
         )
-    n = _count(first[2], name, line, "number of actors")
-    m = _count(first[3], name, line, "number of dimensions")
+    n = _count(first[2], name, line, "number of actors", MAX_ACTORS)
+    m = _count(first[3], name, line, "number of dimensions", MAX_DIMENSIONS)
     if len(rows) < 2:
         raise ActorDataError(f"{name}: no header row after row {line}")
     headers = rows[1][1]
@@ -242,28 +341,35 @@ def _name(text: str, seen: list[str], source: str, row: int) -> str:
     if not text:
         raise ActorDataError(f"{source}:{row}:Actor: the actor has no name")
     if text in seen:
-        raise ActorDataError(f"{source}:{row}:Actor: '{text}' appears twice (names are unique)")
+        raise ActorDataError(
+            f"{source}:{row}:Actor: '{_shown(text)}' appears twice (names are unique)"
+        )
     return text
 
 
 def _weight(text: str, source: str, row: int, column: str) -> float:
     value = _number(text, source, row, column)
     if value < 0:
-        raise ActorDataError(f"{source}:{row}:{column}: {text} is negative (expected >= 0)")
+        raise ActorDataError(f"{source}:{row}:{column}: {_shown(text)} is negative (expected >= 0)")
     return value
 
 
 def _salience(text: str, source: str, row: int, column: str) -> float:
     value = _weight(text, source, row, column)
     if value > 100:
-        raise ActorDataError(f"{source}:{row}:{column}: {text} is above 100 (saliences are 0–100)")
+        raise ActorDataError(
+            f"{source}:{row}:{column}: {_shown(text)} is above 100 (saliences are 0–100)"
+        )
     return value
 
 
-def _count(text: str, source: str, row: int, column: str) -> int:
+def _count(text: str, source: str, row: int, column: str, limit: int) -> int:
     value = _number(text, source, row, column)
-    if value != int(value) or value < 1:
-        raise ActorDataError(f"{source}:{row}:{column}: {text} is not a whole number >= 1")
+    if value != int(value) or not 1 <= value <= limit:
+        raise ActorDataError(
+            f"{source}:{row}:{column}: {_shown(text)} is not a whole number from 1 to {limit:,}"
+            f" (negsim's limit)"
+        )
     return int(value)
 
 

@@ -14,15 +14,14 @@ suite in :mod:`negsim.testing` checks every registered model.
 
 from __future__ import annotations
 
-import csv
 import inspect
-import io
 from typing import Any, ClassVar, Protocol
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..io import csv_text
 from ..registry import Registry
 from .bdm import BDMOptions, BDMRun, run_bdm
 from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, choose
@@ -83,26 +82,22 @@ class Forecast:
 
     def positions_csv(self) -> str:
         """``round,dimension,actor,position`` rows (long format)."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["round", "dimension", "actor", "position"])
-        for t in range(self.rounds + 1):
-            for k, dimension in enumerate(self.data.dimensions):
-                for i, actor in enumerate(self.data.names):
-                    writer.writerow([t, dimension, actor, repr(float(self.positions[t, i, k]))])
-        return out.getvalue()
+        rows = (
+            (t, dimension, actor, float(self.positions[t, i, k]))
+            for t in range(self.rounds + 1)
+            for k, dimension in enumerate(self.data.dimensions)
+            for i, actor in enumerate(self.data.names)
+        )
+        return csv_text(("round", "dimension", "actor", "position"), rows)
 
     def forecasts_csv(self) -> str:
         """``round,dimension,<series>...`` rows."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["round", "dimension", *self.forecasts])
-        for t in range(self.rounds + 1):
-            for k, dimension in enumerate(self.data.dimensions):
-                writer.writerow(
-                    [t, dimension, *(repr(float(s[t, k])) for s in self.forecasts.values())]
-                )
-        return out.getvalue()
+        rows = (
+            (t, dimension, *(float(s[t, k]) for s in self.forecasts.values()))
+            for t in range(self.rounds + 1)
+            for k, dimension in enumerate(self.data.dimensions)
+        )
+        return csv_text(("round", "dimension", *self.forecasts), rows)
 
 
 class ForecastModel(Protocol):

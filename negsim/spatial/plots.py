@@ -10,6 +10,11 @@ model or calls ``plt.show()``; each function takes an ``ax`` (a new figure when 
 * :func:`effective_power` — each actor's share of capability × salience on an issue;
 * :func:`win_probabilities` — KTAB's first turn: each position's chance of winning;
 * :func:`what_if` — the forecast as one actor at a time moves along the scale.
+
+Figures stay readable and small whatever the number of actors: bar charts show the
+:data:`TOP_ACTORS` largest bars and one bar for all the others (and say so in the subtitle),
+the position plot draws the :data:`TOP_ACTORS` weightiest actors' paths, and a label naming
+actors at one point names at most three and counts the rest.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from .models import Forecast
 from .sensitivity import MonteCarlo, WhatIf
 
 __all__ = [
+    "TOP_ACTORS",
     "effective_power",
     "forecast_band",
     "positions",
@@ -36,6 +42,16 @@ __all__ = [
     "what_if",
     "win_probabilities",
 ]
+
+
+#: Most actors (or positions) drawn one by one in a plot; the rest are summed or left out.
+TOP_ACTORS = 30
+
+
+def _listed(names: list[str], sep: str = ", ") -> str:
+    """At most three names, then how many more."""
+    shown = sep.join(names[:3])
+    return shown if len(names) <= 3 else f"{shown}{sep}+{len(names) - 3:,} more"
 
 
 def _colours(n: int) -> list[tuple[float, float, float, float]]:
@@ -60,7 +76,7 @@ def positions(
     ax = _axes(ax, (8.5, 5.0))
     rounds = np.arange(forecast.rounds + 1)
     weight = data.capability * data.saliences[:, k]
-    order = np.argsort(-weight, kind="stable")
+    order = np.argsort(-weight, kind="stable")[:TOP_ACTORS]
     colours = _colours(min(len(order), 20))
     for rank, i in enumerate(order):
         named = rank < 12
@@ -78,10 +94,11 @@ def positions(
     for (name, series), style in zip(forecast.forecasts.items(), styles, strict=False):
         ax.plot(rounds, series[:, k], style, c="black", lw=2.2, label=f"forecast: {name}")
     # Actors often share a position: name them at the end of their lines, grouped.
-    final = forecast.positions[-1, :, k]
-    for (_, py), names in _coincident(np.zeros_like(final), final, list(data.names)).items():
+    final = forecast.positions[-1, order, k]
+    drawn = [data.names[i] for i in order]
+    for (_, py), names in _coincident(np.zeros_like(final), final, drawn).items():
         ax.annotate(
-            ", ".join(names),
+            _listed(names),
             (rounds[-1], py),
             xytext=(6, 0),
             textcoords="offset points",
@@ -95,7 +112,12 @@ def positions(
     ax.set_xlabel("Round")
     ax.set_ylabel(f"Position on {data.dimensions[k]}")
     ax.grid(alpha=0.2)
-    _title(ax, title, f"{forecast.model}: positions by round on '{data.dimensions[k]}'")
+    shown = (
+        ""
+        if data.n_actors <= TOP_ACTORS
+        else (f" (the {TOP_ACTORS} weightiest of {data.n_actors:,} actors)")
+    )
+    _title(ax, title, f"{forecast.model}: positions by round on '{data.dimensions[k]}'{shown}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax
 
@@ -207,7 +229,7 @@ def quad_chart(
             )
     for (px, py), names in _coincident(x, y, [run.names[j] for j in others]).items():
         ax.annotate(
-            "\n".join(names), (px, py), xytext=(4, 3), textcoords="offset points", fontsize=8
+            _listed(names, "\n"), (px, py), xytext=(4, 3), textcoords="offset points", fontsize=8
         )
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
@@ -234,38 +256,47 @@ def _coincident(
 def effective_power(
     data: ActorData, dimension: int | str = 0, title: str = "", ax: Axes | None = None
 ) -> Axes:
-    """Each actor's share of ``c_i s_ik`` on a dimension, coloured by its position."""
+    """Each actor's share of ``c_i s_ik`` on a dimension, coloured by its position.
+
+    With more than :data:`TOP_ACTORS` actors, the others share one grey bar.
+    """
     k = data.dimension_index(dimension)
     weight = data.capability * data.saliences[:, k]
     share = 100 * weight / weight.sum() if weight.sum() > 0 else weight
     order = np.argsort(share, kind="stable")
-    ax = _axes(ax, (7.5, max(3.0, 0.38 * data.n_actors + 1.4)))
+    rest, order = order[:-TOP_ACTORS], order[-TOP_ACTORS:]
+    ax = _axes(ax, (7.5, max(3.0, 0.38 * (len(order) + bool(rest.size)) + 1.4)))
     position = data.positions[order, k]
     low, high = float(data.positions[:, k].min()), float(data.positions[:, k].max())
     norm = Normalize(low, high if high > low else low + 1)
     cmap = plt.get_cmap("coolwarm")
-    bars = ax.barh(
-        [data.names[i] for i in order],
-        share[order],
-        color=cmap(norm(position)),
-        edgecolor="black",
-        linewidth=0.4,
-    )
-    for bar, value, pos in zip(bars, share[order], position, strict=True):
+    labels = [data.names[i] for i in order]
+    values = list(share[order])
+    colours = list(cmap(norm(position)))
+    notes = [f"{v:.1f} %  (at {x:g})" for v, x in zip(values, position, strict=True)]
+    if rest.size:
+        labels.insert(0, f"the other {rest.size:,} actors")
+        values.insert(0, float(share[rest].sum()))
+        colours.insert(0, (0.75, 0.75, 0.75, 1.0))
+        notes.insert(0, f"{values[0]:.1f} %  (together)")
+    bars = ax.barh(range(len(labels)), values, color=colours, edgecolor="black", linewidth=0.4)
+    ax.set_yticks(range(len(labels)), labels)
+    for bar, note in zip(bars, notes, strict=True):
         ax.annotate(
-            f"{value:.1f} %  (at {pos:g})",
+            note,
             (bar.get_width(), bar.get_y() + 0.4),
             xytext=(3, 0),
             textcoords="offset points",
             va="center",
             fontsize=8,
         )
-    ax.set_xlim(0, float(share.max()) * 1.35 if share.size else 1)
+    ax.set_xlim(0, max(values) * 1.35 if max(values) > 0 else 1)
     colourbar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
     colourbar.set_label(f"Position on {data.dimensions[k]}")
     ax.set_xlabel("Share of capability × salience (%)")
     ax.set_ylabel("Actor")
-    _title(ax, title, f"Effective power on '{data.dimensions[k]}'")
+    shown = f" (the {TOP_ACTORS} largest of {data.n_actors:,} actors)" if rest.size else ""
+    _title(ax, title, f"Effective power on '{data.dimensions[k]}'{shown}")
     return ax
 
 
@@ -275,15 +306,22 @@ def win_probabilities(
     """Each distinct position's probability of winning KTAB's turn-0 election, as bars.
 
     A bar per position (actors holding the same position share it), labelled with its
-    holders and coordinates; the subtitle gives the expected position ``Σ P_j x_j``.
+    holders and coordinates; the subtitle gives the expected position ``Σ P_j x_j``. With more
+    than :data:`TOP_ACTORS` positions, the less probable ones share one bar.
     """
     classes = sorted(set(turn.position_class), key=lambda c: turn.win_probability[turn.unique[c]])
-    ax = _axes(ax, (8.5, max(3.0, 0.42 * len(classes) + 1.6)))
+    rest, classes = classes[:-TOP_ACTORS], classes[-TOP_ACTORS:]
+    ax = _axes(ax, (8.5, max(3.0, 0.42 * (len(classes) + bool(rest)) + 1.6)))
+    holders: dict[int, list[str]] = {}
+    for name, c in zip(turn.names, turn.position_class, strict=True):
+        holders.setdefault(int(c), []).append(name)
     labels, values = [], []
+    if rest:
+        labels.append(f"the other {len(rest):,} positions")
+        values.append(float(sum(turn.win_probability[turn.unique[c]] for c in rest)))
     for c in classes:
-        holders = [n for n, k in zip(turn.names, turn.position_class, strict=True) if k == c]
         where = ", ".join(f"{v:g}" for v in data.positions[turn.unique[c]])
-        labels.append(f"{', '.join(holders)}  ({where})")
+        labels.append(f"{_listed(holders[int(c)])}  ({where})")
         values.append(float(turn.win_probability[turn.unique[c]]))
     colours = ["#3182bd" if v < max(values) else "#e6550d" for v in values]
     bars = ax.barh(labels, values, color=colours, edgecolor="black", linewidth=0.4)

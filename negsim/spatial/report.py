@@ -6,28 +6,30 @@ exchanges) and, with a Monte Carlo run, the spread of the final forecast.
 :func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
 ``moves.csv`` (BDM), ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
 ``power``, ``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run),
-``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB).
+``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB). A figure
+has one panel per dimension, at most :data:`PLOT_DIMENSIONS`, so its size stays bounded (the
+bar charts are bounded in actors by :data:`negsim.spatial.plots.TOP_ACTORS`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 
-from ..io import write_text_atomic
+from ..io import csv_text, json_text, printable, write_text_atomic
 from .bdm import OFFER_KINDS, BDMRun
 from .ktab import KTABTurn
 from .models import Forecast
 from .sensitivity import MonteCarlo, WhatIf
 from .stokman import StokmanRun
 
-__all__ = ["format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
+__all__ = ["PLOT_DIMENSIONS", "format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
+
+#: Most dimensions drawn in one figure (one panel each); the CSV files have every dimension.
+PLOT_DIMENSIONS = 8
 
 
 def format_forecast(
@@ -59,7 +61,7 @@ def format_forecast(
         ]
     for sweep in what_ifs:
         lines += ["", "What if one actor had stood elsewhere?", sweep.table()]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
@@ -96,42 +98,36 @@ def _stokman_lines(run: StokmanRun) -> list[str]:
 
 def moves_csv(forecast: Forecast) -> str:
     """BDM's moves: ``round,dimension,receiver,proposer,kind,eu_receiver,eu_proposer,from,to``."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "round",
-            "dimension",
-            "receiver",
-            "proposer",
-            "kind",
-            "eu_receiver",
-            "eu_proposer",
-            "from",
-            "to",
-        ]
+    header = (
+        "round",
+        "dimension",
+        "receiver",
+        "proposer",
+        "kind",
+        "eu_receiver",
+        "eu_proposer",
+        "from",
+        "to",
     )
-    for run in forecast.detail:
-        if not isinstance(run, BDMRun):
-            continue
-        for t, step in enumerate(run.rounds, start=1):
-            for j, i in enumerate(step.accepted):
-                if i < 0:
-                    continue
-                writer.writerow(
-                    [
-                        t,
-                        run.dimension,
-                        run.names[j],
-                        run.names[i],
-                        OFFER_KINDS[int(step.offer_kind[i, j])],
-                        repr(float(step.eu_own[j, i])),
-                        repr(float(step.eu_offer[i, j])),
-                        repr(float(step.positions[j])),
-                        repr(float(step.next_positions[j])),
-                    ]
-                )
-    return out.getvalue()
+    rows = (
+        (
+            t,
+            run.dimension,
+            run.names[j],
+            run.names[i],
+            OFFER_KINDS[int(step.offer_kind[i, j])],
+            float(step.eu_own[j, i]),
+            float(step.eu_offer[i, j]),
+            float(step.positions[j]),
+            float(step.next_positions[j]),
+        )
+        for run in forecast.detail
+        if isinstance(run, BDMRun)
+        for t, step in enumerate(run.rounds, start=1)
+        for j, i in enumerate(step.accepted)
+        if i >= 0
+    )
+    return csv_text(header, rows)
 
 
 def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any]:
@@ -167,12 +163,13 @@ def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any
 
 def what_if_csv(what_ifs: tuple[WhatIf, ...]) -> str:
     """``dimension,actor,position,forecast`` rows of what-if sweeps."""
-    rows = ["dimension,actor,position,forecast"]
-    for sweep in what_ifs:
-        for name, row in zip(sweep.actors, sweep.forecasts, strict=True):
-            for value, result in zip(sweep.values, row, strict=True):
-                rows.append(f"{sweep.dimension},{name},{float(value)!r},{float(result)!r}")
-    return "\n".join(rows) + "\n"
+    rows = (
+        (sweep.dimension, name, float(value), float(result))
+        for sweep in what_ifs
+        for name, row in zip(sweep.actors, sweep.forecasts, strict=True)
+        for value, result in zip(sweep.values, row, strict=True)
+    )
+    return csv_text(("dimension", "actor", "position", "forecast"), rows)
 
 
 def write_forecast(
@@ -186,7 +183,7 @@ def write_forecast(
     """Write the results (module docstring) into ``folder``; returns the file names."""
     folder = Path(folder)
     files = {
-        "forecast.json": json.dumps(_summary(forecast, montecarlo), indent=2) + "\n",
+        "forecast.json": json_text(_summary(forecast, montecarlo)),
         "positions.csv": forecast.positions_csv(),
         "forecasts.csv": forecast.forecasts_csv(),
     }
@@ -200,7 +197,10 @@ def write_forecast(
         write_text_atomic(folder / name, text)
     written = list(files)
     if plots:
-        written += _plots(folder, forecast, montecarlo, fmt, what_ifs)
+        from ..plots import plain_text
+
+        with plain_text():
+            written += _plots(folder, forecast, montecarlo, fmt, what_ifs)
     return written
 
 
@@ -236,13 +236,19 @@ def _plots(
         ax = plots.win_probabilities(forecast.detail[0], data, title)
         save_figure(ax.figure, folder / f"win-probability.{fmt}")
         written.append(f"win-probability.{fmt}")
-    sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * data.n_actors + 1.6),
+    bars = min(data.n_actors, plots.TOP_ACTORS + 1)
+    sizes = {"positions": (9.5, 5.0), "power": (8.0, 0.38 * bars + 1.6),
              "forecast": (10.0, 4.6), "quad": (8.0, 6.4), "what-if": (9.5, 5.0)}  # fmt: skip
     for kind, draw in kinds.items():
         width, height = sizes[kind]
-        figure, axes = plt.subplots(m, 1, figsize=(width, height * m), layout="constrained")
+        panels = min(m, PLOT_DIMENSIONS)
+        figure, axes = plt.subplots(
+            panels, 1, figsize=(width, height * panels), layout="constrained"
+        )
         for k, ax in enumerate(np.atleast_1d(axes)):
             draw(k, ax)
+        if m > panels:
+            figure.suptitle(f"The first {panels} of {m} dimensions (the CSV files have them all)")
         name = f"{kind}.{fmt}"
         save_figure(figure, folder / name)
         written.append(name)

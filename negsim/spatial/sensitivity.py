@@ -9,7 +9,9 @@ forecasts shows how much the point forecast owes to the exact numbers typed in. 
 
 * positions ``x'_ik = clip(x_ik + ε, lo_k, hi_k)``, ``ε ~ N(0, (σ_x (hi_k - lo_k))²)``, where
   ``[lo_k, hi_k]`` is the range the data span on dimension ``k``;
-* saliences ``s'_ik = clip(s_ik + η, 0, 100)``, ``η ~ N(0, (100 σ_s)²)``;
+* saliences ``s'_ik = clip(s_ik + η, 0, 100)``, ``η ~ N(0, (100 σ_s)²)``, except that a
+  positive salience stays at least :data:`MIN_SALIENCE` (noise does not make an actor stop
+  caring altogether, so every dimension keeps an actor with weight and a forecast);
 * capabilities ``c'_i = c_i exp(ζ)``, ``ζ ~ N(0, σ_c²)`` (relative, so any scale works).
 
 Actors are perturbed independently, so actors that share a position no longer do: in KTAB,
@@ -30,16 +32,28 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ValidationError
+from ..io import csv_text
 from ..rng import RNGLike, resolve_seed, spawn_seeds
 from ..validators import positive
 from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel
 
-__all__ = ["MonteCarlo", "Perturbation", "WhatIf", "monte_carlo", "perturb", "what_if"]
+__all__ = [
+    "MIN_SALIENCE",
+    "MonteCarlo",
+    "Perturbation",
+    "WhatIf",
+    "monte_carlo",
+    "perturb",
+    "what_if",
+]
 
 _NON_NEGATIVE = positive(allow_zero=True)
 
 Array = npt.NDArray[np.float64]
+
+#: The least a positive salience becomes under perturbation (on the 0–100 scale).
+MIN_SALIENCE = 1e-6
 
 
 @attrs.frozen
@@ -68,6 +82,7 @@ def perturb(data: ActorData, perturbation: Perturbation, rng: np.random.Generato
     saliences = np.clip(
         data.saliences + rng.normal(0, 100 * perturbation.salience_sd, shape), 0, 100
     )
+    saliences = np.where(data.saliences > 0, np.maximum(saliences, MIN_SALIENCE), saliences)
     capability = data.capability * np.exp(rng.normal(0, perturbation.capability_sd, data.n_actors))
     return attrs.evolve(data, positions=positions, saliences=saliences, capability=capability)
 
@@ -106,12 +121,14 @@ class MonteCarlo:
 
     def to_csv(self) -> str:
         """``draw,round,dimension,forecast`` rows."""
-        rows = ["draw,round,dimension,forecast"]
-        for d in range(self.draws.shape[0]):
-            for t in range(self.draws.shape[1]):
-                for k, dimension in enumerate(self.baseline.data.dimensions):
-                    rows.append(f"{d},{t},{dimension},{float(self.draws[d, t, k])!r}")
-        return "\n".join(rows) + "\n"
+        dimensions = self.baseline.data.dimensions
+        rows = (
+            (d, t, dimension, float(self.draws[d, t, k]))
+            for d in range(self.draws.shape[0])
+            for t in range(self.draws.shape[1])
+            for k, dimension in enumerate(dimensions)
+        )
+        return csv_text(("draw", "round", "dimension", "forecast"), rows)
 
 
 def _draw(args: tuple[ForecastModel, ActorData, int, Perturbation, int]) -> Array:

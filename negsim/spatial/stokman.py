@@ -5,8 +5,8 @@ on issue ``k``, and weights ``w_ik = c_i s_ik``, the forecast of issue ``k`` is
 
     x̄_k = Σ_i w_ik x_ik / W_k,   W_k = Σ_i w_ik
 
-(:func:`stokman_forecast`; the same as :func:`negsim.spatial.weighted_mean`). An issue with
-``W_k = 0`` has no forecast (NaN) and takes part in no exchange.
+(:func:`stokman_forecast`; the same as :func:`negsim.spatial.weighted_mean`). ``W_k > 0`` on
+every issue: :class:`~negsim.spatial.ActorData` refuses an issue nobody gives weight to.
 
 **Exchange model** (Stokman & Van Oosten 1994, "The exchange of voting positions: an
 object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds), *European
@@ -283,10 +283,11 @@ def exchange_candidates(
     big_p = cap[i, j, p]  # cap on Δp (j moves on p towards i)
     big_q = cap[j, i, q]  # cap on Δq (i moves on q towards j)
     if rule == "equal_gain":
-        r = (s_iq + s_jq) / (s_ip + s_jp)  # Δp = r Δq; finite and > 0 where feasible
-        p_binds = big_p <= r * big_q  # j's cap is reached first: Δp = P exactly
-        dp = np.where(p_binds, big_p, np.minimum(r * big_q, big_p))
-        dq = np.where(p_binds, np.minimum(big_p / r, big_q), big_q)
+        with np.errstate(over="ignore"):  # tiny saliences: r = inf gives Δp = P, Δq = 0
+            r = (s_iq + s_jq) / (s_ip + s_jp)  # Δp = r Δq; > 0 where feasible
+            p_binds = big_p <= r * big_q  # j's cap is reached first: Δp = P exactly
+            dp = np.where(p_binds, big_p, np.minimum(r * big_q, big_p))
+            dq = np.where(p_binds, np.minimum(big_p / r, big_q), big_q)
     else:
         dp, dq = _nash(big_p, big_q, s_ip, s_iq, s_jp, s_jq)
     gain_i = s_ip * dp - s_iq * dq
