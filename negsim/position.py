@@ -29,6 +29,7 @@ preconditions "``X_b`` only if ``Y_b``", third-party pressures with displeasure
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 import attrs
@@ -174,6 +175,15 @@ class Position(PreferenceModel):
             if precondition.public or not public_only:
                 ok &= ~precondition.violated(self.space, outcomes)
         return ok
+
+    @cached_property
+    def announced(self) -> Any:
+        """Read-only mask over every outcome index: ``False`` where the party's *public* red
+        lines or preconditions rule the outcome out (what the other side is told; computed
+        once, the model being immutable)."""
+        mask = np.asarray(self.acceptable(self.space.grid(), public_only=True), dtype=bool)
+        mask.flags.writeable = False
+        return mask
 
     def utility(self, outcomes: Outcomes) -> Utilities:
         outcomes = self.space.validate(outcomes)

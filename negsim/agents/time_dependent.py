@@ -55,7 +55,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -122,46 +122,28 @@ class JointPlan:
     """
 
     def __init__(self, obs: Observation, exponent: float) -> None:
-        u = obs.utilities
-        n = obs.n_rounds
-        times = np.arange(n) / (n - 1) if n > 1 else np.ones(1)
-        r = obs.reservation
         public = obs.announcements.get("public_acceptable")
-        open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public)
-        if not open_.any():  # the other side rules out everything it could accept: ignore it
-            open_ = np.isfinite(u)
-        candidates = np.flatnonzero(open_)
-        # by decreasing own utility, ties by index: prefixes are the eligible sets
-        self.candidates = candidates[np.argsort(-u[candidates], kind="stable")]
-        self.own = u[self.candidates]
-        top = float(self.own[0]) if self.own.size else r
-        phi = obs.round_discount
-        floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
-        concession = r + max(top - r, 0.0) * (1.0 - times**exponent)
-        targets = np.maximum(concession, floor)
-        self.targets = targets.tolist()
-        # how many candidates reach each round's target: a prefix of the ranking
-        counts = np.searchsorted(-self.own, -(targets - _TOL), side="right")
-        self.counts = counts.tolist()
-        # with a learned estimate, the search stays within a band above the target
-        band = targets + BAND * max(top - r, 0.0) + _TOL
-        starts = np.searchsorted(-self.own, -band, side="left")
-        if self.own.size:  # an empty band: the outcomes nearest above the target
-            nearest = self.own[np.maximum(counts - 1, 0)]
-            starts = np.minimum(starts, np.searchsorted(-self.own, -nearest, side="left"))
-        self.starts = starts.tolist()
-        self.phi = phi
-        self.opened = False
         theirs = obs.announcements.get("opponent_utilities")
-        self.known = None if theirs is None else np.asarray(theirs)[self.candidates]
-        self.grid = obs.space.outcome_at(self.candidates) if self.known is None else None
-        self.model = _FrequencyModel(obs.space.shape) if self.known is None else None
-        if self.known is not None:
-            self.starts = [0] * n
+        plan = _schedule(
+            obs.profile,
+            exponent,
+            obs.n_rounds,
+            obs.reservation,
+            obs.round_discount,
+            None if public is None else _Same(public),
+            None if theirs is None else _Same(theirs),
+            obs.space.shape,
+        )
+        self.candidates, self.own, self.targets, self.counts, self.starts, known, grid = plan
+        self.phi = obs.round_discount
+        self.opened = False
+        self.known = known
+        self.grid = grid
+        self.model = _FrequencyModel(obs.space.shape) if known is None else None
         self.seen = 0
         self.received = (-np.inf, -1)  # the other side's offer best for itself, so far
-        self.estimate: npt.NDArray[np.float64] | None = self.known
-        self.chosen: dict[int, int] = {}  # count -> outcome, for the current estimate
+        self.estimate: npt.NDArray[np.float64] | None = known
+        self.chosen: dict[tuple[int, int], int] = {}  # (start, count) -> outcome, this estimate
         self.planned: tuple[int, int, int] | None = None  # (round, history length, outcome)
 
     def target(self, round: int) -> float:
@@ -181,32 +163,35 @@ class JointPlan:
                 if self.model is not None:
                     self.model.add(offer.outcome)
                     self.estimate = None
+                    self.chosen = {}
         self.seen = len(history)
 
     def choose(self, obs: Observation, round: int) -> int:
         """The outcome to offer in ``round``: best for the other side at or above ``τ``
-        (ties: nearest ``τ``, then the lowest index)."""
-        count = self.counts[min(round, len(self.counts) - 1)]
+        (within the band when the estimate is learned; ties: better for itself, then the
+        lowest index)."""
+        at = min(round, len(self.counts) - 1)
+        count = self.counts[at]
         if count == 0:  # nothing the other side could accept is worth no deal: hold out
             return obs.best
         self._update(obs)
-        if self.received[0] >= self.targets[min(round, len(self.targets) - 1)] - _TOL:
+        if self.received[0] >= self.targets[at] - _TOL:
             return self.received[1]  # what the other side asked for itself is good enough
-        if count == 1:
-            return int(self.candidates[0])
-        if self.estimate is None:
-            assert self.model is not None
-            assert self.grid is not None
-            self.estimate = self.model.estimate(self.grid)
-            self.chosen = {}
-        start = self.starts[min(round, len(self.starts) - 1)]
-        found = self.chosen.get(count * len(self.own) + start)
+        start = self.starts[at]
+        if count - start == 1:
+            return int(self.candidates[start])
+        key = (start, count)
+        found = self.chosen.get(key)
         if found is None:
+            if self.estimate is None:
+                assert self.model is not None
+                assert self.grid is not None
+                self.estimate = self.model.estimate(self.grid)
             estimate = self.estimate[start:count]
             # the first maximum: candidates run by decreasing own utility, then by index,
             # so ties go to the outcome better for itself, then to the lowest index
             found = int(self.candidates[start + int(np.argmax(estimate >= estimate.max() - _TOL))])
-            self.chosen[count * len(self.own) + start] = found
+            self.chosen[key] = found
         return found
 
     def propose(self, obs: Observation) -> int:
@@ -269,6 +254,68 @@ class _FrequencyModel:
         counts = np.array(self.counts)
         tables = (1.0 + counts) / (1.0 + counts.max(axis=1, keepdims=True))
         return tables[self.issues, rows] @ weights  # type: ignore[no-any-return]
+
+
+class _Same:
+    """Hashes an array by identity, for memoising on announcements that are the same object
+    run after run (it keeps the array alive, so the identity cannot be reused)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: Any) -> None:
+        self.array = array
+
+    def __hash__(self) -> int:
+        return id(self.array)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.array is self.array
+
+
+@lru_cache(maxsize=4096)
+def _schedule(
+    profile: GridProfile,
+    exponent: float,
+    n_rounds: int,
+    reservation: float,
+    phi: float,
+    public: _Same | None,
+    theirs: _Same | None,
+    shape: tuple[int, ...],
+) -> tuple[Any, ...]:
+    """The parts of a :class:`JointPlan` fixed by the rules and the announcements, memoised
+    (sweeps and tournaments replay the same ones; callers must not modify them):
+    the candidates by decreasing own utility, their utilities, ``τ`` by round, how many
+    candidates reach it and where the band starts, the known estimate and the candidates'
+    option rows."""
+    u = profile.utilities
+    n = n_rounds
+    times = np.arange(n) / (n - 1) if n > 1 else np.ones(1)
+    r = reservation
+    open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
+    if not open_.any():  # the other side rules out everything it could accept: ignore it
+        open_ = np.isfinite(u)
+    candidates = np.flatnonzero(open_)
+    # by decreasing own utility, ties by index: prefixes are the eligible sets
+    candidates = candidates[np.argsort(-u[candidates], kind="stable")]
+    own = u[candidates]
+    top = float(own[0]) if own.size else r
+    floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
+    concession = r + max(top - r, 0.0) * (1.0 - times**exponent)
+    targets = np.maximum(concession, floor)
+    # how many candidates reach each round's target: a prefix of the ranking
+    counts = np.searchsorted(-own, -(targets - _TOL), side="right")
+    if theirs is not None:  # known utilities: search every outcome at or above the target
+        known = np.asarray(theirs.array)[candidates]
+        return candidates, own, targets.tolist(), counts.tolist(), [0] * n, known, None
+    # with a learned estimate, the search stays within a band above the target
+    band = targets + BAND * max(top - r, 0.0) + _TOL
+    starts = np.searchsorted(-own, -band, side="left")
+    if own.size:  # an empty band: the outcomes nearest above the target
+        nearest = own[np.maximum(counts - 1, 0)]
+        starts = np.minimum(starts, np.searchsorted(-own, -nearest, side="left"))
+    grid = np.stack(np.unravel_index(candidates, shape), axis=-1).astype(np.int64)
+    return candidates, own, targets.tolist(), counts.tolist(), starts.tolist(), None, grid
 
 
 @lru_cache(maxsize=4096)

@@ -121,9 +121,7 @@ def _publicly_acceptable(party: Party) -> npt.NDArray[np.bool_] | None:
     prefs = party.preferences
     if not isinstance(prefs, Position) or not (prefs.red_lines or prefs.preconditions):
         return None
-    mask = np.asarray(prefs.acceptable(prefs.space.grid(), public_only=True), dtype=bool)
-    mask.flags.writeable = False
-    return mask
+    return prefs.announced  # type: ignore[no-any-return]
 
 
 def table_announcements(
@@ -144,10 +142,13 @@ def table_announcements(
         others = [j for j in range(len(parties)) if j != i]
         news: dict[str, Any] = {}
         known = [mask for j in others if (mask := masks[j]) is not None]
-        if known:
+        if len(known) == 1:
+            news["public_acceptable"] = known[0]  # the same array every run: plans cache on it
+        elif known:
             news["public_acceptable"] = np.logical_and.reduce(np.array(known))
         if information == "complete":
-            theirs = np.min([parties[j].preferences.profile().utilities for j in others], axis=0)
+            profiles = [parties[j].preferences.profile().utilities for j in others]
+            theirs = profiles[0] if len(profiles) == 1 else np.min(profiles, axis=0)
             theirs.flags.writeable = False
             news["opponent_utilities"] = theirs
             if len(others) == 1:
