@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import analysis
+from . import analysis, diagnosis
 from .agents import agent_label
 from .io import printable
 from .preferences import PreferenceModel, utility_matrix
@@ -30,6 +30,7 @@ __all__ = [
     "format_run",
     "format_scenario_analysis",
     "format_win_sets",
+    "format_zone_by_round",
 ]
 
 
@@ -212,10 +213,32 @@ def format_scenario_analysis(scenario: Scenario) -> str:
     lines.append(f"Reservation values (the disagreement point): {reservations}")
     lines.append("")
     lines.append(format_analysis(scenario.preferences, scenario.names))
+    lines.append(format_zone_by_round(scenario))
     win_sets = format_win_sets(scenario, found)
     if win_sets:
         lines += ["", win_sets]
+    funnel = diagnosis.funnel(scenario)
+    lines += ["", "The funnel from every outcome to a ratified deal:"]
+    width = max(len(step.label) for step in funnel)
+    lines += [f"  {step.label:<{width}}  {step.count:>9,}" for step in funnel]
     return printable("\n".join(lines))
+
+
+def format_zone_by_round(scenario: Scenario) -> str:
+    """The zone of agreement by round, discounted as a run discounts, and when it closes."""
+    counts = diagnosis.zone_by_round(scenario)
+    if not counts.size:
+        return ""
+    closes = int(np.flatnonzero(counts == 0)[0]) - 1 if (counts == 0).any() else None
+    marks = sorted({0, counts.size - 1, *(() if closes is None else (max(closes, 0),))})
+    shown = ", ".join(f"round {t}: {int(counts[t]):,}" for t in marks)
+    if closes is None:
+        end = "it stays open to the deadline"
+    elif closes < 0:
+        end = "it is empty from the start"
+    else:
+        end = f"it is empty after round {closes}"
+    return f"Zone of agreement by round, discounted as the run discounts ({shown}): {end}."
 
 
 def format_win_sets(scenario: Scenario, found: ScenarioAnalysis | None = None) -> str:
