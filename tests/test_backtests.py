@@ -208,10 +208,12 @@ def test_2020_2022_has_no_zone_for_the_reasons_the_sources_give() -> None:
 @pytest.mark.parametrize("name", ["kurils-1956", "kurils-2016", "kurils-2018-2019"])
 def test_more_us_pressure_never_enlarges_japans_zone_nor_raises_agreement(name: str) -> None:
     """FACTS §6.5: US linkage lowers Japan's utility of a deal the US dislikes. Over
-    intensities 0, 0.1, ..., 1 Japan's acceptable set {ω: u_J(ω) > r_J}, the zone and the
-    agreement rate over 100 seeds never grow."""
+    intensities 0, 0.1, ..., 1 Japan's acceptable set {ω: u_J(ω) > r_J} and the zone never
+    grow, and neither does the agreement rate over 100 seeds with chance breakdown off. With
+    the scenario's breakdown on, the rate may move by a seed or two (an agreement a round
+    earlier or later meets a different chance draw), never more."""
     scenario = negsim.load_scenario(name)
-    previous: tuple[set[int], set[int], float] | None = None
+    previous: tuple[set[int], set[int], float, float] | None = None
     for intensity in np.linspace(0.0, 1.0, 11):
         variant = scenario.with_overrides(
             {"parties.japan.pressures.united_states": float(intensity)}
@@ -219,12 +221,15 @@ def test_more_us_pressure_never_enlarges_japans_zone_nor_raises_agreement(name: 
         japan = variant.preferences[0]
         acceptable = set(np.flatnonzero(japan.grid_utilities() > japan.reservation).tolist())
         zone = set(variant.analyse().bargaining.zone.tolist())
-        agreed = float(np.mean([variant.run(s).result.agreed for s in range(100)]))
+        calm = variant.with_overrides({"protocol.breakdown_probability": 0.0})
+        agreed = float(np.mean([calm.run(s).result.agreed for s in range(100)]))
+        noisy = float(np.mean([variant.run(s).result.agreed for s in range(100)]))
         if previous is not None:
             assert acceptable <= previous[0]
             assert zone <= previous[1]
             assert agreed <= previous[2] + 1e-12
-        previous = (acceptable, zone, agreed)
+            assert noisy <= previous[3] + 0.02
+        previous = (acceptable, zone, agreed, noisy)
 
 
 def test_us_pressure_can_raise_japans_payoff_tied_hands() -> None:
