@@ -81,7 +81,7 @@ def test_outcome_space_plot_has_what_a_student_needs() -> None:
         "Pareto frontier",
         "Nash solution",
         "Japan's offers",
-        "Russia's reservation (0.45)",
+        f"Russia's reservation ({found.reservations[1]:.2f})",
     ):
         assert any(expected in label for label in labels), labels
     texts = [t.get_text() for t in ax.texts]
