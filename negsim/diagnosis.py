@@ -103,6 +103,8 @@ class Diagnosis:
     stage: str
     offers_changed: bool
     breakdown_probability: float
+    #: when ratification is what binds, the constraints that narrow the Level-I zone
+    zone_constraints: tuple[Constraint, ...] = ()
 
     @property
     def binding(self) -> tuple[Constraint, ...]:
@@ -129,6 +131,12 @@ class Diagnosis:
         if binding:
             lines.append(f"Binding ({self.stage}):")
             lines += [f"  {c.describe()}" for c in binding]
+        narrowing = sorted(
+            (c for c in self.zone_constraints if c.binding), key=lambda c: c.with_ - c.without
+        )[:3]
+        if narrowing:
+            lines.append("Narrowing the zone at the table (Level I), the costliest first:")
+            lines += [f"  {c.describe()}" for c in narrowing]
         elif self.ending.kind != "deal":
             lines.append(f"Binding: no single constraint; {self.stage}.")
         return lines
@@ -241,7 +249,11 @@ def _closes_after(counts: npt.NDArray[np.int64]) -> int | None:
 
 
 # --- the constraints -----------------------------------------------------------------------
-def _constraints(scenario: Scenario) -> tuple[tuple[Constraint, ...], str]:
+def _constraints(
+    scenario: Scenario, at_home: bool | None = None
+) -> tuple[tuple[Constraint, ...], str]:
+    """Every constraint and what lifting it alone lets through the first empty step of the
+    funnel — or, with ``at_home=False``, into the Level-I zone whatever happens at home."""
     lines_ok, pre_ok, better, wins = _masks(scenario)
     U = np.column_stack([p.grid_utilities() for p in scenario.preferences])
     r = np.array([p.reservation for p in scenario.preferences])
@@ -250,14 +262,16 @@ def _constraints(scenario: Scenario) -> tuple[tuple[Constraint, ...], str]:
         if mask is not None:
             ratifiable &= mask
     zone = lines_ok & pre_ok & better
-    level_two = zone.any() and not (zone & ratifiable).any()
+    level_two = bool(zone.any() and not (zone & ratifiable).any())
+    if at_home is not None:
+        level_two = level_two and at_home
     target = zone & ratifiable if level_two else zone
     stage = (
         "every outcome in the zone fails ratification at home"
         if level_two
         else ("no outcome is better than no deal for every party" if not zone.any() else "")
     )
-    if not stage:
+    if not stage or (at_home is False and zone.any()):
         stage = "what narrows the zone"
     now = int(target.sum())
     found: list[Constraint] = []
@@ -369,6 +383,7 @@ def diagnose(scenario: Scenario, run: ScenarioRun) -> Diagnosis:
     closes = _closes_after(counts)
     zone_size = steps[3].count
     constraints, stage = _constraints(scenario)
+    zone_constraints = _constraints(scenario, at_home=False)[0] if "ratification" in stage else ()
     offers = run.result.offers
     proposers = run.result.proposers
     changed = any(
@@ -383,4 +398,5 @@ def diagnose(scenario: Scenario, run: ScenarioRun) -> Diagnosis:
         stage=stage,
         offers_changed=changed or (run.result.agreed and run.result.n_rounds == 1),
         breakdown_probability=float(getattr(scenario.protocol, "breakdown_probability", 0.0)),
+        zone_constraints=zone_constraints,
     )

@@ -64,6 +64,8 @@ class Lever:
     label: str
     change: Callable[[float], dict[str, Any]] = attrs.field(eq=False, repr=False)
     span: float | None = None
+    #: what a continuous lever lowers, as words ("its ratification threshold")
+    quantity: str = ""
 
     def apply(self, scenario: Scenario, amount: float = STEP) -> Scenario:
         """The scenario with this lever pulled (a new object)."""
@@ -99,15 +101,15 @@ class LeverReport:
     seed: int
 
     def strongest(self, k: int = 3) -> tuple[LeverOutcome, ...]:
-        """The ``k`` levers that raise the deal rate most (then the agreement rate, then the
-        ratifiable zone, then the zone), leaving out those that change nothing."""
+        """The ``k`` levers that raise the deal rate most (then the ratifiable zone, then the
+        agreement rate, then the zone), leaving out those that change nothing."""
         b = self.baseline
 
-        def gain(o: LeverOutcome) -> tuple[float, float, int, int]:
+        def gain(o: LeverOutcome) -> tuple[float, int, float, int]:
             return (
                 o.deal_rate - b.deal_rate,
-                o.agreement_rate - b.agreement_rate,
                 (o.ratifiable or 0) - (b.ratifiable or 0),
+                o.agreement_rate - b.agreement_rate,
                 o.zone - b.zone,
             )
 
@@ -211,6 +213,7 @@ def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str]
                     f"{name}: ratification threshold {theta:g} → {max(0.0, theta - STEP):g}",
                     _lowered(path, theta),
                     span=theta,
+                    quantity="its ratification threshold",
                 )
             )
         else:
@@ -222,6 +225,7 @@ def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str]
                 f"{name}: reservation {reservation:g} → {max(0.0, reservation - STEP):g}",
                 _lowered(f"parties.{key}.reservation", reservation),
                 span=reservation,
+                quantity="its reservation value",
             )
         )
     discounted = [
@@ -359,10 +363,13 @@ def evaluate_levers(
         amount, text = None, ""
         if item.span is not None:
             amount = minimal_change(scenario, item)
+            start = item.span
+            party = item.label.split(":")[0]
             text = (
-                "no ratifiable deal at any value"
+                f"{party}: lowering {item.quantity} alone never makes a ratifiable deal possible"
                 if amount is None
-                else f"smallest change for a ratifiable deal: {amount:.3f}"
+                else f"{party}: a ratifiable deal needs {item.quantity} lowered by {amount:.3f} "
+                f"({start:g} → {start - amount:.3f})"
             )
         outcomes.append(
             LeverOutcome(item.name, item.label, zone, ratifiable, agreement, deal, amount, text)

@@ -282,5 +282,13 @@ def format_diagnosis(diagnosis: Diagnosis, report: LeverReport | None = None, k:
             )
             if o.minimal_text:
                 lines.append(f"    {o.minimal_text}")
+        if all(o.deal_rate <= b.deal_rate for o in report.outcomes):
+            lines.append("  No single lever gives a ratified deal in these runs.")
+        shown = {o.lever for o in strongest}
+        lines += [
+            f"  {o.minimal_text}."
+            for o in report.outcomes
+            if o.minimal_change and o.lever not in shown
+        ]
         lines.append("  (all levers: negsim levers SCENARIO)")
     return printable("\n".join(lines))
