@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "EquilibriumNotFound",
     "NegsimError",
     "OutcomeSpaceTooLarge",
     "ValidationError",
@@ -38,6 +39,10 @@ class ValidationError(NegsimError):
 
 class OutcomeSpaceTooLarge(NegsimError):
     """An outcome space is larger than the caller allowed negsim to enumerate."""
+
+
+class EquilibriumNotFound(NegsimError):
+    """An equilibrium solver found no solution it could verify, so it returns none."""
 
 
 def with_expected(message: str, expected: str | None) -> str:

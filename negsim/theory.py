@@ -23,12 +23,62 @@ point: ``x → (1 + b_1 - b_2) / 2``.
 first-round split converges to the closed form.
 
 Baron & Ferejohn (1989), "Bargaining in Legislatures", *APSR* 83(4):1181–1206: ``n``
-legislators (``n`` odd) divide a unit budget under a closed rule; each round one is
-recognised (with probabilities ``π_i``), proposes, and a simple majority must accept.
-With equal recognition and discount ``δ`` the stationary equilibrium gives the proposer
-``1 - δ (n - 1) / (2n)`` and ``(n - 1)/2`` partners ``δ / n`` each; with unequal
-recognition :func:`baron_ferejohn` solves the stationary equilibrium values (Eraslan 2002,
-*Journal of Economic Theory* 103(1):11–30) by fixed-point iteration.
+legislators (``n`` odd) divide a unit budget under a closed rule. Each round legislator ``k``
+is recognised with probability ``π_k`` and proposes; if a simple majority (the proposer and
+``m = (n - 1)/2`` others) accepts, the budget is divided, otherwise the game repeats with
+payoffs discounted by ``δ``. In a stationary subgame-perfect equilibrium with values ``v``
+(expected payoffs before recognition), ``j``'s vote costs ``δ v_j``, what ``j`` expects from
+rejecting. Proposer ``k`` includes ``j`` with probability ``q_kj`` (``q_kk = 0``,
+``0 <= q_kj <= 1``, ``Σ_j q_kj = m``) and buys only cheapest votes, so that
+``Σ_j q_kj δ v_j`` is the sum of the ``m`` smallest prices among the others. The values are
+then a fixed point:
+
+.. math::  v_j = π_j \\Big(1 - δ \\sum_i q_{ji} v_i\\Big) + δ v_j \\sum_k π_k q_{kj}.
+
+For ``δ < 1`` the values are unique (Eraslan 2002, *Journal of Economic Theory*
+103(1):11–30); the partner choice ``q`` is not. With equal recognition ``v_j = 1/n``: the
+proposer keeps ``1 - δ (n - 1)/(2n)`` and pays ``δ/n`` to each partner. With unequal
+recognition ties in price are the rule, and the proposers' mixing over tied votes is what
+makes the fixed point hold; sharing ties evenly does not. For ``π = (0.5, 0.3, 0.2)``,
+``δ = 1`` every vote costs ``1/3``: legislators 2 and 3 buy each other, and legislator 1
+buys 2 with probability 0.4 and 3 with 0.6, so that nobody buys legislator 1.
+
+With ``δ = 1`` recognition stops mattering while it is similar enough (Kawamori 2005,
+*Economics Bulletin* 3(43), for patient legislators): ``v_j = 1/n`` for all ``j`` exactly
+when no ``π_j`` exceeds ``2/(n + 1)``. (Necessary: ``v = 1/n`` needs
+``Σ_k π_k q_kj = 1 - π_j (n + 1)/2 >= 0``; sufficient in negsim's tests.) Beyond that the
+legislator recognised most expects more: ``π = (0.6, 0.2, 0.2)`` gives ``(3/7, 2/7, 2/7)``.
+
+:func:`baron_ferejohn` finds the equilibrium exactly, from three facts:
+
+1. **Values are ordered like recognition**: ``π_i > π_j`` implies ``v_i >= v_j``, and
+   ``π_i = π_j`` implies ``v_i = v_j`` (for ``δ < 1``; for ``δ = 1`` whenever ``π_i > 0``).
+   Suppose ``π_i >= π_j`` but ``v_i < v_j``. Every other proposer who buys ``j`` buys ``i``
+   for sure. If ``i`` never buys ``j``, ``i`` is included at least as often
+   (``r_i >= r_j``, with ``r_j = Σ_k π_k q_kj``) and a majority without ``i`` costs at most
+   ``δ (v_j - v_i)`` more than one without ``j``; the two fixed-point equations then force
+   ``δ (π_i + r_i) >= 1``. If ``i`` buys ``j``, ``j`` buys ``i`` for sure and the equations
+   give ``π_j v_i (1 - δ A) = π_i v_j (1 - δ B)`` with ``A >= B``. Both are possible only if
+   ``δ = 1`` and ``i`` is bought by every other proposer for sure (``r_i = 1 - π_i``); at
+   ``δ = 1`` that needs ``π_i = 0``, for then ``v_i`` plus the ``m`` cheapest other values
+   would be the whole budget.
+2. **Only the tie at the median matters.** Sort the legislators by recognition (positions
+   ``0 .. n-1``). The ``m``-th cheapest vote among the others is at position ``m - 1`` for a
+   proposer at position ``m`` or above, and at position ``m`` below it. So an equilibrium is
+   described by one block ``lo <= m <= hi`` of equal values ``w``: everyone below the block is
+   bought by every other proposer, everyone above it by nobody, and each proposer buys its
+   remaining votes from the block, mixing. There are at most ``((n + 1)/2)²`` blocks.
+3. **For a given block the conditions are linear**, in ``v`` and the block members' partner
+   incomes ``t_j = w r_j``: ``n + b`` equations in as many unknowns (``b`` the block size).
+   Their solution is the equilibrium if it respects the order of fact 1 at the block's edges
+   and the incomes can be paid by mixing probabilities: a transportation problem (each
+   proposer pays ``w π_k s_k`` for its ``s_k`` remaining votes, at most ``w π_k`` to each
+   member), solved as a max flow, which also gives ``q``.
+
+Every returned solution is checked against all the conditions above (to ``1e-10``); if none
+passes, :class:`~negsim.errors.EquilibriumNotFound` is raised instead. With ``δ = 1`` a
+legislator who is never recognised has no determined value (it can be bought at any price
+up to the others'); :func:`baron_ferejohn` gives it 0, the limit as ``δ → 1``.
 
 Zeuthen (1930), *Problems of Monopoly and Economic Warfare*, ch. IV; Harsanyi (1956),
 *Econometrica* 24(2):144–157: a party asking for ``x_i`` and offered ``x_j`` has the **risk
@@ -51,8 +101,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ValidationError
-from .validators import check_unit, whole_number
+from .errors import EquilibriumNotFound, ValidationError
+from .validators import check_unit, readonly, whole_number
 
 __all__ = [
     "BaronFerejohn",
@@ -62,6 +112,8 @@ __all__ = [
     "risk_limit",
     "rubinstein",
 ]
+
+Array = npt.NDArray[np.float64]
 
 
 def risk_limit(own_offer_utility: float, their_offer_utility: float, reservation: float) -> float:
@@ -166,64 +218,268 @@ def finite_horizon(
     return splits
 
 
+_MAX_LEGISLATORS = 101
+"""The largest legislature :func:`baron_ferejohn` solves. The search tries at most
+``((n + 1)/2)²`` tie blocks, each a dense linear system of at most ``2n`` unknowns and a max
+flow, so 101 legislators take a few seconds at worst; larger ones raise a ValidationError."""
+
+_TOLERANCE = 1e-10
+"""The largest violation of any equilibrium condition a returned solution may have."""
+
+
 @attrs.frozen
 class BaronFerejohn:
-    """Stationary equilibrium of closed-rule legislative bargaining.
+    """Stationary equilibrium of closed-rule legislative bargaining (see the module docstring).
 
     ``values[i]``: legislator ``i``'s expected payoff before recognition; ``proposer_share[i]``
-    what ``i`` keeps when recognised; ``partner_price[j] = δ values[j]``, what it costs to buy
-    ``j``'s vote (a partner's share).
+    what ``i`` keeps when recognised, ``1 - Σ_j q_ij δ v_j``; ``partner_price[j] = δ values[j]``,
+    what it costs to buy ``j``'s vote (a partner's share); ``partner_choice[k, j] = q_kj``, the
+    probability that proposer ``k`` includes ``j`` in its coalition (rows sum to ``(n - 1)/2``,
+    zero diagonal). The values are unique for ``δ < 1``; the partner choice is one of many that
+    support them (any other mixing over the same cheapest votes with the same inclusion
+    probabilities ``Σ_k π_k q_kj`` does too).
     """
 
-    values: npt.NDArray[np.float64] = attrs.field(eq=attrs.cmp_using(eq=np.allclose))
-    proposer_share: npt.NDArray[np.float64] = attrs.field(eq=attrs.cmp_using(eq=np.allclose))
-    partner_price: npt.NDArray[np.float64] = attrs.field(eq=attrs.cmp_using(eq=np.allclose))
+    values: Array = attrs.field(converter=readonly, eq=attrs.cmp_using(eq=np.array_equal))
+    proposer_share: Array = attrs.field(converter=readonly, eq=attrs.cmp_using(eq=np.array_equal))
+    partner_price: Array = attrs.field(converter=readonly, eq=attrs.cmp_using(eq=np.array_equal))
+    partner_choice: Array = attrs.field(converter=readonly, eq=attrs.cmp_using(eq=np.array_equal))
 
 
 def baron_ferejohn(
     n: int, discount: float, recognition: Sequence[float] | None = None
 ) -> BaronFerejohn:
-    """The stationary equilibrium for ``n`` legislators (``n`` odd, ``n >= 3``).
+    """The stationary equilibrium for ``n`` legislators (``n`` odd, ``3 <= n <= 101``).
 
-    Each proposer buys the ``(n - 1) / 2`` cheapest votes at ``δ v_j`` and keeps the rest;
-    ties in price are shared out evenly (the mixed strategies of Eraslan 2002). Equal
-    recognition gives the closed form of the module docstring.
+    ``discount`` is ``δ`` in ``[0, 1]``; ``recognition`` the probabilities ``π`` (equal if
+    ``None``). The solution is exact (a linear system per candidate tie structure, see the
+    module docstring) and checked: every equilibrium condition holds to within ``1e-10``, or
+    :class:`~negsim.errors.EquilibriumNotFound` is raised. With ``δ = 1`` a legislator who is
+    never recognised gets 0 (the limit as ``δ → 1``; at ``δ = 1`` itself its value is not
+    determined).
     """
-    if n < 3 or n % 2 == 0:
+    n = whole_number("n", n, 3)
+    if n % 2 == 0:
         raise ValidationError("n", f"{n}", "an odd number of legislators >= 3")
+    if n > _MAX_LEGISLATORS:
+        raise ValidationError("n", f"{n}", f"at most {_MAX_LEGISLATORS} legislators")
     delta = check_unit("discount", discount)
     pi = np.full(n, 1.0 / n) if recognition is None else np.asarray(recognition, dtype=float)
-    if pi.shape != (n,) or (pi < 0).any() or not math.isclose(float(pi.sum()), 1.0, abs_tol=1e-9):
+    if (
+        pi.shape != (n,)
+        or not np.isfinite(pi).all()
+        or (pi < 0).any()
+        or not math.isclose(float(pi.sum()), 1.0, abs_tol=1e-9)
+    ):
         raise ValidationError("recognition", f"{pi.tolist()}", f"{n} probabilities summing to 1")
+    pi = pi / pi.sum()
     m = (n - 1) // 2
-    v = np.full(n, 1.0 / n)
-    for _ in range(100_000):
-        price = delta * v
-        inclusion = np.zeros(n)  # expected number of times j is bought, weighted by pi_k
-        keep = np.zeros(n)
-        for k in range(n):
-            others = np.delete(np.arange(n), k)
-            chosen = _cheapest(price[others], m)
-            inclusion[others] += pi[k] * chosen
-            keep[k] = 1 - float(chosen @ price[others])
-        new = pi * keep + inclusion * price
-        if np.abs(new - v).max() < 1e-14:
-            v = new
-            break
-        v = 0.5 * v + 0.5 * new  # damped: ties make the plain map oscillate
+    order = np.argsort(pi, kind="stable")  # ascending recognition: the order of the values
+    sorted_solution = _solve_sorted(pi[order], delta, m)
+    if sorted_solution is None:
+        raise EquilibriumNotFound(
+            f"baron_ferejohn: no stationary equilibrium could be verified for n={n}, "
+            f"discount={delta}, recognition={pi.tolist()}; this is a bug in negsim, please "
+            "report it with these numbers"
+        )
+    v = np.empty(n)
+    q = np.empty((n, n))
+    v[order] = sorted_solution[0]
+    q[np.ix_(order, order)] = sorted_solution[1]
     price = delta * v
-    keep = np.array(
-        [1 - float(_cheapest(np.delete(price, k), m) @ np.delete(price, k)) for k in range(n)]
+    return BaronFerejohn(v, 1 - q @ price, price, q)
+
+
+def _solve_sorted(p: Array, delta: float, m: int) -> tuple[Array, Array] | None:
+    """Values and partner choice for recognition ``p`` sorted ascending, or None.
+
+    Tries each tie block ``[lo, hi]`` (``z <= lo <= m <= hi``, ``z`` legislators never
+    recognised) and returns the first solution whose equilibrium conditions hold.
+    """
+    n = len(p)
+    zeros = int(np.count_nonzero(p == 0))
+    if zeros >= m:
+        # Every recognised proposer buys m never-recognised votes for nothing and keeps the
+        # budget, so v = π; a proposer never recognised may buy any cheapest votes.
+        v = p.copy()
+        q = np.array([_cheapest_row(delta * v, k, m) for k in range(n)])
+        return (v, q) if _violation(p, delta, m, v, q) <= _TOLERANCE else None
+    for lo in range(m, zeros - 1, -1):
+        for hi in range(m, n):
+            candidate = _solve_block(p, delta, m, lo, hi)
+            if candidate is not None and _violation(p, delta, m, *candidate) <= _TOLERANCE:
+                return candidate
+    return None
+
+
+def _solve_block(p: Array, delta: float, m: int, lo: int, hi: int) -> tuple[Array, Array] | None:
+    """The equilibrium in which positions ``lo..hi`` (of ``p`` sorted ascending) tie at the
+    median, if there is one.
+
+    Legislators below ``lo`` are bought by every other proposer (``F_k = {j < lo, j ≠ k}``);
+    proposer ``k`` buys its remaining ``s_k = m - |F_k|`` votes from the block, mixing; those
+    above ``hi`` are never bought. Unknowns: the values ``v`` and, for block members, the
+    partner incomes ``t_j = w r_j`` (``w`` the block's value, ``r_j = Σ_k π_k q_kj``). The
+    equations, all linear:
+
+    * ``v_j (1 - δ R_j) + δ π_j (Σ_{i∈F_j} v_i + s_j w) = π_j`` outside the block, with
+      ``R_j = Σ_k π_k [j ∈ F_k]`` (``v_j = 0`` instead when ``π_j = 0``);
+    * ``v_j + δ π_j (Σ_{i∈F_j} v_i + s_j w) - δ t_j = π_j`` and ``v_j = w`` in the block;
+    * ``Σ_block t_j = w Σ_k π_k s_k`` (the block sells all the votes it is asked for).
+
+    The solution is an equilibrium if the block is the median tie (``v_j <= w`` below it,
+    ``>= w`` above) and proposers can mix to give each member its inclusion ``r_j``.
+    """
+    n = len(p)
+    positions = np.arange(n)
+    block = positions[lo : hi + 1]
+    b = len(block)
+    forced = ((positions[None, :] < lo) & (positions[:, None] != positions[None, :])).astype(float)
+    slots = m - forced.sum(axis=1)
+    system = np.zeros((n + b, n + b))
+    rhs = np.zeros(n + b)
+    system[:n, :n] = np.diag(1 - delta * (p @ forced)) + delta * p[:, None] * forced
+    system[:n, lo] += delta * p * slots
+    system[block, n + np.arange(b)] = -delta
+    rhs[:n] = p
+    never = positions[p == 0]
+    system[never] = 0.0
+    system[never, never] = 1.0
+    rhs[never] = 0.0
+    ties = n + np.arange(b - 1)
+    system[ties, block[1:]] = 1.0
+    system[ties, lo] = -1.0
+    system[-1, n:] = 1.0
+    system[-1, lo] = -(p @ slots)
+    try:
+        solution = np.asarray(np.linalg.solve(system, rhs), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        return None
+    v = solution[:n]
+    income = solution[n:]
+    w = v[lo]
+    tol = 1e-12  # absolute, like the final check: values may be tiny (π_j of 1e-19)
+    if not (w > 0 and (v[:lo] <= w + tol).all() and (v[hi + 1 :] >= w - tol).all()):
+        return None
+    if (income < -tol).any():
+        return None
+    # Proposer k pays w π_k s_k in all to the block, at most w π_k to each member other than
+    # itself, and member j must receive t_j: a transportation problem, solved as a max flow.
+    mixing = (p > 0) & (slots > 0)
+    capacity = w * p[mixing, None] * (block[None, :] != positions[mixing, None])
+    flow = _transport(w * p[mixing] * slots[mixing], capacity, np.maximum(income, 0.0))
+    if flow is None:
+        return None
+    q = forced.copy()
+    others = (block[None, :] != positions[:, None]).astype(float)
+    count = others.sum(axis=1, keepdims=True)
+    # a proposer never recognised may mix in any way: evenly over the block
+    q[:, block] = np.divide(slots[:, None] * others, count, out=0 * others, where=count > 0)
+    q[np.ix_(positions[mixing], block)] = _fill_rows(
+        flow / capacity.max(axis=1, keepdims=True), slots[mixing], others[mixing]
     )
-    return BaronFerejohn(v, keep, price)
+    return v, q
 
 
-def _cheapest(prices: npt.NDArray[np.float64], m: int) -> npt.NDArray[np.float64]:
-    """Inclusion probabilities buying the ``m`` cheapest, sharing ties at the margin evenly."""
-    order = np.sort(prices)
+def _fill_rows(q: Array, total: Array, allowed: Array) -> Array:
+    """``q`` clipped to ``[0, allowed]`` with each row moved to sum exactly to ``total``.
+
+    The max flow meets its totals to rounding in absolute terms; divided by a small ``π_k``
+    a row may miss its sum by more. Spreading the gap over the room left in the row changes
+    ``π_k q_kj``, all the equilibrium conditions see, by no more than the rounding.
+    """
+    q = np.clip(q, 0.0, allowed)
+    gap = total - q.sum(axis=1)
+    room = np.where(gap[:, None] > 0, allowed - q, q)
+    spread = room.sum(axis=1)
+    share = np.divide(room, spread[:, None], out=np.zeros_like(room), where=spread[:, None] > 0)
+    filled: Array = np.clip(q + gap[:, None] * share, 0.0, allowed)
+    return filled
+
+
+def _transport(supply: Array, capacity: Array, demand: Array) -> Array | None:
+    """A flow ``f >= 0``, ``f <= capacity``, with row sums ``supply`` and column sums
+    ``demand`` (equal totals, to within ``1e-12``), or None if there is none.
+
+    Edmonds–Karp max flow (shortest augmenting paths) from a source feeding the rows to a
+    sink fed by the columns: at most ``V E`` augmentations, whatever the capacities. The
+    bottleneck edge of each path is set exactly to its capacity, so rounding never leaves a
+    saturated edge with a sliver of residual capacity.
+    """
+    rows, columns = capacity.shape
+    size = rows + columns + 2
+    source, sink = size - 2, size - 1
+    cap = np.zeros((size, size))
+    cap[source, :rows] = supply
+    cap[:rows, rows : rows + columns] = capacity
+    cap[rows : rows + columns, sink] = demand
+    flow = np.zeros((size, size))  # antisymmetric: flow[u, v] == -flow[v, u]
+    for _ in range(size**3):
+        residual = cap - flow
+        parent = np.full(size, -1)
+        parent[source] = source
+        frontier = [source]
+        while frontier and parent[sink] < 0:
+            reached: list[int] = []
+            for u in frontier:
+                new = np.flatnonzero((residual[u] > 0) & (parent < 0))
+                parent[new] = u
+                reached.extend(new.tolist())
+            frontier = reached
+        if parent[sink] < 0:
+            break
+        path = [sink]
+        while path[-1] != source:
+            path.append(int(parent[path[-1]]))
+        edges = list(zip(path[1:], path[:-1], strict=True))
+        bottleneck = min(residual[u, v] for u, v in edges)
+        for u, v in edges:
+            if residual[u, v] == bottleneck:
+                flow[u, v] = cap[u, v]
+            else:
+                flow[u, v] += bottleneck
+            flow[v, u] = -flow[u, v]
+    if max(abs(flow[source].sum() - supply.sum()), abs(flow[:, sink].sum() - demand.sum())) > (
+        1e-12
+    ):
+        return None
+    result: Array = np.clip(flow[:rows, rows : rows + columns], 0.0, None)
+    return result
+
+
+def _cheapest_row(price: Array, k: int, m: int) -> Array:
+    """Proposer ``k`` buys the ``m`` cheapest votes of the others, sharing a tie evenly."""
+    others = np.delete(np.arange(len(price)), k)
+    order = np.sort(price[others])
     cutoff = order[m - 1]
-    below = prices < cutoff - 1e-12
-    tied = np.abs(prices - cutoff) <= 1e-12
-    chosen: npt.NDArray[np.float64] = below.astype(float)
-    chosen[tied] = (m - below.sum()) / tied.sum()
-    return chosen
+    below = price[others] < cutoff - 1e-12
+    tied = np.abs(price[others] - cutoff) <= 1e-12
+    row = np.zeros(len(price))
+    row[others] = below + tied * (m - below.sum()) / tied.sum()
+    return row
+
+
+def _violation(p: Array, delta: float, m: int, v: Array, q: Array) -> float:
+    """The largest violation of any stationary-equilibrium condition by ``(v, q)``.
+
+    Fixed point ``v = π(1 - q δv) + δv (πᵀ q)``; ``q`` in ``[0, 1]`` with zero diagonal and
+    rows summing to ``m``; each proposer pays no more than the ``m`` cheapest other votes;
+    the values sum to 1.
+    """
+    n = len(p)
+    price = delta * v
+    cost = q @ price
+    others = np.where(np.eye(n, dtype=bool), np.inf, price[None, :])
+    cheapest = np.sort(others, axis=1)[:, :m].sum(axis=1)
+    fixed_point = p * (1 - cost) + price * (p @ q)
+    return float(
+        max(
+            np.abs(fixed_point - v).max(),
+            np.abs(q.sum(axis=1) - m).max(),
+            np.abs(np.diag(q)).max(),
+            -q.min(),
+            q.max() - 1,
+            np.abs(cost - cheapest).max(),
+            abs(v.sum() - 1),
+        )
+    )
