@@ -44,8 +44,8 @@ makes the fixed point hold; sharing ties evenly does not. For ``π = (0.5, 0.3, 
 buys 2 with probability 0.4 and 3 with 0.6, so that nobody buys legislator 1.
 
 With ``δ = 1`` recognition stops mattering while it is similar enough (Kawamori 2005,
-*Economics Bulletin* 3(43), for patient legislators): ``v_j = 1/n`` for all ``j`` exactly
-when no ``π_j`` exceeds ``2/(n + 1)``. (Necessary: ``v = 1/n`` needs
+*Economics Bulletin* 3(43), for patient legislators): if every ``π_j > 0``, ``v_j = 1/n``
+for all ``j`` exactly when no ``π_j`` exceeds ``2/(n + 1)``. (Necessary: ``v = 1/n`` needs
 ``Σ_k π_k q_kj = 1 - π_j (n + 1)/2 >= 0``; sufficient in negsim's tests.) Beyond that the
 legislator recognised most expects more: ``π = (0.6, 0.2, 0.2)`` gives ``(3/7, 2/7, 2/7)``.
 
@@ -78,7 +78,9 @@ legislator recognised most expects more: ``π = (0.6, 0.2, 0.2)`` gives ``(3/7, 
 Every returned solution is checked against all the conditions above (to ``1e-10``); if none
 passes, :class:`~negsim.errors.EquilibriumNotFound` is raised instead. With ``δ = 1`` a
 legislator who is never recognised has no determined value (it can be bought at any price
-up to the others'); :func:`baron_ferejohn` gives it 0, the limit as ``δ → 1``.
+up to the others'); :func:`baron_ferejohn` gives it 0, the limit as ``δ → 1``. A
+recognition probability so small that it rounds away (``1e-250``) may then be treated either
+way: both answers meet every condition to within the tolerance.
 
 Zeuthen (1930), *Problems of Monopoly and Economic Warfare*, ch. IV; Harsanyi (1956),
 *Econometrica* 24(2):144–157: a party asking for ``x_i`` and offered ``x_j`` has the **risk
@@ -269,10 +271,10 @@ def baron_ferejohn(
         pi.shape != (n,)
         or not np.isfinite(pi).all()
         or (pi < 0).any()
-        or not math.isclose(float(pi.sum()), 1.0, abs_tol=1e-9)
+        or not math.isclose(math.fsum(pi), 1.0, abs_tol=1e-9)
     ):
         raise ValidationError("recognition", f"{pi.tolist()}", f"{n} probabilities summing to 1")
-    pi = pi / pi.sum()
+    pi = pi / math.fsum(pi)  # correctly rounded: the same for any order of the legislators
     m = (n - 1) // 2
     order = np.argsort(pi, kind="stable")  # ascending recognition: the order of the values
     sorted_solution = _solve_sorted(pi[order], delta, m)
@@ -298,18 +300,24 @@ def _solve_sorted(p: Array, delta: float, m: int) -> tuple[Array, Array] | None:
     """
     n = len(p)
     zeros = int(np.count_nonzero(p == 0))
-    if zeros >= m:
-        # Every recognised proposer buys m never-recognised votes for nothing and keeps the
-        # budget, so v = π; a proposer never recognised may buy any cheapest votes.
-        v = p.copy()
-        q = np.array([_cheapest_row(delta * v, k, m) for k in range(n)])
-        return (v, q) if _violation(p, delta, m, v, q) <= _TOLERANCE else None
-    for lo in range(m, zeros - 1, -1):
-        for hi in range(m, n):
+    # Every recognised proposer buys m votes for nothing (never-recognised legislators', or
+    # anyone's if δ = 0) and keeps the budget, so v = π; a proposer never recognised may buy
+    # any cheapest votes.
+    free = p.copy(), np.array([_cheapest_row(delta * p, k, m) for k in range(n)])
+    if (zeros >= m or delta == 0) and _violation(p, delta, m, *free) <= _TOLERANCE:
+        return free
+    # Equal recognition, equal values (fact 1): a block never splits a group of equal π, so
+    # the answer does not depend on how ties in π happen to be sorted.
+    starts = [lo for lo in range(m, zeros - 1, -1) if lo == 0 or p[lo - 1] < p[lo]]
+    ends = [hi for hi in range(m, n) if hi == n - 1 or p[hi] < p[hi + 1]]
+    for lo in starts:
+        for hi in ends:
             candidate = _solve_block(p, delta, m, lo, hi)
             if candidate is not None and _violation(p, delta, m, *candidate) <= _TOLERANCE:
                 return candidate
-    return None
+    # With δ so small (1e-300) that the block systems lose the mixing to rounding, v = π
+    # still meets every condition to within the tolerance.
+    return free if _violation(p, delta, m, *free) <= _TOLERANCE else None
 
 
 def _solve_block(p: Array, delta: float, m: int, lo: int, hi: int) -> tuple[Array, Array] | None:
@@ -359,7 +367,9 @@ def _solve_block(p: Array, delta: float, m: int, lo: int, hi: int) -> tuple[Arra
     income = solution[n:]
     w = v[lo]
     tol = 1e-12  # absolute, like the final check: values may be tiny (π_j of 1e-19)
-    if not (w > 0 and (v[:lo] <= w + tol).all() and (v[hi + 1 :] >= w - tol).all()):
+    if not (
+        w > 0 and (v >= -tol).all() and (v[:lo] <= w + tol).all() and (v[hi + 1 :] >= w - tol).all()
+    ):
         return None
     if (income < -tol).any():
         return None
@@ -375,9 +385,9 @@ def _solve_block(p: Array, delta: float, m: int, lo: int, hi: int) -> tuple[Arra
     count = others.sum(axis=1, keepdims=True)
     # a proposer never recognised may mix in any way: evenly over the block
     q[:, block] = np.divide(slots[:, None] * others, count, out=0 * others, where=count > 0)
-    q[np.ix_(positions[mixing], block)] = _fill_rows(
-        flow / capacity.max(axis=1, keepdims=True), slots[mixing], others[mixing]
-    )
+    scale = capacity.max(axis=1, keepdims=True)  # w π_k, 0 if it underflows: mix evenly
+    mixed = np.divide(flow, scale, out=q[np.ix_(positions[mixing], block)], where=scale > 0)
+    q[np.ix_(positions[mixing], block)] = _fill_rows(mixed, slots[mixing], others[mixing])
     return v, q
 
 
@@ -464,7 +474,7 @@ def _violation(p: Array, delta: float, m: int, v: Array, q: Array) -> float:
 
     Fixed point ``v = π(1 - q δv) + δv (πᵀ q)``; ``q`` in ``[0, 1]`` with zero diagonal and
     rows summing to ``m``; each proposer pays no more than the ``m`` cheapest other votes;
-    the values sum to 1.
+    the values are nonnegative (no share of the budget is) and sum to 1.
     """
     n = len(p)
     price = delta * v
@@ -481,5 +491,6 @@ def _violation(p: Array, delta: float, m: int, v: Array, q: Array) -> float:
             q.max() - 1,
             np.abs(cost - cheapest).max(),
             abs(v.sum() - 1),
+            -v.min(),
         )
     )

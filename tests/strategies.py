@@ -1,7 +1,8 @@
 """Hypothesis builders shared by the property tests (one module, per STYLE.md).
 
 Sections: negotiation cases (protocols and agents); utility arrays (analysis); issues, spaces,
-preferences. Settings come from the profiles in ``conftest.py``.
+preferences; legislatures (Baron–Ferejohn); actor data. Settings come from the profiles in
+``conftest.py``.
 """
 
 from __future__ import annotations
@@ -173,6 +174,26 @@ def bilateral_workloads(size: int = 25) -> st.SearchStrategy[list[Any]]:
         return [random_bilateral_case(rng) for _ in range(size)]
 
     return st.integers(0, 2**32 - 1).map(build)
+
+
+# --- legislatures (Baron–Ferejohn) ---
+
+
+@st.composite
+def legislatures(draw: Any, max_legislators: int = 11) -> tuple[int, float, Any]:
+    """``(n, δ, π)``: ``n`` odd in ``3..max_legislators``, ``δ`` in ``[0, 1]`` (0 and 1 often),
+    ``π`` recognition probabilities.
+
+    ``π`` is normalised from weights that are mostly small whole numbers, so that ties and
+    legislators never recognised are common, and sometimes any floats in ``[0, 1]``.
+    """
+    n = draw(st.integers(1, (max_legislators - 1) // 2)) * 2 + 1
+    delta = draw(st.one_of(st.sampled_from([0.0, 0.5, 0.9, 1.0]), st.floats(0.0, 1.0)))
+    weight = st.one_of(st.integers(0, 8).map(float), st.floats(0.0, 1.0))
+    weights = np.array(draw(st.lists(weight, min_size=n, max_size=n)))
+    if weights.sum() <= 0:
+        weights[draw(st.integers(0, n - 1))] = 1.0
+    return n, delta, weights / weights.sum()
 
 
 # --- actor data (spatial forecasting models) ---

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import legislatures
 
 import negsim
-from negsim.theory import baron_ferejohn, finite_horizon, rubinstein
+from negsim.errors import EquilibriumNotFound
+from negsim.theory import BaronFerejohn, baron_ferejohn, finite_horizon, rubinstein
 
 # Rubinstein (1982), Econometrica 50(1):97-109: the first proposer's share (1 - d2)/(1 - d1 d2).
 RUBINSTEIN_CASES = [
@@ -71,15 +77,88 @@ def test_bad_rubinstein_input() -> None:
         finite_horizon(0, 0.9, 0.9)
 
 
-@pytest.mark.parametrize(("n", "proposer", "partner"), [(3, 1 - 0.8 / 3, 0.8 / 3), (5, 0.68, 0.16)])
-def test_baron_ferejohn_equal_recognition(n: int, proposer: float, partner: float) -> None:
-    # Baron & Ferejohn (1989), APSR 83(4):1181-1206, closed rule: the proposer keeps
-    # 1 - d(n-1)/(2n) and buys (n-1)/2 partners at d/n each (n = 5, d = 0.8: 0.68, 0.16).
-    solution = baron_ferejohn(n, 0.8)
-    assert np.allclose(solution.proposer_share, proposer)
-    assert np.allclose(solution.partner_price, partner)
-    assert np.allclose(solution.values, 1 / n)
-    assert solution.proposer_share[0] + (n - 1) / 2 * solution.partner_price[0] == pytest.approx(1)
+def equilibrium_violation(solution: BaronFerejohn, recognition: Any, delta: float) -> float:
+    """How far ``solution`` is from a stationary equilibrium, recomputed from its ``q`` and
+    ``v`` alone (Baron & Ferejohn 1989; Eraslan 2002, JET 103(1):11-30, eq. for v_j)."""
+    pi = np.asarray(recognition, dtype=float)
+    v, q = solution.values, solution.partner_choice
+    n = len(v)
+    m = (n - 1) // 2
+    worst = 0.0
+    for k in range(n):
+        others = [j for j in range(n) if j != k]
+        cheapest = sorted(delta * v[j] for j in others)[:m]
+        paid = sum(q[k, j] * delta * v[j] for j in others)
+        worst = max(worst, abs(paid - sum(cheapest)), abs(q[k].sum() - m), abs(q[k, k]))
+        worst = max(worst, -q[k].min(), q[k].max() - 1)
+        worst = max(worst, abs(solution.proposer_share[k] - (1 - paid)))
+    for j in range(n):
+        as_proposer = pi[j] * (1 - sum(q[j, i] * delta * v[i] for i in range(n)))
+        as_partner = delta * v[j] * sum(pi[k] * q[k, j] for k in range(n))
+        worst = max(worst, abs(v[j] - as_proposer - as_partner))
+    worst = max(worst, abs(v.sum() - 1), -v.min())  # shares of the budget are >= 0
+    return max(worst, float(np.abs(solution.partner_price - delta * v).max()))
+
+
+@pytest.mark.parametrize("n", [3, 5, 7, 9, 15])
+@pytest.mark.parametrize("delta", [0.0, 0.5, 0.8, 0.95, 1.0])
+def test_baron_ferejohn_equal_recognition(n: int, delta: float) -> None:
+    # Baron & Ferejohn (1989), APSR 83(4):1181-1206, closed rule with equal recognition: the
+    # proposer keeps 1 - d(n-1)/(2n) and buys (n-1)/2 partners at d/n each (n = 5, d = 0.8:
+    # 0.68 and 0.16).
+    solution = baron_ferejohn(n, delta)
+    assert solution.proposer_share == pytest.approx(np.full(n, 1 - delta * (n - 1) / (2 * n)))
+    assert solution.partner_price == pytest.approx(np.full(n, delta / n))
+    assert solution.values == pytest.approx(np.full(n, 1 / n))
+    assert equilibrium_violation(solution, np.full(n, 1 / n), delta) < 1e-10
+
+
+def test_baron_ferejohn_patient_unequal_recognition_needs_mixing() -> None:
+    # delta = 1, pi = (0.5, 0.3, 0.2): v = 1/3 each. With all votes at 1/3, v_j = 1/3 needs
+    # sum_k pi_k q_kj = 1 - 2 pi_j: nobody buys 1; 2 and 3 buy each other; 1 buys 2 with
+    # probability 0.4 and 3 with 0.6 (0.5 q_12 + 0.2 = 0.4). Sharing the tie evenly, as the
+    # old solver did, gives (0.354, 0.346, 0.300), no equilibrium.
+    solution = baron_ferejohn(3, 1.0, [0.5, 0.3, 0.2])
+    assert solution.values == pytest.approx(np.full(3, 1 / 3), abs=1e-12)
+    assert solution.partner_choice == pytest.approx(
+        np.array([[0, 0.4, 0.6], [0, 0, 1], [0, 1, 0]]), abs=1e-12
+    )
+    assert equilibrium_violation(solution, [0.5, 0.3, 0.2], 1.0) < 1e-12
+
+
+@pytest.mark.parametrize(
+    ("recognition", "values"),
+    [
+        ([0.6, 0.2, 0.2], [3 / 7, 2 / 7, 2 / 7]),
+        ([0.2, 0.7, 0.1], [3 / 13, 7 / 13, 3 / 13]),
+    ],
+)
+def test_baron_ferejohn_patient_recognition_matters_beyond_2_over_n_plus_1(
+    recognition: list[float], values: list[float]
+) -> None:
+    # Kawamori (2005), Economics Bulletin 3(43): patient legislators with similar recognition
+    # get 1/n whatever their recognition. At delta = 1 "similar" ends at pi_j = 2/(n+1): for
+    # pi = (0.6, 0.2, 0.2) legislator 1 is never bought, 2 and 3 tie at w, and
+    # w = 0.2(1 - w) + w (0.6/2 + 0.2) gives w = 2/7, v_1 = 0.6 (1 - w) = 3/7.
+    solution = baron_ferejohn(3, 1.0, recognition)
+    assert solution.values == pytest.approx(values, abs=1e-12)
+    assert equilibrium_violation(solution, recognition, 1.0) < 1e-12
+
+
+def test_baron_ferejohn_impatient_unequal_recognition() -> None:
+    # delta = 0.9, pi = (0.5, 0.3, 0.2). By hand: 2 and 3 tie at w below v_1; 1 buys 2 with
+    # probability a, 3 with 1 - a; 2 and 3 buy each other. Adding v_2 + v_3 = 2w:
+    # 0.5 (1 - 0.9 w) + 0.9 w = 2 w, so w = 10/31 and v_1 = 0.5 (1 - 0.9 w) = 11/31.
+    solution = baron_ferejohn(3, 0.9, [0.5, 0.3, 0.2])
+    assert solution.values == pytest.approx(np.array([11, 10, 10]) / 31, abs=1e-12)
+    assert equilibrium_violation(solution, [0.5, 0.3, 0.2], 0.9) < 1e-12
+    # five legislators, all recognised differently: (8, 6, 5, 5, 5)/29, checked by the
+    # equilibrium conditions recomputed here from q and v
+    recognition = [0.4, 0.3, 0.15, 0.1, 0.05]
+    five = baron_ferejohn(5, 0.9, recognition)
+    assert five.values == pytest.approx(np.array([8, 6, 5, 5, 5]) / 29, abs=1e-12)
+    assert equilibrium_violation(five, recognition, 0.9) < 1e-12
+    assert (five.partner_choice[:, :2] == 0).all()  # the two most recognised are never bought
 
 
 def test_baron_ferejohn_unequal_recognition() -> None:
@@ -89,10 +168,103 @@ def test_baron_ferejohn_unequal_recognition() -> None:
     assert solution.values.sum() == pytest.approx(1)
     assert solution.values[0] > solution.values[1]
     assert np.allclose(solution.values[1:], solution.values[1])
-    with pytest.raises(negsim.ValidationError, match="odd"):
-        baron_ferejohn(4, 0.8)
-    with pytest.raises(negsim.ValidationError, match="recognition"):
-        baron_ferejohn(3, 0.8, [0.5, 0.5, 0.5])
+    assert equilibrium_violation(solution, [0.4, 0.15, 0.15, 0.15, 0.15], 0.8) < 1e-10
+
+
+def test_baron_ferejohn_never_recognised() -> None:
+    # A legislator never recognised has v = 0 for delta < 1 (v_j (1 - delta r_j) = 0), and
+    # at delta = 1 negsim returns that limit. With m = 1 of them for n = 3 the others buy
+    # it for nothing and keep the budget: v = pi.
+    for delta in (0.5, 1.0):
+        solution = baron_ferejohn(3, delta, [0.0, 0.5, 0.5])
+        assert solution.values == pytest.approx([0.0, 0.5, 0.5], abs=1e-12)
+        assert equilibrium_violation(solution, [0.0, 0.5, 0.5], delta) < 1e-12
+
+
+@given(legislatures())
+def test_baron_ferejohn_is_an_equilibrium(case: tuple[int, float, Any]) -> None:
+    n, delta, pi = case
+    solution = baron_ferejohn(n, delta, pi)
+    assert equilibrium_violation(solution, pi, delta) < 1e-10
+    assert solution.values.sum() == pytest.approx(1, abs=1e-12)
+    # each proposer mixes only among the cheapest votes of the others
+    price = solution.partner_price
+    for k in range(n):
+        others = np.delete(np.arange(n), k)
+        cutoff = np.sort(price[others])[(n - 1) // 2 - 1]
+        assert (solution.partner_choice[k, price > cutoff + 1e-10] == 0).all()
+    # Eraslan (2002) for delta < 1 (and delta = 1 with pi > 0): more recognition, no less value
+    v = solution.values
+    ordered = np.argsort(pi, kind="stable")
+    assert (np.diff(v[ordered]) >= -1e-10).all()
+    assert np.allclose(v[pi == 0], 0.0)
+
+
+@given(legislatures(), st.randoms(use_true_random=False))
+def test_baron_ferejohn_relabelling_permutes_the_values(
+    case: tuple[int, float, Any], random: Any
+) -> None:
+    # Unique values (Eraslan 2002): renaming the legislators renames their values.
+    n, delta, pi = case
+    order = list(range(n))
+    random.shuffle(order)
+    solution = baron_ferejohn(n, delta, pi)
+    relabelled = baron_ferejohn(n, delta, pi[order])
+    assert relabelled.values == pytest.approx(solution.values[order], abs=1e-10)
+
+
+@given(legislatures())
+def test_baron_ferejohn_patient_values_are_equal_exactly_when_recognition_is_similar(
+    case: tuple[int, float, Any],
+) -> None:
+    # delta = 1: v = 1/n exactly when max pi <= 2/(n+1) (Kawamori 2005 for patient players),
+    # everyone being recognised sometimes (else negsim gives the never-recognised 0; and a
+    # pi_j of 1e-250 is 0 to the linear algebra: both answers then meet the conditions).
+    n, _, pi = case
+    assume(pi.min() > 1e-9)
+    values = baron_ferejohn(n, 1.0, pi).values
+    limit = 2 / (n + 1)
+    if pi.max() < limit - 1e-9:
+        assert values == pytest.approx(np.full(n, 1 / n), abs=1e-10)
+    elif pi.max() > limit + 1e-9:
+        assert values.max() > 1 / n + 1e-12
+
+
+def test_baron_ferejohn_result_is_read_only() -> None:
+    solution = baron_ferejohn(3, 0.9, [0.5, 0.3, 0.2])
+    with pytest.raises(ValueError, match="read-only"):
+        solution.partner_choice[0, 0] = 1.0
+    assert solution == baron_ferejohn(3, 0.9, [0.5, 0.3, 0.2])
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ((4, 0.8), "odd"),
+        ((1, 0.8), "n"),
+        ((3.0, 0.8), "n"),
+        ((True, 0.8), "n"),
+        ((103, 0.8), "at most 101"),
+        ((3, 1.2), "discount"),
+        ((3, float("nan")), "discount"),
+        ((3, 0.8, [0.5, 0.5, 0.5]), "recognition"),
+        ((3, 0.8, [0.5, 0.5]), "recognition"),
+        ((3, 0.8, [1.2, -0.1, -0.1]), "recognition"),
+        ((3, 0.8, [float("nan"), 0.5, 0.5]), "recognition"),
+    ],
+)
+def test_bad_baron_ferejohn_input(args: tuple[Any, ...], field: str) -> None:
+    with pytest.raises(negsim.ValidationError, match=field):
+        baron_ferejohn(*args)
+
+
+def test_baron_ferejohn_raises_rather_than_return_a_non_equilibrium(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # plant a failure: if no candidate passes the check, the caller gets an error, not values
+    monkeypatch.setattr(negsim.theory, "_violation", lambda *args: 1.0)
+    with pytest.raises(EquilibriumNotFound, match="no stationary equilibrium"):
+        baron_ferejohn(3, 0.9, [0.5, 0.3, 0.2])
 
 
 @pytest.mark.parametrize(("discounts", "share"), RUBINSTEIN_CASES)
