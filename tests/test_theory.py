@@ -261,10 +261,16 @@ def test_bad_baron_ferejohn_input(args: tuple[Any, ...], field: str) -> None:
 def test_baron_ferejohn_raises_rather_than_return_a_non_equilibrium(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # plant a failure: if no candidate passes the check, the caller gets an error, not values
-    monkeypatch.setattr(negsim.theory, "_violation", lambda *args: 1.0)
+    # Plant the old answer for pi = (0.5, 0.3, 0.2), delta = 1 (in ascending recognition
+    # order): each proposer buys the single cheapest vote, v = (0.300, 0.346, 0.354). It is
+    # no fixed point, so the check must refuse it and the caller gets an error, not values.
+    planted = (
+        np.array([0.30023588, 0.34624147, 0.35352264]),
+        np.array([[0.0, 1, 0], [1, 0, 0], [1, 0, 0]]),
+    )
+    monkeypatch.setattr(negsim.theory, "_solve_block", lambda *args: planted)
     with pytest.raises(EquilibriumNotFound, match="no stationary equilibrium"):
-        baron_ferejohn(3, 0.9, [0.5, 0.3, 0.2])
+        baron_ferejohn(3, 1.0, [0.5, 0.3, 0.2])
 
 
 @pytest.mark.parametrize(("discounts", "share"), RUBINSTEIN_CASES)
