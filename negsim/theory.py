@@ -237,9 +237,9 @@ class BaronFerejohn:
     what ``i`` keeps when recognised, ``1 - Σ_j q_ij δ v_j``; ``partner_price[j] = δ values[j]``,
     what it costs to buy ``j``'s vote (a partner's share); ``partner_choice[k, j] = q_kj``, the
     probability that proposer ``k`` includes ``j`` in its coalition (rows sum to ``(n - 1)/2``,
-    zero diagonal). The values are unique for ``δ < 1``; the partner choice is one of many that
-    support them (any other mixing over the same cheapest votes with the same inclusion
-    probabilities ``Σ_k π_k q_kj`` does too).
+    zero diagonal). The values are unique for ``δ < 1``; the partner choice is in general one
+    of many that support them (any other mixing over the same cheapest votes with the same
+    inclusion probabilities ``Σ_k π_k q_kj`` does too).
     """
 
     values: Array = attrs.field(converter=readonly, eq=attrs.cmp_using(eq=np.array_equal))
