@@ -223,7 +223,8 @@ def finite_horizon(
 _MAX_LEGISLATORS = 101
 """The largest legislature :func:`baron_ferejohn` solves. The search tries at most
 ``((n + 1)/2)²`` tie blocks, each a dense linear system of at most ``2n`` unknowns and a max
-flow, so 101 legislators take a few seconds at worst; larger ones raise a ValidationError."""
+flow: 15 legislators take milliseconds, 51 under a second, 101 up to ten seconds; larger
+legislatures raise a ValidationError."""
 
 _TOLERANCE = 1e-10
 """The largest violation of any equilibrium condition a returned solution may have."""
