@@ -28,7 +28,7 @@ from ..errors import did_you_mean
 from ..protocols import PROTOCOLS, Protocol
 from ..registry import Registry
 from ..twolevel import Constituency, IdealPointConstituency, PollConstituency
-from .params import check_value, is_agent_type
+from .params import INT_BOUND, check_value, is_agent_type
 from .reader import MAX_AGENT_NESTING, MAX_ROUNDS, Reader, kind_of
 
 __all__ = ["CONSTITUENCIES", "build_agent", "build_constituency", "build_kind", "build_protocol"]
@@ -62,21 +62,25 @@ def build_kind(
             ok = False
         elif is_agent_type(declared[key].annotation):
             inner = build_agent(reader, where, value, depth + 1)
-            ok = ok and inner is not None
-            kwargs[key] = inner
+            if inner is None:
+                ok = False
+            else:
+                kwargs[key] = inner
         else:
             found = check_value(value, declared[key].annotation, where)
             for where_, message, expected in found:
                 reader.problem(where_, message, expected)
-            ok = ok and not found
-            kwargs[key] = value
-    for parameter in declared.values():
-        if parameter.required and parameter.name not in kwargs:
-            reader.problem(f"{path}.{parameter.name}", "missing", f"for {registry.family} {name!r}")
-            ok = False
-    if not ok:
+            if found:
+                ok = False  # left out: the default stands in, so the others are still checked
+            else:
+                kwargs[key] = value
+    missing = [p.name for p in declared.values() if p.required and p.name not in params]
+    for key in missing:
+        reader.problem(f"{path}.{key}", "missing", f"for {registry.family} {name!r}")
+    if missing or any(p.required and p.name not in kwargs for p in declared.values()):
         return None
-    return reader.attempt(path, registry.factory(name), **kwargs)
+    made = reader.attempt(path, registry.factory(name), **kwargs)
+    return made if ok else None
 
 
 def build_agent(reader: Reader, path: str, raw: Any, depth: int = 0) -> Agent | None:
@@ -117,6 +121,34 @@ def build_constituency(reader: Reader, path: str, raw: Any) -> Constituency | No
     return build_kind(reader, path, CONSTITUENCIES, kind, params)  # type: ignore[no-any-return]
 
 
+#: Protocol parameters with one number per party: an array in party order, or a table by
+#: party key (``bias = { japan = 2, russia = 1 }``); at least one must be positive.
+PER_PARTY = ("bias",)
+
+
+def _per_party(reader: Reader, path: str, raw: Any, party_keys: list[str]) -> list[float] | None:
+    n = len(party_keys)
+    if isinstance(raw, dict):
+        unknown = [k for k in raw if k not in party_keys]
+        for key in unknown:
+            reader.problem(f"{path}.{key}", "no such party", did_you_mean(key, party_keys))
+        missing = [k for k in party_keys if k not in raw]
+        if missing:
+            reader.problem(path, f"no value for {', '.join(missing)}", "one per party")
+        if unknown or missing:
+            return None
+        raw = [raw[k] for k in party_keys]
+    found = check_value(raw, list[float], path)
+    for where, message, expected in found:
+        reader.problem(where, message, expected)
+    if found:
+        return None
+    if len(raw) != n or not any(v > 0 for v in raw) or any(v < 0 for v in raw):
+        reader.problem(path, f"{raw!r}"[:120], f"{n} numbers >= 0 (one per party), not all 0")
+        return None
+    return [float(v) for v in raw]
+
+
 def build_protocol(reader: Reader, entry: dict[str, Any], party_keys: list[str]) -> Protocol | None:
     """The protocol from the ``[protocol]`` table; drops (with a notice) keys that only
     other protocols take, **removing them from** ``entry``."""
@@ -149,8 +181,13 @@ def build_protocol(reader: Reader, entry: dict[str, Any], party_keys: list[str])
             ok = False
         else:
             given["opener"] = party_keys.index(opener)
+    for key in PER_PARTY:
+        if key in declared and key in params:
+            value = _per_party(reader, f"protocol.{key}", params.pop(key), party_keys)
+            ok = ok and value is not None
+            given[key] = value
     rounds = params.get("n_rounds")
-    if isinstance(rounds, int) and not isinstance(rounds, bool) and rounds > MAX_ROUNDS:
+    if isinstance(rounds, int) and not isinstance(rounds, bool) and MAX_ROUNDS < rounds < INT_BOUND:
         reader.problem(
             "protocol.n_rounds", f"{rounds:,} rounds", f"at most {MAX_ROUNDS:,} (the rounds limit)"
         )

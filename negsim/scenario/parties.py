@@ -91,18 +91,24 @@ def additive(
                 ok = False
             else:
                 tables[name] = table
+    broken_tables = False
     for issue in space.issues:
         if issue.name not in tables and issue.name in dict(entry.get("values", {})):
-            continue  # its table is broken, reported above
-        if issue.name not in tables:
-            if weights.get(issue.name, 0.0) > 0:
-                reader.problem(f"{path}.values.{issue.name}", "missing", "a value for every option")
-                ok = False
-            tables[issue.name] = [0.0] * issue.size
-    if not ok or reader.broken_issues or not isinstance(reservation, int | float):
-        return None
+            broken_tables = True  # reported above
+        elif issue.name not in tables and weights.get(issue.name, 0.0) > 0:
+            reader.problem(f"{path}.values.{issue.name}", "missing", "a value for every option")
+            ok = False
+        tables.setdefault(issue.name, [0.0] * issue.size)
+    if reader.broken_issues:
+        return None  # weights of the broken issues are missing: no false "sum" problems
     names = space.issue_names
-    return reader.attempt(  # type: ignore[no-any-return]
+    weights_ok = len(weights) == len([n for n in dict(entry.get("weights", {})) if n in names])
+    if not weights_ok:  # a weight was reported: stand-ins, so the other checks still run
+        weights = {n: 1.0 / len(names) for n in names}
+    if not isinstance(reservation, int | float):
+        reservation = 0.0
+    # Broken tables stand in as zeros, so the weights and the reservation are still checked.
+    model = reader.attempt(
         path,
         LinearAdditive,
         space,
@@ -110,6 +116,7 @@ def additive(
         [tables[n] for n in names],
         reservation=reservation,
     )
+    return model if ok and weights_ok and not broken_tables else None
 
 
 def condition(

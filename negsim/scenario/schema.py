@@ -97,7 +97,8 @@ def build(data: Mapping[str, Any]) -> Built:
     for key, raw in parties_data.items():
         parties.append((key, *party(reader, f"parties.{key}", key, raw, space, third)))
     labels = [p.name for _, p, _ in parties if p is not None]
-    for label in sorted({n for n in labels if labels.count(n) > 1}):
+    repeated = sorted({n for n in labels if labels.count(n) > 1})
+    for label in repeated:
         keys = [k for k, p, _ in parties if p is not None and p.name == label]
         reader.problem(
             f"parties.{keys[-1]}.label", f"{label!r} is also {keys[0]}'s label", "unique labels"
@@ -105,7 +106,7 @@ def build(data: Mapping[str, Any]) -> Built:
     protocol_entry = top.get("protocol", {})
     protocol = build_protocol(reader, protocol_entry, [k for k, _, _ in parties])
     built_parties = [p for _, p, _ in parties]
-    if protocol is not None and parties and all(p is not None for p in built_parties):
+    if protocol is not None and all(p is not None for p in built_parties) and not repeated:
         reader.attempt("parties", check_parties, protocol, built_parties)
     sweeps = _sweeps(reader, top.get("sweeps", []), normal)
     plots = reader.table(top.get("plots", {}), "plots", PLOTS)
