@@ -111,7 +111,7 @@ def build_constituency(reader: Reader, path: str, raw: Any) -> Constituency | No
         reader.problem(path, f"got {kind_of(raw)}", "a table")
         return None
     kind = raw.get("kind", "poll")
-    if kind not in CONSTITUENCIES:
+    if not isinstance(kind, str) or kind not in CONSTITUENCIES:
         names = CONSTITUENCIES.names()
         reader.problem(
             f"{path}.kind", f"no constituency kind {kind!r}", did_you_mean(str(kind), names)

@@ -181,7 +181,14 @@ def _issue_test(
         reader.problem(f"{path}.issue", f"no issue {name!r}", did_you_mean(name, space.issue_names))
         return None
     value = entry[test]
-    if test in ("at_least", "at_most") and space.issue(name).kind == "categorical":
+    issue = space.issue(name)
+    for label in value if isinstance(value, list) else [value]:
+        if str(label) not in issue.options:
+            where = f"{path}.{test}"
+            reader.problem(where, f"no option {label!r}", did_you_mean(str(label), issue.options))
+    if any(str(v) not in issue.options for v in (value if isinstance(value, list) else [value])):
+        return None
+    if test in ("at_least", "at_most") and issue.kind == "categorical":
         reader.problem(
             f"{path}.{test}",
             f"{name!r} is categorical (its options have no order)",

@@ -204,9 +204,10 @@ def plain(reader: Reader, value: Any, path: str = "", depth: int = 0) -> Any:
     problems for non-TOML values and for nesting deeper than :data:`MAX_DEPTH`; ``None``
     marks a value that could not be kept."""
     if depth > MAX_DEPTH:
-        reader.problem(
-            path, f"nested more than {MAX_DEPTH} levels deep", f"at most {MAX_DEPTH} levels"
-        )
+        if not any(p.message.startswith("nested more than") for p in reader.problems):
+            shown = path if len(path) <= 80 else f"{path[:40]}...{path[-30:]}"
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            reader.problem(shown, message, f"at most {MAX_DEPTH} levels")
         return None
     if isinstance(value, np.generic):
         value = value.item()
