@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import multiprocessing
+import resource
 import signal
 import tempfile
 import time
@@ -28,9 +29,17 @@ import tomli_w
 import negsim
 from negsim.scenario.fuzz import CLASSES, mutate
 
+#: Address space per worker: a case needing more is a MemoryError, not a dead worker.
+MEMORY_GB = 6
+
 
 class _Timeout(Exception):
     pass
+
+
+def _limit_memory() -> None:
+    limit = MEMORY_GB * 2**30
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _alarm(signum: int, frame: Any) -> None:
@@ -79,6 +88,8 @@ def run_case(args: tuple[int, int, float, str]) -> tuple[str, str]:
         return "ok", ""
     except _Timeout:
         return "hang", f"case {index}: over {timeout}s"
+    except MemoryError:
+        return "traceback", f"case {index}: MemoryError (over the {MEMORY_GB} GB per worker)"
     except negsim.NegsimError as error:
         return "clean error", str(error).splitlines()[-1][:200]
     except Exception:  # what the fuzzer is looking for
@@ -98,10 +109,20 @@ def main() -> None:
     start = time.perf_counter()
     counts: collections.Counter[str] = collections.Counter()
     examples: dict[str, list[str]] = collections.defaultdict(list)
-    with tempfile.TemporaryDirectory() as folder, multiprocessing.Pool(args.workers) as pool:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        multiprocessing.Pool(args.workers, initializer=_limit_memory) as pool,
+    ):
         jobs = [(args.seed, i, args.timeout, folder) for i in range(args.cases)]
-        for kind, detail in pool.imap_unordered(run_case, jobs, chunksize=20):
+        pending = [pool.apply_async(run_case, (job,)) for job in jobs]
+        for i, job in enumerate(pending):
+            try:  # a worker that died (killed) loses its case: count it as a hang
+                kind, detail = job.get(timeout=args.timeout * 3 + 60)
+            except multiprocessing.TimeoutError:
+                kind, detail = "hang", f"case {i}: no answer (the worker died?)"
             counts[kind] += 1
+            if (i + 1) % 1000 == 0:
+                print(f"  {i + 1:,} cases: {dict(counts)}", flush=True)
             if kind not in ("ok", "clean error") and len(examples[kind]) < args.show:
                 examples[kind].append(detail)
     elapsed = time.perf_counter() - start
