@@ -138,7 +138,7 @@ def test_a_users_protocol_takes_its_own_parameters(pie: negsim.Scenario) -> None
 
 def test_every_parameter_of_every_agent_is_settable(pie: negsim.Scenario) -> None:
     for name in negsim.AGENTS:
-        params = {p.name: p for p in negsim.AGENTS.parameters(name)}
+        params = {p.name: p for p in negsim.AGENTS.parameter_specs(name)}
         spec: dict[str, Any] = {"kind": name}
         for key, p in params.items():
             spec[key] = "boulware" if key == "agent" else p.default

@@ -36,7 +36,7 @@ END = "<!-- generated: end -->"
 
 def _rows(registry: Registry[Any], name: str) -> list[str]:
     rows = []
-    parameters = registry.parameters(name)
+    parameters = registry.parameter_specs(name)
     if registry is MODELS and name == "bdm":  # a function of **options: its options class
         parameters = parameters_of(BDMOptions)
     for parameter in parameters:
@@ -60,7 +60,7 @@ def _table(title: str, registry: Registry[Any], note: str) -> str:
 def protocol_example(name: str, party_keys: tuple[str, ...] = ("first", "second")) -> str:
     """A ``[protocol]`` table for ``name`` with every parameter at its default."""
     table: dict[str, Any] = {"kind": name}
-    for parameter in PROTOCOLS.parameters(name):
+    for parameter in PROTOCOLS.parameter_specs(name):
         if parameter.name == "opener":
             table["opener"] = party_keys[0]
         elif parameter.name in PER_PARTY:
