@@ -187,9 +187,9 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument(
         "--param",
         action="append",
-        required=True,
+        default=[],
         metavar="KEY=START:STOP:STEPS",
-        help="a parameter and its range (once or twice)",
+        help="a parameter and its range (once or twice; default: the scenario's [[sweeps]])",
     )
     sweep.add_argument("--seeds", type=int, default=5, help="runs per point (default 5)")
     sweep.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
@@ -270,7 +270,10 @@ def _parser() -> argparse.ArgumentParser:
 def _load(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario)
     overrides = dict(parse_override(item) for item in args.set)
-    return scenario.with_overrides(overrides) if overrides else scenario
+    scenario = scenario.with_overrides(overrides) if overrides else scenario
+    for notice in scenario.notices:
+        print(f"negsim: note: {notice}", file=sys.stderr)
+    return scenario
 
 
 def _progress(done: int, total: int) -> None:
@@ -460,11 +463,11 @@ def _forecast(args: argparse.Namespace) -> None:
 
 def _sweep(args: argparse.Namespace) -> None:
     from . import plots
-    from .sweep import parse_range, run_sweep
+    from .sweep import parse_range, run_sweep, scenario_sweeps
 
     check_output(args.out)
     scenario = _load(args)
-    params = [parse_range(text) for text in args.param]
+    params = [parse_range(text) for text in args.param] or scenario_sweeps(scenario)
     result = run_sweep(scenario, params, args.seeds, args.seed, progress=_progress)
     print(printable(result.to_csv()), end="")
     with staged_output(args.out) as staging:

@@ -229,12 +229,9 @@ def play(
         raise ValidationError("--as", f"no party {party!r}", did_you_mean(party, keys))
     others = tuple(n for i, n in enumerate(names) if i != index)
     human = HumanAgent(ask, say, others, scenario.ratifications[index])
-    parties = list(scenario.parties)
-    parties[index] = attrs.evolve(parties[index], agent=human)
-    changed = attrs.evolve(scenario, parties=tuple(parties))
     seed = resolve_seed(seed)
     say(f"Seed {seed} (play the same game again with --seed {seed}).")
-    run = changed.run(seed)
+    run = scenario.run(seed, agents={keys[index]: human})
     if run.result.agreed and run.result.proposers[-1] == index:
         say(f"{' and '.join(others)} {'accept' if len(others) > 1 else 'accepts'} your proposal.")
     return run

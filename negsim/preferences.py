@@ -325,7 +325,21 @@ class LinearAdditive(PreferenceModel):
         return cls(space, weights, tables, reservation=reservation)
 
 
+def _number(value: Any, field: str) -> float:
+    """A finite number from a value table: no strings, booleans, NaN or infinity."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        found = f"got {type(value).__name__} {value!r}"[:120]
+        raise ValidationError(field, found, "a number in [0, 1]")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValidationError(field, f"{value!r}", "a finite number in [0, 1]")
+    return number
+
+
 def _table(issue: str, options: tuple[str, ...], spec: Any) -> npt.NDArray[np.float64]:
+    """One issue's value table: a mapping ``{option: value}``, a sequence of one value per
+    option, or ``"increasing"`` / ``"decreasing"``; values must be numbers (strictly: a
+    string such as ``"0.5"`` or a boolean is an error, not converted)."""
     field = f"values.{issue}"
     if isinstance(spec, str):
         ramp = np.linspace(0.0, 1.0, len(options)) if len(options) > 1 else np.ones(1)
@@ -343,9 +357,13 @@ def _table(issue: str, options: tuple[str, ...], spec: Any) -> npt.NDArray[np.fl
         missing = [o for o in options if o not in {str(k) for k in spec}]
         if missing:
             raise ValidationError(field, f"no value for options {missing}", "one for every option")
-        by_label = {str(k): v for k, v in spec.items()}
+        by_label = {str(k): _number(v, f"{field}.{k}") for k, v in spec.items()}
         return np.array([by_label[o] for o in options], dtype=float)
-    array = np.asarray(spec, dtype=float)
-    if array.shape != (len(options),):
-        raise ValidationError(field, f"{array.size} values", f"one per option ({len(options)})")
-    return array
+    if isinstance(spec, np.ndarray):
+        spec = spec.tolist()
+    if not isinstance(spec, Sequence):
+        found = f"got {type(spec).__name__} {spec!r}"[:120]
+        raise ValidationError(field, found, "a table, an array, 'increasing' or 'decreasing'")
+    if len(spec) != len(options):
+        raise ValidationError(field, f"{len(spec)} values", f"one per option ({len(options)})")
+    return np.array([_number(v, f"{field}.{o}") for o, v in zip(options, spec, strict=True)])

@@ -8,15 +8,87 @@ user's own agent is reachable by name from scenario files and the CLI, and the c
 
 from __future__ import annotations
 
+import functools
 import inspect
+import typing
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+import attrs
+
 from .errors import ValidationError, did_you_mean
 
-__all__ = ["Registry"]
+__all__ = ["REQUIRED", "Parameter", "Registry", "parameters_of"]
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+#: The ``default`` of a parameter that has none.
+REQUIRED: Any = _Required()
 
 T = TypeVar("T")
+
+
+@attrs.frozen
+class Parameter:
+    """One parameter of a registered factory, read from its attrs fields (or signature).
+
+    ``annotation`` is the resolved type (``typing.Any`` when it cannot be resolved);
+    ``default`` is :data:`REQUIRED` for a required parameter (a preset's value counts
+    as the default); ``owner`` names the class or function it was read from.
+    """
+
+    name: str
+    annotation: Any = Any
+    default: Any = REQUIRED
+    owner: str = ""
+
+    @property
+    def required(self) -> bool:
+        """Whether the factory needs a value for it."""
+        return self.default is REQUIRED
+
+
+def parameters_of(factory: Callable[..., Any]) -> tuple[Parameter, ...]:
+    """The keyword parameters ``factory`` takes: an attrs class's ``init`` fields (by alias,
+    with resolved types and defaults), through any :func:`functools.partial` presets, or
+    else the named parameters of its signature (``*args``/``**kwargs`` are not listed)."""
+    preset: dict[str, Any] = {}
+    target: Any = factory
+    while isinstance(target, functools.partial):
+        preset = {**target.keywords, **preset}
+        target = target.func
+    owner = getattr(target, "__qualname__", type(target).__name__)
+    try:
+        hints = typing.get_type_hints(target)
+    except Exception:  # an unresolvable annotation: fall back to Any
+        hints = {}
+    found: list[Parameter] = []
+    if isinstance(target, type) and attrs.has(target):
+        for field in attrs.fields(target):
+            if not field.init:
+                continue
+            default = REQUIRED if field.default is attrs.NOTHING else field.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default = REQUIRED if default.takes_self else default.factory()
+            name = field.alias or field.name
+            default = preset.get(name, default)
+            found.append(Parameter(name, hints.get(field.name, Any), default, owner))
+        return tuple(found)
+    try:
+        signature = inspect.signature(target)
+    except (TypeError, ValueError):
+        return ()
+    for p in signature.parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY):
+            continue
+        default = REQUIRED if p.default is p.empty else p.default
+        default = preset.get(p.name, default)
+        found.append(Parameter(p.name, hints.get(p.name, Any), default, owner))
+    return tuple(found)
 
 
 class Registry(Generic[T]):
@@ -79,6 +151,16 @@ class Registry(Generic[T]):
             else:
                 message, hint = str(error), "valid: " + ", ".join(repr(v) for v in valid)
             raise ValidationError(f"{self.family}.{name}", message, hint) from None
+
+    def factory(self, name: str) -> Callable[..., T]:
+        """The factory registered as ``name`` (a class, a preset or a function)."""
+        return self._factories[self._check(name)]
+
+    def parameter_specs(self, name: str) -> tuple[Parameter, ...]:
+        """The parameters ``name``'s factory takes, with types and defaults (see
+        :func:`parameters_of`): what a scenario file may set, read from the class itself
+        (:meth:`parameters` gives just the names)."""
+        return parameters_of(self.factory(name))
 
     def summary(self, name: str) -> str:
         """One-line description of ``name``."""

@@ -22,7 +22,7 @@ from .io import csv_text
 from .rng import RNGLike, resolve_seed, spawn_seeds
 from .scenario import Scenario
 
-__all__ = ["SweepResult", "parse_range", "run_sweep"]
+__all__ = ["SweepResult", "parse_range", "run_sweep", "scenario_sweeps"]
 
 
 def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
@@ -41,6 +41,23 @@ def parse_range(text: str) -> tuple[str, tuple[float, ...]]:
     if len(parts) != 3 or steps < 1:
         raise ValidationError(f"--param {path}", f"{spec!r}", "start:stop:steps with steps >= 1")
     return path, tuple(np.linspace(start, stop, steps).round(12).tolist())
+
+
+def scenario_sweeps(scenario: Scenario) -> list[tuple[str, tuple[float, ...]]]:
+    """The parameters of the scenario's ``[[sweeps]]`` tables, as :func:`run_sweep` takes
+    them (``steps`` values from ``start`` to ``stop``; one or two sweeps, validated when the
+    scenario was read)."""
+    if not scenario.sweeps:
+        raise ValidationError(
+            "sweeps", f"{scenario.title!r} suggests no [[sweeps]]", "--param KEY=START:STOP:STEPS"
+        )
+    return [
+        (
+            s["param"],
+            tuple(np.linspace(s["start"], s["stop"], s["steps"]).round(12).tolist()),
+        )
+        for s in scenario.sweeps
+    ]
 
 
 @attrs.frozen(eq=False)

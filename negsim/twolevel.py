@@ -86,8 +86,26 @@ def _check_names(space: OutcomeSpace, table: Mapping[str, Any], field: str) -> N
                 )
 
 
-def _shares(value: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
-    return {str(i): {str(o): float(s) for o, s in options.items()} for i, options in value.items()}
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValidationError(field, f"got {type(value).__name__} {value!r}"[:120], "a number")
+    return float(value)
+
+
+def _shares(value: Any) -> dict[str, dict[str, float]]:
+    """``{issue: {option: share}}``, strictly: a share is a number, each issue a table."""
+    if not isinstance(value, Mapping):
+        raise ValidationError("shares", f"got {type(value).__name__}", "a table {issue = {...}}")
+    shares: dict[str, dict[str, float]] = {}
+    for issue, options in value.items():
+        if not isinstance(options, Mapping):
+            raise ValidationError(
+                f"shares.{issue}",
+                f"got {type(options).__name__} {options!r}"[:120],
+                "a table {option = share}",
+            )
+        shares[str(issue)] = {str(o): _number(s, f"shares.{issue}.{o}") for o, s in options.items()}
+    return shares
 
 
 @attrs.frozen
@@ -126,12 +144,19 @@ class PollConstituency(Constituency):
         return stacked.mean(axis=0)  # type: ignore[no-any-return]
 
 
-def _labels(value: Mapping[str, Any]) -> dict[str, str]:
+def _labels(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("ideal", f"got {type(value).__name__}", "a table {issue = option}")
+    for issue, option in value.items():
+        if isinstance(option, bool) or not isinstance(option, str | int | float):
+            raise ValidationError(f"ideal.{issue}", f"got {option!r}"[:120], "an option label")
     return {str(k): str(v) for k, v in value.items()}
 
 
-def _floats(value: Mapping[str, Any]) -> dict[str, float]:
-    return {str(k): float(v) for k, v in value.items()}
+def _floats(value: Any) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("weights", f"got {type(value).__name__}", "a table {issue = weight}")
+    return {str(k): _number(v, f"weights.{k}") for k, v in value.items()}
 
 
 @attrs.frozen

@@ -7,6 +7,7 @@ preferences; legislatures (Baron–Ferejohn); actor data. Settings come from the
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -245,3 +246,28 @@ def mutated_actor_csv(draw: Any) -> tuple[str, str]:
     seed = draw(st.integers(0, 2**32 - 1))
     text = mutate_actor_csv(path.read_text(encoding="utf-8"), np.random.default_rng(seed))
     return f"mutated-{path.name}", text
+
+
+# --- mutated scenario files (robustness: negsim.scenario.fuzz) ---
+
+
+@st.composite
+def mutated_scenario_data(draw: Any) -> dict[str, Any]:
+    """A bundled scenario's data after a few seeded mutations
+    (:func:`negsim.scenario.fuzz.mutate`: deletions, type swaps, huge numbers, NaN, deep
+    nesting, duplicates, unicode)."""
+    from negsim.scenario.fuzz import mutate
+
+    name = draw(st.sampled_from(sorted(negsim.bundled_scenarios())))
+    seed = draw(st.integers(0, 2**32 - 1))
+    n = draw(st.integers(1, 4))
+    return mutate(_bundled_data(name), np.random.default_rng(seed), n)
+
+
+def _bundled_data(name: str) -> dict[str, Any]:
+    if name not in _BUNDLED:
+        _BUNDLED[name] = negsim.load_scenario(name).data
+    return copy.deepcopy(_BUNDLED[name])
+
+
+_BUNDLED: dict[str, dict[str, Any]] = {}

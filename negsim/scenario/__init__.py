@@ -16,6 +16,7 @@ lists them); :meth:`Scenario.with_overrides` re-reads it with values changed by 
 from __future__ import annotations
 
 import copy
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,19 +24,24 @@ from typing import Any
 
 import attrs
 import numpy as np
+import tomli_w
 
 from .. import analysis
+from ..agents import Agent
 from ..errors import ValidationError, did_you_mean
-from ..io import bundled_files
+from ..io import bundled_files, write_text_atomic
 from ..outcomes import OutcomeSpace
 from ..preferences import PreferenceModel, utility_matrix
 from ..protocols import Party, Protocol
 from ..results import NegotiationResult
 from ..rng import RNGLike, resolve_seed
 from ..twolevel import Ratification, RatificationVote, win_set_overlap
+from .kinds import CONSTITUENCIES
+from .paths import parse_override, set_path
 from .schema import Problem, ScenarioError, build
 
 __all__ = [
+    "CONSTITUENCIES",
     "Problem",
     "Scenario",
     "ScenarioAnalysis",
@@ -45,6 +51,7 @@ __all__ = [
     "load_scenario",
     "parse_override",
     "scenario_from_data",
+    "set_path",
 ]
 
 
@@ -100,23 +107,67 @@ class ScenarioAnalysis:
 
 @attrs.frozen(eq=False)
 class Scenario:
-    """A validated scenario (see ``docs/reference/scenario-schema.md``)."""
+    """A validated scenario (see ``docs/reference/scenario-schema.md``).
 
-    title: str
-    description: str
-    period: str
-    sources: tuple[str, ...]
-    seed: int | None
-    space: OutcomeSpace
-    keys: tuple[str, ...]
-    parties: tuple[Party, ...]
-    ratifications: tuple[Ratification | None, ...]
-    third_parties: tuple[str, ...]
-    protocol: Protocol
-    sweeps: tuple[dict[str, Any], ...]
-    plots: dict[str, Any]
-    source: str
-    data: dict[str, Any]
+    One source of truth: a scenario **is** its validated ``data`` (plain TOML data) and
+    ``source`` (the file, for messages); every other attribute — ``space``, ``parties``,
+    ``protocol``, ``seed``, ... — is built from the data when the scenario is made.
+    :meth:`with_overrides`, ``attrs.evolve(scenario, data=...)`` and :meth:`to_toml` all go
+    through the data, so they agree: a change is never silently undone by the next one.
+    (``attrs.evolve(scenario, seed=5)`` is refused: ``seed`` is derived; write
+    ``scenario.with_overrides({"scenario.seed": 5})``.) ``notices`` lists what validation
+    changed rather than refused (keys dropped when ``protocol.kind`` changed).
+    """
+
+    _data: dict[str, Any] = attrs.field(alias="data", repr=False)
+    source: str = "<data>"
+    notices: tuple[str, ...] = attrs.field(init=False, factory=tuple)
+    title: str = attrs.field(init=False)
+    description: str = attrs.field(init=False, repr=False)
+    period: str = attrs.field(init=False, repr=False)
+    sources: tuple[str, ...] = attrs.field(init=False, repr=False)
+    seed: int | None = attrs.field(init=False)
+    space: OutcomeSpace = attrs.field(init=False, repr=False)
+    keys: tuple[str, ...] = attrs.field(init=False)
+    parties: tuple[Party, ...] = attrs.field(init=False, repr=False)
+    ratifications: tuple[Ratification | None, ...] = attrs.field(init=False, repr=False)
+    third_parties: tuple[str, ...] = attrs.field(init=False, repr=False)
+    protocol: Protocol = attrs.field(init=False, repr=False)
+    sweeps: tuple[dict[str, Any], ...] = attrs.field(init=False, repr=False)
+    plots: dict[str, Any] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        built = build(self._data)
+        if built.problems:
+            raise ScenarioError(self.source, list(built.problems))
+        parts = built.parts
+        meta = parts["meta"]
+        parties = parts["parties"]
+        derived = {
+            "_data": built.data,
+            "notices": built.notices,
+            "title": meta["title"],
+            "description": meta.get("description", ""),
+            "period": meta.get("period", ""),
+            "sources": tuple(meta.get("sources", ())),
+            "seed": meta.get("seed"),
+            "space": parts["space"],
+            "keys": tuple(k for k, _, _ in parties),
+            "parties": tuple(p for _, p, _ in parties),
+            "ratifications": tuple(r for _, _, r in parties),
+            "third_parties": tuple(parts["third_parties"]),
+            "protocol": parts["protocol"],
+            "sweeps": tuple(parts["sweeps"]),
+            "plots": dict(parts["plots"]),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The validated scenario data (a copy: change a scenario with
+        :meth:`with_overrides` or ``attrs.evolve(scenario, data=...)``)."""
+        return copy.deepcopy(self._data)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -128,14 +179,22 @@ class Scenario:
         """The parties' preference models."""
         return tuple(p.preferences for p in self.parties)
 
-    def run(self, rng: RNGLike = None) -> ScenarioRun:
+    def run(self, rng: RNGLike = None, agents: Mapping[str, Agent] | None = None) -> ScenarioRun:
         """Negotiate under the scenario's protocol, then put an agreement to ratification.
 
         ``rng`` defaults to the scenario's seed. Ratification draws (``probability`` rule)
         come from child streams ``n + 1 + i`` of the run's seed, apart from the protocol's.
+        ``agents`` (party key → agent) replaces parties' agents for this run only — an
+        agent a file cannot name, such as a person at the keyboard (``negsim play``).
         """
         seed = resolve_seed(self.seed if rng is None else rng)
-        result = self.protocol.run(self.parties, rng=seed)
+        parties = list(self.parties)
+        for key, agent in (agents or {}).items():
+            if key not in self.keys:
+                raise ValidationError("agents", f"no party {key!r}", did_you_mean(key, self.keys))
+            i = self.keys.index(key)
+            parties[i] = attrs.evolve(parties[i], agent=agent)
+        result = self.protocol.run(parties, rng=seed)
         votes: list[RatificationVote | None] = []
         n = len(self.parties)
         for i, ratification in enumerate(self.ratifications):
@@ -159,87 +218,38 @@ class Scenario:
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """The scenario re-read with values replaced by key path, e.g.
-        ``{"parties.russia.reservation": 0.6}`` (every check runs again)."""
-        data = copy.deepcopy(self.data)
+        ``{"parties.russia.reservation": 0.6}`` (every check runs again; a value ``None``
+        removes the key, so its default applies). Every bad key path is reported at once."""
+        data = self.data
+        problems = []
         for path, value in overrides.items():
-            _set_path(data, path, value)
-        return scenario_from_data(data, f"{self.source} (with {', '.join(overrides)})")
+            try:
+                set_path(data, path, value)
+            except ValidationError as error:
+                problems.append(Problem(error.field, str(error).split(": ", 1)[-1]))
+        source = (
+            f"{self.source} (with {', '.join(map(str, overrides))})" if overrides else self.source
+        )
+        if problems:
+            raise ScenarioError(source, problems)
+        return Scenario(data, source)
 
-
-def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node: Any = data
-    for depth, part in enumerate(parts[:-1]):
-        if isinstance(node, list):
-            node = _list_item(node, part, ".".join(parts[: depth + 1]))
-            continue
-        if not isinstance(node, dict) or part not in node:
-            keys = list(node) if isinstance(node, dict) else []
-            raise ValidationError(
-                ".".join(parts[: depth + 1]), "no such key", did_you_mean(part, keys)
-            )
-        node = node[part]
-    last = parts[-1]
-    if isinstance(node, list):
-        index = int(last) if last.isdigit() else -1
-        if not 0 <= index < len(node):
-            raise ValidationError(path, "no such item", f"an index below {len(node)}")
-        node[index] = value
-    elif isinstance(node, dict):
-        node[last] = value
-    else:
-        raise ValidationError(path, "not inside a table", "a key path into the scenario")
-
-
-def _list_item(node: list[Any], part: str, path: str) -> Any:
-    # [[issues]] and similar arrays are addressed by index or by their "name"
-    if part.isdigit() and int(part) < len(node):
-        return node[int(part)]
-    for item in node:
-        if isinstance(item, dict) and item.get("name") == part:
-            return item
-    names = [str(i.get("name")) for i in node if isinstance(i, dict)]
-    raise ValidationError(path, "no such item", did_you_mean(part, names))
-
-
-def parse_override(text: str) -> tuple[str, Any]:
-    """``"key.path=value"`` → ``(key path, value)``; the value is read as TOML if it can be
-    (``0.5``, ``true``, ``"text"``, ``[1, 2]``), otherwise kept as a string."""
-    if "=" not in text:
-        raise ValidationError("--set", f"{text!r}", "key.path=value")
-    path, raw = (s.strip() for s in text.split("=", 1))
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw
-    return path, value
+    def to_toml(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The scenario as TOML text (written atomically to ``path`` when given); loading
+        it gives a scenario with the same :attr:`data`. Comments of the original file are
+        not kept."""
+        text = tomli_w.dumps(self._data)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
 
 
 def scenario_from_data(data: Mapping[str, Any], source: str = "<data>") -> Scenario:
     """Validate parsed TOML data and build the :class:`Scenario` (or raise
     :class:`ScenarioError` listing every problem)."""
-    parts, problems = build(data)
-    if problems:
-        raise ScenarioError(source, problems)
-    meta = parts["meta"]
-    parties = parts["parties"]
-    return Scenario(
-        title=meta["title"],
-        description=meta.get("description", ""),
-        period=meta.get("period", ""),
-        sources=tuple(meta.get("sources", ())),
-        seed=meta.get("seed"),
-        space=parts["space"],
-        keys=tuple(k for k, _, _ in parties),
-        parties=tuple(p for _, p, _ in parties),
-        ratifications=tuple(r for _, _, r in parties),
-        third_parties=tuple(parts["third_parties"]),
-        protocol=parts["protocol"],
-        sweeps=tuple(parts["sweeps"]),
-        plots=dict(parts["plots"]),
-        source=source,
-        data=copy.deepcopy(dict(data)),
-    )
+    if not isinstance(data, Mapping):
+        raise ScenarioError(source, [Problem("", f"got {type(data).__name__}", "a table")])
+    return Scenario(dict(data), source)
 
 
 def bundled_scenarios() -> dict[str, Path]:
@@ -270,7 +280,10 @@ def load_scenario(source: str | Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(str(path), [Problem("", f"cannot read it: {error}")]) from None
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # a UTF-8 BOM, as the CSV reader
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(str(path), [Problem("", f"not valid TOML: {error}")]) from None
+    except RecursionError:
+        problem = Problem("", "not readable: tables or arrays nested too deeply", "a flatter file")
+        raise ScenarioError(str(path), [problem]) from None
     return scenario_from_data(data, str(path))
