@@ -34,6 +34,7 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from . import analysis
 from .errors import ValidationError
@@ -362,10 +363,11 @@ def _offer_paths(
             whose = [names[i] for i in range(2) if np.isneginf(U[outcome, i])]
             note = f" (crosses {' and '.join(whose)}'s red line)" if whose else ""
             bottom = bool(np.isneginf(U[outcome, 1]))  # on the bottom edge: label above, left
+            gap = 12 if outcome == result.agreement else 6  # clear of the agreement's ring
             ax.annotate(
                 _round_list(seen) + note,
                 where[outcome],
-                xytext=(-6, 6) if bottom else (6, 6 if k % 2 else -11),
+                xytext=(-6, 6) if bottom else (gap, gap if k % 2 else -gap - 5),
                 ha="right" if bottom else "left",
                 textcoords="offset points",
                 fontsize=7,
@@ -497,6 +499,8 @@ def concessions(
                 zorder=4,
                 clip_on=False,
             )
+    if result.agreed:
+        ax.axvline(last, c="black", lw=0.9, alpha=0.6, label=f"agreement (round {last})")
     repeated = _repeats(result)
     if repeated.any():
         own = values[np.flatnonzero(repeated), result.proposers[repeated]]
@@ -525,7 +529,7 @@ def concessions(
         top = max(1.05, float(finite.max()) + 0.05 if finite.size else 1.05)
         ax.set_ylim(band - 0.07, top)
         ticks = [t for t in MaxNLocator(6).tick_values(floor, top) if floor - 1e-9 <= t <= top]
-        ax.set_yticks([*ticks, band], [f"{t:.1f}" for t in ticks] + ["crosses a\nred line"])
+        ax.set_yticks([*ticks, band], [f"{round(t, 6):g}" for t in ticks] + ["crosses a\nred line"])
         label = ax.get_yticklabels()[-1]
         label.set_color("#c44e52")
         label.set_fontsize(8)
@@ -655,8 +659,10 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
 
 # --- why no deal: the funnel and the levers ----------------------------------------------------
 def _wrap(text: str, width: int, lines: int = 2) -> str:
-    """``text`` wrapped at ``width`` characters, at most ``lines`` lines (then an ellipsis)."""
-    parts = textwrap.wrap(text.strip(), width) or [""]
+    """``text`` wrapped at ``width`` characters, at most ``lines`` lines (then an ellipsis);
+    ``"0.3 → 0.6"`` is kept on one line."""
+    text = text.strip().replace(" → ", "\u00a0→\u00a0")
+    parts = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: width - 1].rstrip() + "…"
@@ -684,7 +690,14 @@ def funnel(diagnosis: Diagnosis, title: str = "", ax: Axes | None = None) -> Axe
         "#c44e52" if first_empty is not None and i >= first_empty else "#4c72b0"
         for i in range(len(steps))
     ]
-    ax.barh(y, np.where(counts > 0, counts, np.nan), color=colours, height=0.6, alpha=0.85)
+    sub = [s.label.startswith(" ") for s in steps]  # "of those, ...": each party on its own
+    ax.barh(
+        y,
+        np.where(counts > 0, counts, np.nan),
+        color=colours,
+        height=[0.45 if x else 0.6 for x in sub],
+        alpha=0.85,
+    )
     base = 0.8 if log else 0.0
     for i, count in enumerate(counts):
         ax.annotate(
@@ -696,13 +709,15 @@ def funnel(diagnosis: Diagnosis, title: str = "", ax: Axes | None = None) -> Axe
             fontsize=9,
             color="#c44e52" if count == 0 else "black",
         )
-    labels = [("↳ " if s.label.startswith(" ") else "") + _wrap(s.label.strip(), 34) for s in steps]
+    labels = [_wrap(s.label.strip(), 36) for s in steps]
     ax.set_yticks(y, labels, fontsize=9)
     for i, tick in enumerate(ax.get_yticklabels()):
         if i == first_empty:
             tick.set_color("#c44e52")
     ax.set_ylim(len(steps) - 0.5, -0.5)
     top = counts.max() if counts.size else 1.0
+    if not log:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if log:
         ax.set_xscale("log")
         ax.set_xlim(base, top * 6)
@@ -712,13 +727,13 @@ def funnel(diagnosis: Diagnosis, title: str = "", ax: Axes | None = None) -> Axe
     counts_t = diagnosis.zone_by_round
     if diagnosis.zone_closes_after is not None and counts_t.size and counts_t[0] > 0:
         caption.append(
-            f"Discounted round by round, the zone holds {int(counts_t[0]):,} outcome(s) in "
+            f"Discounted round by round, the zone holds {_count(int(counts_t[0]))} in "
             f"round 0 and is empty after round {diagnosis.zone_closes_after}."
         )
     scale = " (log scale)" if log else ""
     ax.set_xlabel(
         f"Outcomes left after each step{scale}\n\n"
-        + "\n".join(textwrap.fill(line, 70) for line in caption),
+        + "\n".join(textwrap.fill(line, 80) for line in caption),
         fontsize=9,
         loc="left",
     )
@@ -778,7 +793,16 @@ def levers(report: LeverReport, title: str = "", ax: Axes | None = None) -> Axes
         f"(baseline: zone {b.zone:,}{ratifiable})",
         fontsize=10,
     )
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    root = ax.figure.figure if isinstance(ax.figure, SubFigure) else ax.figure
+    below = offset_copy(ax.transAxes, root, y=-34, units="points")  # under the x label
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     ax.grid(axis="x", alpha=0.2)
     return ax
 
@@ -792,11 +816,13 @@ def _lever_label(outcome: LeverOutcome) -> str:
     ratifiable = "" if outcome.ratifiable is None else f", ratifiable {outcome.ratifiable:,}"
     detail = f"zone {outcome.zone:,}{ratifiable}"
     if outcome.minimal_text:
-        detail += (
-            "; no value makes a deal ratifiable"
-            if outcome.minimal_change is None
-            else f"; ratifiable from a change of {outcome.minimal_change:.3f}"
-        )
+        if outcome.minimal_change is None:
+            detail += "; no value makes a deal ratifiable"
+        elif outcome.minimal_change > 0:
+            detail += f"; ratifiable from a change of {outcome.minimal_change:.3f}"
+        else:
+            detail += "; a ratifiable deal needs no change"
+
     return f"{_wrap(outcome.label, 48)}\n({detail})"
 
 
@@ -813,22 +839,67 @@ def why_no_deal(
     """Why the run ended as it did: the funnel (left, :func:`funnel`) and, given a lever
     report, what each lever would have changed (right, :func:`levers`).
 
-    Returns the figure (a new one when ``fig`` is ``None``); its ``axes`` are the funnel's
-    and, with ``report``, the levers'. Its height grows with the number of levers (capped).
+    When discounting shrinks the zone of agreement over the rounds, a panel under the funnel
+    shows it round by round (bars: the outcomes still better than no deal for every party
+    once discounted; the dashed line: where the talks ended). Returns the figure (a new one
+    when ``fig`` is ``None``); its ``axes`` are the funnel's, the zone's if drawn and, with
+    ``report``, the levers'. Its height grows with the number of levers (capped).
     """
     n = 0 if report is None else len(report.outcomes)
-    height = max(1.6 + 0.5 * len(diagnosis.funnel), _lever_height(n) if n else 0.0)
+    counts = diagnosis.zone_by_round
+    shrinks = counts.size > 1 and counts.min() != counts.max()
+    left = 1.6 + 0.5 * len(diagnosis.funnel) + (2.8 if shrinks else 0.0)
+    height = max(left, _lever_height(n) if n else 0.0)
     if fig is None:
         fig = plt.figure(figsize=(16.0 if n else 7.5, height), layout="constrained")
-    if report is None:
-        funnel(diagnosis, ax=fig.subplots())
-    else:
-        left, right = fig.subplots(1, 2, width_ratios=[1.0, 1.15])
-        funnel(diagnosis, ax=left)
-        levers(report, ax=right)
+    mosaic: Any = [["funnel"], ["zone"]] if shrinks else [["funnel"]]
+    if report is not None:
+        mosaic = [[*row, "levers"] for row in mosaic]
+    axes = fig.subplot_mosaic(
+        mosaic,
+        width_ratios=[1.0, 1.15] if report is not None else None,
+        height_ratios=[len(diagnosis.funnel) + 1.5, 4.0] if shrinks else None,
+    )
+    funnel(diagnosis, ax=axes["funnel"])
+    if shrinks:
+        _zone_panel(diagnosis, axes["zone"])
+    if report is not None:
+        levers(report, ax=axes["levers"])
     question = "What made the deal possible" if diagnosis.ending.kind == "deal" else "Why no deal"
     fig.suptitle(f"{title}: {question.lower()}" if title else question, fontsize=12)
     return fig
+
+
+def _count(n: int) -> str:
+    return f"{n:,} outcome" + ("" if n == 1 else "s")
+
+
+def _zone_panel(diagnosis: Diagnosis, ax: Axes) -> Axes:
+    """The zone of agreement round by round, discounted as the run discounts: ``|Z_t|``."""
+    counts = diagnosis.zone_by_round
+    end = diagnosis.ending.round
+    closes = diagnosis.zone_closes_after
+    shown = max(end or 0, closes or 0) + 3
+    rounds = np.arange(min(len(counts), shown))
+    ax.bar(rounds, counts[: len(rounds)], color="#2ca02c", alpha=0.6, width=0.8)
+    if end is not None:
+        ax.axvline(end + 0.5, c="black", lw=1, ls="--")
+        ax.annotate(
+            f"the talks ended\nafter round {end}",
+            (end + 0.5, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -4),
+            textcoords="offset points",
+            va="top",
+            fontsize=8,
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Round", fontsize=9)
+    ax.set_ylabel("Outcomes in the zone", fontsize=9)
+    ax.set_title("The zone, discounted round by round (φᵢᵗ·uᵢ > rᵢ for every party)", fontsize=10)
+    ax.grid(axis="y", alpha=0.2)
+    return ax
 
 
 def _extent(x: Sequence[float], y: Sequence[float]) -> tuple[float, float, float, float]:
