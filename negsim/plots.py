@@ -2,13 +2,15 @@
 
 Only this module imports pyplot, so ``import negsim`` stays light. No function here runs a
 simulation or calls ``plt.show()``; each takes an ``ax`` (a new figure is made when it is
-``None``) and returns it.
+``None``) and returns it (:func:`why_no_deal`, two panels, takes and returns a figure).
 
 * :func:`outcome_space` — every outcome in utility coordinates: the Pareto frontier, the
   zone of agreement, the Nash and Kalai–Smorodinsky points, the reservation lines, each
-  party's offers and the agreement; outcomes that cross a party's red line sit in a band
-  below (or left of) the axes;
-* :func:`concessions` — each party's utility of every offer, round by round;
+  party's offers as numbered paths and the agreement, undiscounted, zoomed onto the outcomes
+  no red line excludes (the others counted in the legend);
+* :func:`concessions` — each party's utility of every offer, round by round, with targets;
+* :func:`funnel`, :func:`levers`, :func:`why_no_deal` — why the run ended as it did, and what
+  one change at a time would have done;
 * :func:`win_sets` — which outcomes each party could ratify at home, and their overlap;
 * :func:`sweep` — agreement rate and utilities against a parameter, or a heatmap for two.
 
@@ -787,12 +789,10 @@ def levers(report: LeverReport, title: str = "", ax: Axes | None = None) -> Axes
     ax.set_xticks(np.linspace(0, 1, 6), [f"{v:.0%}" for v in np.linspace(0, 1, 6)])
     ax.set_xlabel(f"Share of {report.seeds} seeded runs (from seed {report.seed})")
     ratifiable = "" if b.ratifiable is None else f", ratifiable {b.ratifiable:,}"
-    ax.set_title(
-        title
-        or f"What would have changed it, one lever at a time "
-        f"(baseline: zone {b.zone:,}{ratifiable})",
-        fontsize=10,
+    what = (
+        f"What would have changed it, one lever at a time (baseline: zone {b.zone:,}{ratifiable})"
     )
+    ax.set_title(f"{title}\n{what}" if title else what, fontsize=10)
     root = ax.figure.figure if isinstance(ax.figure, SubFigure) else ax.figure
     below = offset_copy(ax.transAxes, root, y=-34, units="points")  # under the x label
     ax.legend(
