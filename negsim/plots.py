@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 from matplotlib.transforms import offset_copy
 
 from . import analysis
@@ -723,6 +723,9 @@ def funnel(diagnosis: Diagnosis, title: str = "", ax: Axes | None = None) -> Axe
     if log:
         ax.set_xscale("log")
         ax.set_xlim(base, top * 6)
+        # plain numbers (1, 10, 1,000), not mathtext: figures are saved with mathtext off
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     else:
         ax.set_xlim(0, max(top, 1.0) * 1.18)
     caption = [f"How it ended: {diagnosis.ending.text}"]
@@ -790,7 +793,7 @@ def levers(report: LeverReport, title: str = "", ax: Axes | None = None) -> Axes
     ax.set_xlabel(f"Share of {report.seeds} seeded runs (from seed {report.seed})")
     ratifiable = "" if b.ratifiable is None else f", ratifiable {b.ratifiable:,}"
     what = (
-        f"What would have changed it, one lever at a time (baseline: zone {b.zone:,}{ratifiable})"
+        f"What would have changed it, one lever at a time\n(baseline: zone {b.zone:,}{ratifiable})"
     )
     ax.set_title(f"{title}\n{what}" if title else what, fontsize=10)
     root = ax.figure.figure if isinstance(ax.figure, SubFigure) else ax.figure

@@ -160,6 +160,7 @@ def test_funnel_has_a_bar_per_step_with_its_count() -> None:
     ax = plots.funnel(diagnosis)
     assert len(_bars(ax)) == len(diagnosis.funnel)
     assert ax.get_xscale() == "log"  # 1,728 down to 2
+    assert ax.xaxis.get_major_formatter()(1000, 0) == "1,000"  # not mathtext (saved plain)
     counts = [t.get_text() for t in ax.texts]
     assert counts == [f"{s.count:,}" for s in diagnosis.funnel]
     ticks = [t.get_text() for t in ax.get_yticklabels()]
