@@ -332,9 +332,8 @@ def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
             from .plots import plain_text
 
             with plain_text():
-                written += _plots(
-                    scenario, run, staging, args.format or scenario.plots.get("format", "png")
-                )
+                fmt = args.format or scenario.plots.get("format", "png")
+                written += _plots(scenario, run, staging, fmt, diagnosis, report)
     print(f"\nWrote {', '.join(written)} to {args.out}/")
 
 
@@ -350,11 +349,27 @@ def _levers(args: argparse.Namespace) -> None:
     with staged_output(args.out) as staging:
         write_json_atomic(staging / "levers.json", report.to_dict())
         written = ["levers.json"]
+        if not args.no_plots:
+            from . import plots
+
+            with plots.plain_text():
+                ax = plots.levers(report, scenario.title)
+                plots.save_figure(ax.figure, staging / f"levers.{args.format}")
+            written.append(f"levers.{args.format}")
     print(f"\nWrote {', '.join(written)} to {args.out}/")
 
 
-def _plots(scenario: Scenario, run: Any, folder: Path, fmt: str) -> list[str]:
+def _plots(
+    scenario: Scenario,
+    run: Any,
+    folder: Path,
+    fmt: str,
+    diagnosis: Any,
+    report: Any,
+) -> list[str]:
+    """The scenario's plots, then why-no-deal (the funnel and the levers), always."""
     from . import plots  # pyplot only when plots are drawn
+    from .protocols.base import target_curves
 
     kinds = scenario.plots.get("kinds", ["outcome-space", "concessions", "win-sets"])
     found = scenario.analyse()
@@ -362,7 +377,12 @@ def _plots(scenario: Scenario, run: Any, folder: Path, fmt: str) -> list[str]:
         "outcome-space": lambda: plots.outcome_space(
             found.U, scenario.names, found.reservations, run.result, scenario.title
         ),
-        "concessions": lambda: plots.concessions(run.result, scenario.title),
+        "concessions": lambda: plots.concessions(
+            run.result,
+            scenario.title,
+            preferences=scenario.preferences,
+            targets=target_curves(scenario.protocol, scenario.parties),
+        ),
         "win-sets": lambda: plots.win_sets(
             found.U,
             scenario.names,
@@ -379,7 +399,9 @@ def _plots(scenario: Scenario, run: Any, folder: Path, fmt: str) -> list[str]:
         name = f"{kind}.{fmt}"
         plots.save_figure(ax.figure, folder / name)
         names.append(name)
-    return names
+    name = f"why-no-deal.{fmt}"
+    plots.save_figure(plots.why_no_deal(diagnosis, report, scenario.title), folder / name)
+    return [*names, name]
 
 
 def _validate(args: argparse.Namespace) -> int:
