@@ -83,6 +83,7 @@ def test_run_writes_plots_atomically(tmp_path: Path, capsys: pytest.CaptureFixtu
         "outcome-space.svg",
         "result.json",
         "rounds.csv",
+        "why-no-deal.svg",
         "win-sets.svg",
     ]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
