@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..observation import Observation
+from ..preferences import discounted
 from ..validators import count as _count
 from ..validators import unit as _unit
 from .base import Agent
@@ -166,5 +167,6 @@ class AudienceCost(_Wrapper):
             return False
         u = obs.utility(offer)
         demand = float(obs.memory.get("public_demand", u))
-        after_cost = u - self.cost * max(0.0, demand - u)
-        return after_cost * obs.discount_factor >= obs.reservation
+        # a red line (-inf) stays -inf: no 0 × inf for a free climb-down, no 0 × -inf below
+        after_cost = u - self.cost * max(0.0, demand - u) if self.cost else u
+        return discounted(after_cost, obs.discount_factor) >= obs.reservation

@@ -1,15 +1,49 @@
-"""Parties and the protocol interface.
+"""Parties, the protocol interface and the skeleton every protocol's run shares.
 
 A :class:`Party` is who sits at the table: a name, a preference model (its position) and the
 agent that negotiates for it. A :class:`Protocol` is a frozen object holding rules only; its
 :meth:`Protocol.run` creates the run's state privately, draws every chance event from the
 ``rng`` it is given, and returns a :class:`~negsim.NegotiationResult`.
+
+The part of a run that is the same under every protocol is written once here, so a protocol
+writes only its rules:
+
+* :func:`setup` checks the parties (:func:`check_parties`, then the protocol's own
+  :meth:`Protocol.check_run`), fixes the seed, creates the run state and one
+  :class:`~negsim.Observation` per party — its per-round factor ``φ_i = δ_i D`` (own discount
+  times the protocol's common ``discount`` ``D``) and what it is told
+  (:func:`table_announcements`) — and starts every agent; it returns a :class:`Table`;
+* :meth:`Table.propose` and :meth:`Table.respond` ask a party's agent, the proposal checked
+  (:func:`check_offer`);
+* :meth:`Table.result` builds the result from the offers made (by default the run's history):
+  each party's utility of every offer discounted to the offer's round,
+  ``φ_i^t u_i(ω_t)`` (:func:`negsim.preferences.discounted`, so ``-inf`` stays ``-inf``), the
+  agreement (the last offer, if the run ended in agreement) and the final utilities (the
+  agreement's, else the reservation values).
+
+>>> import attrs, negsim
+>>> from negsim.results import EndReason
+>>> @attrs.frozen
+... class TakeItOrLeaveIt(Protocol):
+...     "The first party proposes once; the others accept or the talks break down."
+...     name = "take-it-or-leave-it"
+...     def run(self, parties, rng=None):
+...         table = setup(self, parties, rng)
+...         offer = table.propose(0)
+...         table.state.history.append(negsim.Offer(0, 0, offer))
+...         answers = [i == 0 or table.respond(i, offer) for i in range(len(table.parties))]
+...         end = EndReason.AGREEMENT if all(answers) else EndReason.BREAKDOWN
+...         return table.result([answers], end)
+>>> result = TakeItOrLeaveIt().run(negsim.load_scenario("split-the-pie").parties, rng=1)
+>>> result.end.value, result.final_utilities.tolist()  # one round: the proposer's deadline
+('agreement', [0.1, 0.9])
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -18,19 +52,23 @@ import numpy as np
 import numpy.typing as npt
 
 from ..agents.base import Agent
-from ..errors import ValidationError
-from ..observation import Observation, RunState
+from ..errors import NegsimError, ValidationError
+from ..observation import Observation, Offer, RunState
+from ..outcomes import OutcomeSpace
 from ..position import Position
-from ..preferences import PreferenceModel
-from ..results import NegotiationResult
-from ..rng import RNGLike
+from ..preferences import PreferenceModel, discounted
+from ..results import EndReason, NegotiationResult
+from ..rng import RNGLike, resolve_seed
 from ..validators import check_one_of
 
 __all__ = [
     "INFORMATION",
     "Party",
     "Protocol",
+    "Table",
+    "check_offer",
     "check_parties",
+    "setup",
     "table_announcements",
     "target_curves",
 ]
@@ -72,6 +110,12 @@ class Protocol(abc.ABC):
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
         """Negotiate among ``parties`` under these rules."""
 
+    def check_run(self, parties: tuple[Party, ...]) -> None:
+        """Check the rules that depend on the parties (a seat index, one weight per party)
+        and raise a :class:`~negsim.errors.ValidationError` if they do not fit; called by
+        :func:`check_parties`, before anything else happens. Nothing to check by default."""
+        return None
+
     def parameters(self) -> dict[str, Any]:
         """The rules, as plain data (recorded in results)."""
         return dict(self._parameters)
@@ -104,7 +148,23 @@ def check_parties(protocol: Protocol, parties: Sequence[Party]) -> tuple[Party, 
                 f"defined on another outcome space than {parties[0].name}'s",
                 "every party on the same outcome space",
             )
+    protocol.check_run(parties)
     return parties
+
+
+def check_offer(offer: Any, size: int, party: Party, t: int) -> int:
+    """``offer`` as an outcome index in ``0..size-1``, else a :class:`~negsim.NegsimError`
+    naming ``party``'s agent and round ``t`` (what an agent proposes is checked with this)."""
+    try:
+        index = operator.index(offer)
+    except TypeError:
+        index = -1
+    if not 0 <= index < size:
+        raise NegsimError(
+            f"agent {party.agent.describe()['kind']!r} of party {party.name!r} proposed "
+            f"{offer!r} in round {t}; expected an outcome index in 0..{size - 1}"
+        )
+    return index
 
 
 #: What the parties know of each other: ``"incomplete"`` (only what they announce in public)
@@ -158,6 +218,120 @@ def table_announcements(
     return told
 
 
+#: What a protocol tells the parties before the talks: one announcements dict per party.
+Announce = Callable[[tuple[Party, ...]], list[dict[str, Any]]]
+
+
+@attrs.frozen
+class Table:
+    """The parts of one run that every protocol sets up the same way (made by :func:`setup`).
+
+    ``views[i]`` is party ``i``'s observation, reading the shared ``state`` (the protocol
+    sets ``state.round`` and appends to ``state.history``); ``told[i]`` is the live dict
+    behind its ``announcements`` (a protocol may update it between rounds); ``factors[i]`` is
+    its per-round factor ``φ_i``.
+    """
+
+    protocol: Protocol
+    parties: tuple[Party, ...]
+    seed: int
+    space: OutcomeSpace
+    state: RunState
+    views: tuple[Observation, ...]
+    told: tuple[dict[str, Any], ...]
+    factors: tuple[float, ...]
+
+    def propose(self, i: int) -> int:
+        """Party ``i``'s proposal this round, checked to be an outcome index."""
+        offer = self.parties[i].agent.propose(self.views[i])
+        if type(offer) is int and 0 <= offer < self.space.size:
+            return offer
+        return check_offer(offer, self.space.size, self.parties[i], self.state.round)
+
+    def respond(self, i: int, offer: int) -> bool:
+        """Whether party ``i`` accepts ``offer`` this round."""
+        return bool(self.parties[i].agent.respond(self.views[i], offer))
+
+    def result(
+        self,
+        accepted: Sequence[Sequence[bool]],
+        end: EndReason,
+        offers: Sequence[Offer] | None = None,
+    ) -> NegotiationResult:
+        """The run's :class:`~negsim.NegotiationResult`.
+
+        ``offers`` are the offers to record, each with its round and proposer (by default the
+        run's history; a protocol with simultaneous offers may record them in another order,
+        a mediator's text with proposer ``MEDIATOR``), ``accepted[k]`` every party's answer
+        to offer ``k``, ``end`` why the talks ended. Utilities are discounted to each offer's
+        round, ``φ_i^t u_i``; an agreement is the last offer.
+        """
+        parties = self.parties
+        record = self.state.history if offers is None else offers
+        shape = (len(record), len(parties))
+        index = np.array([o.outcome for o in record], dtype=np.int64)
+        rounds = np.array([o.round for o in record], dtype=np.int64)
+        offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
+        if any(f != 1.0 for f in self.factors):
+            # φ^t underflows to 0 for a tiny φ: discounted keeps -inf (a red line) as -inf
+            offered = discounted(offered, np.array(self.factors) ** rounds[:, None])
+        reservations = np.array([p.preferences.reservation for p in parties])
+        agreement = int(index[-1]) if end is EndReason.AGREEMENT else None
+        return NegotiationResult(
+            protocol=self.protocol.name,
+            parameters=self.protocol.parameters(),
+            seed=self.seed,
+            party_names=tuple(p.name for p in parties),
+            agents=tuple(p.agent.describe() for p in parties),
+            space=self.space,
+            offers=index,
+            proposers=[o.proposer for o in record],
+            utilities=offered.reshape(shape),
+            accepted=np.array(accepted, dtype=bool).reshape(shape),
+            end=end,
+            agreement=agreement,
+            final_utilities=offered[-1] if agreement is not None else reservations,
+            reservations=reservations,
+            offer_rounds=rounds,
+            discounts=self.factors,
+        )
+
+
+def setup(
+    protocol: Protocol,
+    parties: Sequence[Party],
+    rng: RNGLike,
+    *,
+    n_rounds: int = 1,
+    discount: float = 1.0,
+    information: str = "incomplete",
+    announce: Announce | None = None,
+    start: bool = True,
+) -> Table:
+    """Set a run of ``protocol`` up: check the parties, fix the seed, create the run state
+    (``n_rounds`` rounds) and one observation per party, and start the agents.
+
+    Party ``i``'s per-round factor is ``φ_i = δ_i · discount`` (the protocol's common
+    ``discount``; 1 for a protocol without one). It is told
+    ``table_announcements(parties, information)``, or ``announce(parties)`` for a protocol
+    that says something else. With ``start=False`` the agents are not started.
+    """
+    parties = check_parties(protocol, parties)
+    seed = resolve_seed(rng)
+    state = RunState(n_rounds)
+    told = table_announcements(parties, information) if announce is None else announce(parties)
+    factors = tuple(p.preferences.discount * discount for p in parties)
+    views = tuple(
+        Observation(state, i, p.name, len(parties), p.preferences, seed, factors[i], told[i])
+        for i, p in enumerate(parties)
+    )
+    if start:
+        for party, view in zip(parties, views, strict=True):
+            party.agent.start(view)
+    space = parties[0].preferences.space
+    return Table(protocol, parties, seed, space, state, views, tuple(told), factors)
+
+
 def target_curves(
     protocol: Protocol, parties: Sequence[Party], seed: int = 0
 ) -> dict[str, npt.NDArray[np.float64]]:
@@ -168,27 +342,27 @@ def target_curves(
     before the talks, not on the offers, so it is rebuilt here from a fresh observation of
     round ``t``; parties whose agents have no schedule are left out.
     """
-    parties = check_parties(protocol, parties)
-    n_rounds = int(getattr(protocol, "n_rounds", 1))
-    information = str(getattr(protocol, "information", "incomplete"))
-    common = float(getattr(protocol, "discount", 1.0))
-    told = table_announcements(parties, information)
+    table = setup(
+        protocol,
+        parties,
+        seed,
+        n_rounds=int(getattr(protocol, "n_rounds", 1)),
+        discount=float(getattr(protocol, "discount", 1.0)),
+        information=str(getattr(protocol, "information", "incomplete")),
+        start=False,
+    )
     curves: dict[str, npt.NDArray[np.float64]] = {}
-    for i, party in enumerate(parties):
+    for party, view in zip(table.parties, table.views, strict=True):
         agent: Any = party.agent
         while not hasattr(agent, "target") and hasattr(agent, "agent"):
             agent = agent.agent
         if not hasattr(agent, "target"):
             continue
-        state = RunState(n_rounds)
-        view = Observation(
-            state, i, party.name, len(parties), party.preferences, seed,
-            party.preferences.discount * common, told[i],
-        )  # fmt: skip
+        table.state.round = 0
         agent.start(view)
         values = []
-        for t in range(n_rounds):
-            state.round = t
+        for t in range(table.state.n_rounds):
+            table.state.round = t
             values.append(float(agent.target(view)))
         curves[party.name] = np.array(values)
     return curves

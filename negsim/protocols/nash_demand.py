@@ -17,16 +17,15 @@ satisfy that party's demand.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 
-from ..observation import Observation, Offer, RunState
+from ..observation import Offer
 from ..results import MEDIATOR, EndReason, NegotiationResult
-from ..rng import RNGLike, resolve_seed
-from .alternating import _checked
-from .base import Party, Protocol, check_parties
+from ..rng import RNGLike
+from .base import Party, Protocol, setup
 
 __all__ = ["NashDemand"]
 
@@ -38,27 +37,13 @@ class NashDemand(Protocol):
     name: ClassVar[str] = "nash-demand"
 
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
-        parties = check_parties(self, parties)
-        n = len(parties)
-        seed = resolve_seed(rng)
-        space = parties[0].preferences.space
-        state = RunState(1)
-        views = [
-            Observation(state, i, p.name, n, p.preferences, seed, p.preferences.discount)
-            for i, p in enumerate(parties)
-        ]
-        for party, view in zip(parties, views, strict=True):
-            party.agent.start(view)
-        demands_at = [
-            _checked(p.agent.propose(v), space.size, p, 0)
-            for p, v in zip(parties, views, strict=True)
-        ]
-        for i, outcome in enumerate(demands_at):
-            state.history.append(Offer(0, i, outcome))
-        U = np.column_stack([p.preferences.grid_utilities() for p in parties])
+        table = setup(self, parties, rng, announce=_nothing)  # one round, no common discount
+        n = len(table.parties)
+        demands_at = [table.propose(i) for i in range(n)]
+        record = [Offer(0, i, outcome) for i, outcome in enumerate(demands_at)]
+        table.state.history.extend(record)
+        U = np.column_stack([p.preferences.grid_utilities() for p in table.parties])
         demands = U[demands_at, np.arange(n)]
-        offers = list(demands_at)
-        proposers = list(range(n))
         accepted = [
             [bool(U[o, j] >= demands[j]) or j == i for j in range(n)]
             for i, o in enumerate(demands_at)
@@ -69,28 +54,12 @@ class NashDemand(Protocol):
             with np.errstate(invalid="ignore"):  # -inf - -inf: a party demanding a red line
                 gaps = U[feasible] - demands
             surplus = np.where(np.isnan(gaps), 0.0, gaps).sum(axis=1)
-            chosen = int(feasible[np.argmax(surplus)])
-            offers.append(chosen)
-            proposers.append(MEDIATOR)
+            record.append(Offer(0, MEDIATOR, int(feasible[np.argmax(surplus)])))
             accepted.append([True] * n)
             end = EndReason.AGREEMENT
-        index = np.array(offers, dtype=np.int64)
-        reservations = np.array([p.preferences.reservation for p in parties])
-        agreement = offers[-1] if end is EndReason.AGREEMENT else None
-        return NegotiationResult(
-            protocol=self.name,
-            parameters=self.parameters(),
-            seed=seed,
-            party_names=tuple(p.name for p in parties),
-            agents=tuple(p.agent.describe() for p in parties),
-            space=space,
-            offers=index,
-            proposers=proposers,
-            utilities=U[index],
-            accepted=np.array(accepted, dtype=bool),
-            end=end,
-            agreement=agreement,
-            final_utilities=U[agreement] if agreement is not None else reservations,
-            reservations=reservations,
-            offer_rounds=[0] * len(offers),
-        )
+        return table.result(accepted, end, offers=record)
+
+
+def _nothing(parties: tuple[Party, ...]) -> list[dict[str, Any]]:
+    """The demand game announces nothing: each party knows only its own preferences."""
+    return [{} for _ in parties]

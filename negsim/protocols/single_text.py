@@ -33,13 +33,11 @@ import attrs
 import numpy as np
 
 from ..errors import ValidationError
-from ..observation import Observation, Offer, RunState
-from ..preferences import discounted
+from ..observation import Offer
 from ..results import MEDIATOR, EndReason, NegotiationResult
-from ..rng import RNGLike, resolve_seed
+from ..rng import RNGLike
 from ..validators import count, unit
-from .alternating import _checked
-from .base import Party, Protocol, check_parties, table_announcements
+from .base import Party, Protocol, setup
 
 __all__ = ["SingleText"]
 
@@ -61,91 +59,35 @@ class SingleText(Protocol):
         if self.bias is not None and not all(math.isfinite(b) and b >= 0 for b in self.bias):
             raise ValidationError("bias", f"{list(self.bias)}", "weights >= 0, one per party")
 
+    def check_run(self, parties: tuple[Party, ...]) -> None:
+        weights = self._weights(len(parties))
+        if weights.shape != (len(parties),) or weights.sum() <= 0:
+            raise ValidationError("bias", f"{list(weights)}", f"{len(parties)} weights, not all 0")
+
+    def _weights(self, n: int) -> np.ndarray:
+        return np.ones(n) if self.bias is None else np.asarray(self.bias)
+
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
-        parties = check_parties(self, parties)
-        n = len(parties)
-        weights = np.ones(n) if self.bias is None else np.asarray(self.bias)
-        if weights.shape != (n,) or weights.sum() <= 0:
-            raise ValidationError("bias", f"{list(weights)}", f"{n} weights, not all 0")
-        seed = resolve_seed(rng)
-        space = parties[0].preferences.space
-        state = RunState(self.n_rounds)
-        told = table_announcements(parties)
-        views = [
-            Observation(
-                state,
-                i,
-                p.name,
-                n,
-                p.preferences,
-                seed,
-                p.preferences.discount * self.discount,
-                told[i],
-            )
-            for i, p in enumerate(parties)
-        ]
-        for party, view in zip(parties, views, strict=True):
-            party.agent.start(view)
-        wishes = [
-            _checked(p.agent.propose(v), space.size, p, 0)
-            for p, v in zip(parties, views, strict=True)
-        ]
+        table = setup(self, parties, rng, n_rounds=self.n_rounds, discount=self.discount)
+        space, state, n = table.space, table.state, len(table.parties)
+        weights = self._weights(n)
+        wishes = [table.propose(i) for i in range(n)]
         text = space.outcome_at(_opening(space, wishes, weights))
-        texts: list[int] = []
         accepted: list[list[bool]] = []
         end = EndReason.DEADLINE
         for t in range(self.n_rounds):
             state.round = t
             index = int(space.index_of(text))
             state.history.append(Offer(t, MEDIATOR, index))
-            answers = [bool(p.agent.respond(v, index)) for p, v in zip(parties, views, strict=True)]
-            texts.append(index)
+            answers = [table.respond(i, index) for i in range(n)]
             accepted.append(answers)
             if all(answers):
                 end = EndReason.AGREEMENT
                 break
             critics = [i for i in range(n) if not answers[i]]
-            asks = {
-                i: space.outcome_at(
-                    _checked(parties[i].agent.propose(views[i]), space.size, parties[i], t)
-                )
-                for i in critics
-            }
+            asks = {i: space.outcome_at(table.propose(i)) for i in critics}
             text = _revise(space, text, asks, weights)
-        return self._result(parties, seed, space, texts, accepted, end)
-
-    def _result(
-        self,
-        parties: tuple[Party, ...],
-        seed: int,
-        space: Any,
-        texts: list[int],
-        accepted: list[list[bool]],
-        end: EndReason,
-    ) -> NegotiationResult:
-        index = np.array(texts, dtype=np.int64)
-        offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
-        factors = np.array([p.preferences.discount * self.discount for p in parties])
-        offered = discounted(offered, factors ** np.arange(len(texts))[:, None])
-        reservations = np.array([p.preferences.reservation for p in parties])
-        agreement = texts[-1] if end is EndReason.AGREEMENT else None
-        return NegotiationResult(
-            protocol=self.name,
-            parameters=self.parameters(),
-            seed=seed,
-            party_names=tuple(p.name for p in parties),
-            agents=tuple(p.agent.describe() for p in parties),
-            space=space,
-            offers=index,
-            proposers=[MEDIATOR] * len(texts),
-            utilities=offered.reshape(len(texts), len(parties)),
-            accepted=np.array(accepted, dtype=bool).reshape(len(texts), len(parties)),
-            end=end,
-            agreement=agreement,
-            final_utilities=offered[-1] if agreement is not None else reservations,
-            reservations=reservations,
-            discounts=[p.preferences.discount * self.discount for p in parties],
-        )
+        return table.result(accepted, end)
 
 
 def _opening(space: Any, wishes: list[int], weights: np.ndarray) -> int:

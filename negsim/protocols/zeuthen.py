@@ -29,16 +29,13 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import attrs
-import numpy as np
 
-from ..observation import Observation, Offer, RunState
-from ..preferences import discounted
+from ..observation import Offer
 from ..results import EndReason, NegotiationResult
-from ..rng import RNGLike, resolve_seed
+from ..rng import RNGLike
 from ..theory import risk_limit
 from ..validators import count, unit
-from .alternating import _checked
-from .base import Party, Protocol, check_parties
+from .base import Party, Protocol, setup
 
 __all__ = ["ZeuthenConcession"]
 
@@ -53,47 +50,19 @@ class ZeuthenConcession(Protocol):
     discount: float = attrs.field(default=1.0, converter=float, validator=unit(open_low=True))
 
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
-        parties = check_parties(self, parties)
-        seed = resolve_seed(rng)
-        space = parties[0].preferences.space
+        table = setup(
+            self, parties, rng, n_rounds=self.n_rounds, discount=self.discount, announce=_told
+        )
+        parties, state, told = table.parties, table.state, table.told
         values = [p.preferences.profile().values for p in parties]
         d = [p.preferences.reservation for p in parties]
-        state = RunState(self.n_rounds)
-        told: list[dict[str, Any]] = [
-            {
-                "opponent_utilities": parties[1 - i].preferences.grid_utilities(),
-                "opponent_reservation": d[1 - i],
-                "must_concede": False,
-            }
-            for i in range(2)
-        ]
-        views = [
-            Observation(
-                state,
-                i,
-                p.name,
-                2,
-                p.preferences,
-                seed,
-                p.preferences.discount * self.discount,
-                told[i],
-            )
-            for i, p in enumerate(parties)
-        ]
-        for party, view in zip(parties, views, strict=True):
-            party.agent.start(view)
-        offers: list[int] = []
-        proposers: list[int] = []
+        record: list[Offer] = []
         accepted: list[list[bool]] = []
-        rounds: list[int] = []
         previous: list[int | None] = [None, None]
         end = EndReason.DEADLINE
         for t in range(self.n_rounds):
             state.round = t
-            now = [
-                _checked(parties[i].agent.propose(views[i]), space.size, parties[i], t)
-                for i in range(2)
-            ]
+            now = [table.propose(i) for i in range(2)]
             for i in range(2):
                 state.history.append(Offer(t, i, now[i]))
             refused = [
@@ -102,7 +71,7 @@ class ZeuthenConcession(Protocol):
                 and values[1 - i][now[i]] <= values[1 - i][previous[i]]  # type: ignore[index]
                 for i in range(2)
             ]
-            answers = [bool(parties[1 - i].agent.respond(views[1 - i], now[i])) for i in range(2)]
+            answers = [table.respond(1 - i, now[i]) for i in range(2)]
             if any(refused):
                 answers = [False, False]
             order = [0, 1]
@@ -111,9 +80,7 @@ class ZeuthenConcession(Protocol):
                 order = [1 - agreed, agreed]  # the agreed offer is recorded last
                 end = EndReason.AGREEMENT
             for i in order:
-                offers.append(now[i])
-                proposers.append(i)
-                rounds.append(t)
+                record.append(Offer(t, i, now[i]))
                 row = [True, True]
                 row[1 - i] = answers[i]
                 accepted.append(row)
@@ -126,42 +93,20 @@ class ZeuthenConcession(Protocol):
             for i in range(2):
                 told[i]["must_concede"] = risks[i] <= risks[1 - i]
             previous = list(now)
-        return self._result(parties, seed, space, offers, proposers, accepted, rounds, end)
+        return table.result(accepted, end, offers=record)
 
-    def _result(
-        self,
-        parties: tuple[Party, ...],
-        seed: int,
-        space: Any,
-        offers: list[int],
-        proposers: list[int],
-        accepted: list[list[bool]],
-        rounds: list[int],
-        end: EndReason,
-    ) -> NegotiationResult:
-        index = np.array(offers, dtype=np.int64)
-        offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
-        factors = np.array([p.preferences.discount * self.discount for p in parties])
-        offered = discounted(offered, factors ** np.array(rounds)[:, None])
-        reservations = np.array([p.preferences.reservation for p in parties])
-        agreement = offers[-1] if end is EndReason.AGREEMENT else None
-        return NegotiationResult(
-            protocol=self.name,
-            parameters=self.parameters(),
-            seed=seed,
-            party_names=tuple(p.name for p in parties),
-            agents=tuple(p.agent.describe() for p in parties),
-            space=space,
-            offers=index,
-            proposers=proposers,
-            utilities=offered.reshape(len(offers), 2),
-            accepted=np.array(accepted, dtype=bool).reshape(len(offers), 2),
-            end=end,
-            agreement=agreement,
-            final_utilities=offered[-1] if agreement is not None else reservations,
-            reservations=reservations,
-            offer_rounds=rounds,
-        )
+
+def _told(parties: tuple[Party, ...]) -> list[dict[str, Any]]:
+    """Complete information: each party is told the other's utilities and reservation value,
+    and (updated every round) whether it must concede."""
+    return [
+        {
+            "opponent_utilities": parties[1 - i].preferences.grid_utilities(),
+            "opponent_reservation": parties[1 - i].preferences.reservation,
+            "must_concede": False,
+        }
+        for i in range(2)
+    ]
 
 
 def _pick(
