@@ -28,8 +28,9 @@ def _zone_at_deadline(parties: list[negsim.Party], n_rounds: int) -> Any:
 @given(bilateral_workloads(25), st.data())
 def test_default_agents_agree_inside_a_zone_that_stays_open(cases: list[Any], data: Any) -> None:
     """Whenever the zone is non-empty up to the deadline (discounted as the run discounts)
-    and nothing else ends the talks, at least 80 % of the negotiations agree inside it
-    (a workload of 25 random cases per example; the agents are drawn per case)."""
+    and nothing else ends the talks, at least 80 % of the negotiations agree inside it —
+    inside the zone of the round they agree in (a workload of 25 random cases per example;
+    the agents are drawn per case)."""
     inside = []
     for space_prefs in cases:
         agents = data.draw(st.tuples(st.sampled_from(CONCEDERS), st.sampled_from(CONCEDERS)))
@@ -41,7 +42,8 @@ def test_default_agents_agree_inside_a_zone_that_stays_open(cases: list[Any], da
         if zone.size == 0:
             continue
         result = negsim.AlternatingOffers(n_rounds=30).run(parties, rng=0)
-        inside.append(result.agreed and result.agreement in zone)
+        # inside the zone of the round they agree in: better than no deal for both, then
+        inside.append(result.agreed and bool(np.all(result.final_utilities > result.reservations)))
     assume(len(inside) >= 10)
     assert np.mean(inside) >= 0.8
 

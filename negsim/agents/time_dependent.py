@@ -300,7 +300,8 @@ def _schedule(
     candidates = candidates[np.argsort(-u[candidates], kind="stable")]
     own = u[candidates]
     top = float(own[0]) if own.size else r
-    floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
+    with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: the floor is inf
+        floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
     concession = r + max(top - r, 0.0) * (1.0 - times**exponent)
     targets = np.maximum(concession, floor)
     # how many candidates reach each round's target: a prefix of the ranking

@@ -16,7 +16,8 @@ only from what the parties say, not from their utilities:
    move one option the net way — equal and opposite pulls cancel; on categorical issues each
    option asked for gets the weight of the critics asking for it. The mediator makes the one
    change of largest weight (ties: lowest issue, then option): one small step per draft, as
-   in the Camp David drafts. If the criticisms cancel out, the text stays.
+   in the Camp David drafts — never back to a draft already rejected while another change is
+   asked for. If the criticisms cancel out, the text stays.
 4. After ``n_rounds`` drafts without agreement the deadline has passed.
 
 Texts are recorded as offers made by the mediator (proposer ``MEDIATOR``); each party's
@@ -25,6 +26,7 @@ utility of an agreement in round ``t`` is discounted by ``(δ_i D)^t``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -86,7 +88,7 @@ class SingleText(Protocol):
                 break
             critics = [i for i in range(n) if not answers[i]]
             asks = {i: space.outcome_at(table.propose(i)) for i in critics}
-            text = _revise(space, text, asks, weights)
+            text = _revise(space, text, asks, weights, {o.outcome for o in state.history})
         return table.result(accepted, end)
 
 
@@ -107,14 +109,22 @@ def _opening(space: Any, wishes: list[int], weights: np.ndarray) -> int:
 
 
 def _revise(
-    space: Any, text: np.ndarray, asks: dict[int, np.ndarray], weights: np.ndarray
+    space: Any,
+    text: np.ndarray,
+    asks: dict[int, np.ndarray],
+    weights: np.ndarray,
+    drafts: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> np.ndarray:
     """One change to the text: the issue and option the critics press for most.
 
     On an ordered or numeric issue the critics' pulls add up with their signs (weighted) and
     the text moves one option in the net direction; opposite pulls of equal weight cancel. On
     a categorical issue each asked-for option gets the weight of the critics asking for it.
-    The change of largest weight is made (ties: lowest issue, then option)."""
+    The change of largest weight is made (ties: lowest issue, then option) — unless it would
+    bring back a draft already rejected (``drafts``), when the next change is made instead, or
+    failing that the two heaviest changes on different issues together: a mediator does not
+    table a text it has seen fail (without this, two critics pulling one issue back and forth
+    make the drafts cycle for ever)."""
     votes: dict[tuple[int, int], float] = {}
     for i, issue in enumerate(space.issues):
         if issue.kind == "categorical":
@@ -128,7 +138,20 @@ def _revise(
                 votes[(i, int(text[i] + np.sign(pull)))] = abs(pull)
     if not votes:
         return text
-    issue, option = min(votes, key=lambda key: (-votes[key], key))
+    ranked = sorted(votes, key=lambda key: (-votes[key], key))
+    for issue, option in ranked:
+        revised = text.copy()
+        revised[issue] = option
+        if int(space.index_of(revised)) not in drafts:
+            return revised
+    for first, second in itertools.combinations(ranked, 2):  # two changes, heaviest first
+        if first[0] == second[0]:
+            continue
+        revised = text.copy()
+        revised[first[0]], revised[second[0]] = first[1], second[1]
+        if int(space.index_of(revised)) not in drafts:
+            return revised
+    issue, option = ranked[0]
     revised = text.copy()
     revised[issue] = option
     return revised
