@@ -200,3 +200,27 @@ def test_target_curves_follow_the_schedule_and_time_adds_up() -> None:
         assert curve.shape == (n,)
         assert np.all(curve >= r / phi ** np.arange(n) - 1e-12)
         assert curve[-1] == pytest.approx(max(r, r / phi ** (n - 1)))
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_stacked_offers_agree_at_least_as_often_as_the_legacy_rules(n: int) -> None:
+    """Stacked alternating offers under unanimity (the multilateral workload of
+    benchmarks/bench_core.py): another party's own ask is not taken as acceptable to all."""
+    space = negsim.OutcomeSpace(
+        [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate((5, 5, 4))]
+    )
+    rates = {}
+    for legacy in (False, True):
+        agreed = []
+        for seed in range(30):
+            parties = [
+                negsim.Party(
+                    f"p{j}",
+                    negsim.LinearAdditive.random(space, rng=100 * seed + j, reservation=0.3),
+                    negsim.make_agent("boulware" if j % 2 == 0 else "conceder", legacy=legacy),
+                )
+                for j in range(n)
+            ]
+            agreed.append(negsim.AlternatingOffers(n_rounds=100).run(parties, rng=0).agreed)
+        rates[legacy] = np.mean(agreed)
+    assert rates[False] >= rates[True]

@@ -136,6 +136,7 @@ class JointPlan:
         )
         self.candidates, self.own, self.targets, self.counts, self.starts, known, grid = plan
         self.phi = obs.round_discount
+        self.bilateral = obs.n_parties == 2  # another party's own ask binds only it
         self.opened = False
         self.known = known
         self.grid = grid
@@ -175,7 +176,7 @@ class JointPlan:
         if count == 0:  # nothing the other side could accept is worth no deal: hold out
             return obs.best
         self._update(obs)
-        if self.received[0] >= self.targets[at] - _TOL:
+        if self.bilateral and self.received[0] >= self.targets[at] - _TOL:
             return self.received[1]  # what the other side asked for itself is good enough
         start = self.starts[at]
         if count - start == 1:
