@@ -365,12 +365,14 @@ def evaluate_levers(
             amount = minimal_change(scenario, item)
             start = item.span
             party = item.label.split(":")[0]
-            text = (
-                f"{party}: lowering {item.quantity} alone never makes a ratifiable deal possible"
-                if amount is None
-                else f"{party}: a ratifiable deal needs {item.quantity} lowered by {amount:.3f} "
-                f"({start:g} → {start - amount:.3f})"
-            )
+            if amount is None:
+                text = f"{party}: lowering {item.quantity} alone never makes a ratifiable deal "
+                text += "possible"
+            elif amount == 0:
+                text = ""  # a ratifiable deal is possible already
+            else:
+                text = f"{party}: a ratifiable deal needs {item.quantity} lowered by "
+                text += f"{amount:.3f} ({start:g} → {start - amount:.3f})"
         outcomes.append(
             LeverOutcome(item.name, item.label, zone, ratifiable, agreement, deal, amount, text)
         )
