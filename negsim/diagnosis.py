@@ -21,9 +21,12 @@ filter at a time (each step keeps what the previous kept):
 empties before the deadline.
 
 **The ending and the binding constraints.** How the run ended, truly: a ratified deal; an
-agreement that failed ratification (each constituency's support named); no zone at all; the
-zone closing under discounting before the agents met in it; a chance breakdown (its
-probability per round); the deadline. A constraint is *binding* when removing it alone would
+agreement that failed ratification (each constituency's support named); no zone at all; a
+zone none of whose outcomes could be ratified at home (negotiators who know their win-sets
+agree to none); the zone closing under discounting before the agents met in it; a chance
+breakdown (its probability per round); the deadline.
+
+A constraint is *binding* when removing it alone would
 let more outcomes through the funnel's first empty step (or, when nothing is empty, when it
 removes outcomes from the zone). :func:`diagnose` returns all of it; :meth:`Diagnosis.lines`
 says it in plain words.
@@ -105,6 +108,9 @@ class Diagnosis:
     breakdown_probability: float
     #: when ratification is what binds, the constraints that narrow the Level-I zone
     zone_constraints: tuple[Constraint, ...] = ()
+    #: parties with nothing to offer that the others have not ruled out in public, that is
+    #: better than no deal for them and that their own public would ratify
+    holdouts: tuple[str, ...] = ()
 
     @property
     def binding(self) -> tuple[Constraint, ...]:
@@ -127,6 +133,11 @@ class Diagnosis:
         lines.append(f"How it ended: {self.ending.text}")
         if not self.offers_changed:
             lines.append("  The offers never changed: each side repeated its opening demand.")
+        for name in self.holdouts:
+            lines.append(
+                f"  {name} had nothing to offer that the other side had not ruled out, that beat "
+                "no deal and that its own public would ratify: it held to its opening demand."
+            )
         binding = self.binding
         if binding:
             lines.append(f"Binding ({self.stage}):")
@@ -315,7 +326,13 @@ def _constraints(
 
 
 # --- the run ---------------------------------------------------------------------------------
-def _ending(scenario: Scenario, run: ScenarioRun, closes: int | None, zone_size: int) -> Ending:
+def _ending(
+    scenario: Scenario,
+    run: ScenarioRun,
+    closes: int | None,
+    zone_size: int,
+    ratifiable: int | None = None,
+) -> Ending:
     result = run.result
     last = result.n_rounds - 1
     p = float(getattr(scenario.protocol, "breakdown_probability", 0.0))
@@ -356,6 +373,14 @@ def _ending(scenario: Scenario, run: ScenarioRun, closes: int | None, zone_size:
             f"(the talks {_how(result, p)}).",
             last,
         )
+    if ratifiable == 0:
+        return Ending(
+            "no-ratifiable-deal",
+            f"no deal could be ratified: all {zone_size:,} outcomes better than no deal for "
+            "every party fail ratification at home, and the negotiators, knowing their "
+            f"win-sets, agreed to none of them (the talks {_how(result, p)}).",
+            last,
+        )
     if closes is not None and closes < last:
         return Ending(
             "zone-closed",
@@ -393,10 +418,37 @@ def diagnose(scenario: Scenario, run: ScenarioRun) -> Diagnosis:
         funnel=steps,
         zone_by_round=counts,
         zone_closes_after=closes,
-        ending=_ending(scenario, run, closes, zone_size),
+        ending=_ending(
+            scenario,
+            run,
+            closes,
+            zone_size,
+            steps[-1].count if any(r is not None for r in scenario.ratifications) else None,
+        ),
         constraints=constraints,
         stage=stage,
         offers_changed=changed or (run.result.agreed and run.result.n_rounds == 1),
         breakdown_probability=float(getattr(scenario.protocol, "breakdown_probability", 0.0)),
         zone_constraints=zone_constraints,
+        holdouts=_holdouts(scenario),
     )
+
+
+def _holdouts(scenario: Scenario) -> tuple[str, ...]:
+    """The parties whose negotiators (knowing their win-sets) have nothing left to offer."""
+    from .protocols.base import table_announcements
+
+    told = table_announcements(scenario.parties)
+    found = []
+    for party, news in zip(scenario.parties, told, strict=True):
+        home = news.get("own_ratifiable")
+        if home is None:
+            continue
+        prefs = party.preferences
+        open_ = np.asarray(home) & (prefs.grid_utilities() > prefs.reservation)
+        public = news.get("public_acceptable")
+        if public is not None:
+            open_ &= np.asarray(public)
+        if not open_.any():
+            found.append(party.name)
+    return tuple(found)

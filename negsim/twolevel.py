@@ -220,6 +220,9 @@ class Ratification:
     rule: Literal["threshold", "probability"] = "threshold"
     threshold: float = attrs.field(default=0.5, converter=float, validator=unit())
     vetoes: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions)
+    #: whether the party's negotiator knows the win-set and keeps to it at the table (the
+    #: chief negotiator of Putnam 1988); ``False``: Level II comes as a surprise after the deal
+    anticipated: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
 
     def __attrs_post_init__(self) -> None:
         check_one_of("rule", self.rule, ("threshold", "probability"))

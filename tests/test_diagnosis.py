@@ -119,7 +119,11 @@ def test_no_zone_and_the_binding_constraint_are_named() -> None:
 def test_failed_ratification_names_each_constituency() -> None:
     s = negsim.load_scenario("kurils-2018-2019")
     rigged = s.with_overrides(
-        {"parties.japan.ratification.threshold": 0.0, "protocol.breakdown_probability": 0.0}
+        {
+            "parties.japan.ratification.threshold": 0.0,
+            "parties.russia.ratification.anticipated": False,  # Level II as a surprise
+            "protocol.breakdown_probability": 0.0,
+        }
     )
     for seed in range(30):
         run = rigged.run(seed)
@@ -212,3 +216,24 @@ def test_negsim_run_explains_itself(tmp_path: Path, capsys: Any) -> None:
     assert record["diagnosis"]["funnel"][0]["outcomes"] == 1728
     assert len(record["levers"]["levers"]) > 5
     assert np.isfinite(record["diagnosis"]["breakdown_probability"])
+
+
+def test_negotiators_who_know_their_publics_agree_to_nothing_unratifiable() -> None:
+    """Kurils 2018-2019 (FACTS §6.3-6.4): the zone at the table is not empty, but no outcome
+    in it would pass in Russia; negotiators who know their win-sets sign none, and easing
+    the binding constraint makes the runs agree and ratify."""
+    s = negsim.load_scenario("kurils-2018-2019").with_overrides(
+        {"protocol.breakdown_probability": 0.0}
+    )
+    run = s.run(0)
+    found = diagnose(s, run)
+    assert not run.result.agreed
+    assert found.ending.kind == "no-ratifiable-deal"
+    assert found.holdouts == ("Russia",)
+    assert any("held to its opening demand" in line for line in found.lines())
+    eased = s.with_overrides({"parties.russia.ratification.threshold": 0.15})
+    assert eased.run(0).deal
+    surprised = s.with_overrides({"parties.russia.ratification.anticipated": False})
+    outcome = surprised.run(0)
+    assert outcome.result.agreed
+    assert not outcome.deal

@@ -91,7 +91,11 @@ def test_after_the_opening_nobody_proposes_what_the_other_side_ruled_out_in_publ
     then asks only for outcomes the other has not ruled out — until nothing the other could
     accept is worth no deal to it any more, when it holds out for its ideal."""
     scenario = negsim.load_scenario("kurils-2018-2019").with_overrides(
-        {"protocol.breakdown_probability": 0.0}
+        {
+            "protocol.breakdown_probability": 0.0,
+            "parties.japan.ratification.anticipated": False,
+            "parties.russia.ratification.anticipated": False,
+        }
     )
     result = scenario.protocol.run(scenario.parties, rng=1)
     told = table_announcements(scenario.parties)

@@ -91,7 +91,7 @@ def test_the_game_says_every_response_what_home_thinks_and_its_seed() -> None:
     said: list[str] = []
     # keep the opening demand (Enter on every issue), then reject Russia's counter, then leave
     _, ask = _script([""] * 6 + ["r", "q"])
-    run = play(scenario, "japan", ask=ask, say=said.append)  # type: ignore[arg-type]
+    run = play(scenario, "japan", ask=ask, say=said.append, seed=2018)  # type: ignore[arg-type]
     text = "\n".join(said)
     assert "Russia rejects your proposal." in text
     assert "Round 1: Russia proposes" in text
@@ -104,5 +104,5 @@ def test_the_game_says_every_response_what_home_thinks_and_its_seed() -> None:
     again = play(scenario, "japan", ask=_script([""] * 6 + ["r", "q"])[1], say=lambda _: None,
                  seed=run.result.seed)  # type: ignore[arg-type]  # fmt: skip
     assert again.result == run.result
-    fresh = play(scenario, "japan", ask=_script(["q"])[1], say=lambda _: None)  # type: ignore[arg-type]
-    assert fresh.result.seed != run.result.seed
+    fresh = [play(scenario, "japan", ask=_script(["q"])[1], say=lambda _: None) for _ in "ab"]  # type: ignore[arg-type]
+    assert fresh[0].result.seed != fresh[1].result.seed  # a fresh seed per game

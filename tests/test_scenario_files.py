@@ -261,7 +261,12 @@ def test_parse_override() -> None:
 
 def test_an_agreement_can_fail_ratification(tmp_path: Path) -> None:
     scenario = load_scenario(_write(tmp_path, GOOD))
-    strict = scenario.with_overrides({"parties.holder.ratification.threshold": 1.0})
+    strict = scenario.with_overrides(
+        {
+            "parties.holder.ratification.threshold": 1.0,
+            "parties.holder.ratification.anticipated": False,  # Level II as a surprise
+        }
+    )
     run = strict.run()
     assert run.result.agreed
     vote = run.votes[1]
@@ -275,7 +280,10 @@ def test_an_agreement_can_fail_ratification(tmp_path: Path) -> None:
 
 def test_probabilistic_ratification_replays(tmp_path: Path) -> None:
     scenario = load_scenario(_write(tmp_path, GOOD)).with_overrides(
-        {"parties.holder.ratification.rule": "probability"}
+        {
+            "parties.holder.ratification.rule": "probability",
+            "parties.holder.ratification.anticipated": False,
+        }
     )
     outcomes = {scenario.run(seed).votes[1] for seed in range(30)}
     assert {v.ratified for v in outcomes if v is not None} == {True, False}

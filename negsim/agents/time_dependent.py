@@ -35,7 +35,10 @@ schedule, search the joint space for the rest.
   unseen option alike) would keep the agent at its best outcome, never conceding.
 
 An offer the other side has made itself is the surest estimate of what it accepts: when the
-best of them for the agent reaches ``τ(t)``, the agent proposes it. When nothing the other
+best of them for the agent reaches ``τ(t)``, the agent proposes it. A party with a
+ratification stage whose negotiator knows its win-set at home
+(``obs.announcements["own_ratifiable"]``, set by a scenario) offers and accepts only what
+its constituencies would ratify (Putnam 1988). When nothing the other
 side could accept is worth more than no deal to it any more (the zone
 has closed for it, ``τ > û``), it holds out for its best outcome.
 
@@ -124,6 +127,8 @@ class JointPlan:
     def __init__(self, obs: Observation, exponent: float) -> None:
         public = obs.announcements.get("public_acceptable")
         theirs = obs.announcements.get("opponent_utilities")
+        home = obs.announcements.get("own_ratifiable")
+        self.home = home
         plan = _schedule(
             obs.profile,
             exponent,
@@ -133,6 +138,7 @@ class JointPlan:
             None if public is None else _Same(public),
             None if theirs is None else _Same(theirs),
             obs.space.shape,
+            None if home is None else _Same(home),
         )
         self.candidates, self.own, self.targets, self.counts, self.starts, known, grid = plan
         self.phi = obs.round_discount
@@ -159,7 +165,8 @@ class JointPlan:
         for offer in history[self.seen :]:
             if offer.proposer != obs.party and offer.proposer >= 0:
                 mine = obs.utility(offer.outcome)
-                if mine > self.received[0]:
+                at_home = self.home is None or self.home[offer.outcome]
+                if mine > self.received[0] and at_home:
                     self.received = (mine, offer.outcome)
                 if self.model is not None:
                     self.model.add(offer.outcome)
@@ -174,7 +181,7 @@ class JointPlan:
         at = min(round, len(self.counts) - 1)
         count = self.counts[at]
         if count == 0:  # nothing the other side could accept is worth no deal: hold out
-            return obs.best
+            return self.opening(obs)
         self._update(obs)
         if self.bilateral and self.received[0] >= self.targets[at] - _TOL:
             return self.received[1]  # what the other side asked for itself is good enough
@@ -199,14 +206,22 @@ class JointPlan:
         if not self.opened:
             self.opened = True
             if obs.round < obs.n_rounds - 1:  # an opening demand, unless this is the end
-                return obs.best
+                return self.opening(obs)
         planned = self.planned
         if planned is not None and planned[:2] == (obs.round, len(obs.history)):
             return planned[2]
         return self.choose(obs, obs.round)
 
+    def opening(self, obs: Observation) -> int:
+        """The opening demand: its best outcome, or with a known win-set at home its best
+        among those its constituencies would ratify (if any)."""
+        if self.home is None or not self.home.any():
+            return obs.best
+        u = np.where(self.home, obs.utilities, -np.inf)
+        return int(np.argmax(u)) if np.isfinite(u).any() else obs.best
+
     def respond(self, obs: Observation, offer: int) -> bool:
-        if not obs.acceptable(offer):
+        if not obs.acceptable(offer) or (self.home is not None and not self.home[offer]):
             return False
         t = obs.round
         last = obs.history[-1].proposer if len(obs.history) else -1
@@ -219,7 +234,7 @@ class JointPlan:
             nxt = self.choose(obs, following)
             self.planned = (following, len(obs.history), nxt)
         else:  # its next proposal is its opening demand
-            nxt = obs.best
+            nxt = self.opening(obs)
         return obs.utility(offer) >= self.phi ** (following - t) * obs.utility(nxt) - _TOL
 
 
@@ -283,6 +298,7 @@ def _schedule(
     public: _Same | None,
     theirs: _Same | None,
     shape: tuple[int, ...],
+    home: _Same | None = None,
 ) -> tuple[Any, ...]:
     """The parts of a :class:`JointPlan` fixed by the rules and the announcements, memoised
     (sweeps and tournaments replay the same ones; callers must not modify them):
@@ -296,6 +312,8 @@ def _schedule(
     open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
     if not open_.any():  # the other side rules out everything it could accept: ignore it
         open_ = np.isfinite(u)
+    if home is not None:  # nothing that would fail ratification at home
+        open_ = open_ & np.asarray(home.array)
     candidates = np.flatnonzero(open_)
     # by decreasing own utility, ties by index: prefixes are the eligible sets
     candidates = candidates[np.argsort(-u[candidates], kind="stable")]

@@ -76,11 +76,19 @@ __all__ = [
 
 @attrs.frozen
 class Party:
-    """A negotiating party: ``name``, its ``preferences`` and the ``agent`` acting for it."""
+    """A negotiating party: ``name``, its ``preferences`` and the ``agent`` acting for it.
+
+    ``ratifiable`` (optional): a boolean mask over outcome indices, ``True`` where the
+    party's constituencies would ratify the outcome — its win-set, which its negotiator knows
+    (Putnam 1988: a chief negotiator bargains with the ratification at home in view). A
+    scenario with a ratification stage sets it; the joint-space agents then neither offer nor
+    accept what would fail at home.
+    """
 
     name: str
     preferences: PreferenceModel
     agent: Agent
+    ratifiable: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -192,6 +200,8 @@ def table_announcements(
     * ``"public_acceptable"``: boolean mask over outcome indices, ``False`` where another
       party's public red lines or preconditions rule the outcome out (absent when nobody
       announced any);
+    * ``"own_ratifiable"``: the party's own win-set at home (:attr:`Party.ratifiable`), when
+      it has one;
     * with ``information="complete"``: ``"opponent_utilities"``, for every outcome the
       lowest utility among the other parties (the other side's utility in a bilateral
       negotiation), and, bilaterally, ``"opponent_reservation"`` and ``"opponent_discount"``.
@@ -202,6 +212,9 @@ def table_announcements(
         others = [j for j in range(len(parties)) if j != i]
         news: dict[str, Any] = {}
         known = [mask for j in others if (mask := masks[j]) is not None]
+        own = parties[i].ratifiable
+        if own is not None:
+            news["own_ratifiable"] = own
         if len(known) == 1:
             news["public_acceptable"] = known[0]  # the same array every run: plans cache on it
         elif known:

@@ -153,7 +153,12 @@ class Scenario:
             "seed": meta.get("seed"),
             "space": parts["space"],
             "keys": tuple(k for k, _, _ in parties),
-            "parties": tuple(p for _, p, _ in parties),
+            "parties": tuple(
+                p
+                if r is None or not r.anticipated
+                else attrs.evolve(p, ratifiable=_win_mask(parts["space"], r))
+                for _, p, r in parties
+            ),
             "ratifications": tuple(r for _, _, r in parties),
             "third_parties": tuple(parts["third_parties"]),
             "protocol": parts["protocol"],
@@ -287,3 +292,11 @@ def load_scenario(source: str | Path) -> Scenario:
         problem = Problem("", "not readable: tables or arrays nested too deeply", "a flatter file")
         raise ScenarioError(str(path), [problem]) from None
     return scenario_from_data(data, str(path))
+
+
+def _win_mask(space: OutcomeSpace, ratification: Ratification) -> np.ndarray:
+    """Read-only mask of a party's win-set over every outcome index."""
+    mask = np.zeros(space.size, dtype=bool)
+    mask[ratification.win_set(space)] = True
+    mask.flags.writeable = False
+    return mask

@@ -59,6 +59,7 @@ RATIFICATION = {
     "threshold": "number",
     "vetoes": "array of table",
     "constituencies": "array of table",
+    "anticipated": "boolean",
     "source": "string",
 }
 
@@ -306,6 +307,10 @@ def _ratification(reader: Reader, path: str, raw: Any, space: OutcomeSpace) -> R
     return reader.attempt(  # type: ignore[no-any-return]
         path,
         lambda: Ratification(
-            constituencies, entry.get("rule", "threshold"), entry.get("threshold", 0.5), vetoes
+            constituencies,
+            entry.get("rule", "threshold"),
+            entry.get("threshold", 0.5),
+            vetoes,
+            anticipated=entry.get("anticipated", True),
         ),
     )
