@@ -373,6 +373,10 @@ def evaluate_levers(
             else:
                 text = f"{party}: a ratifiable deal needs {item.quantity} lowered by "
                 text += f"{amount:.3f} ({start:g} → {start - amount:.3f})"
+                _, at_least = _rates(item.apply(scenario, amount), run_seeds)
+                text += (
+                    f"; lowered so far, the runs end in a ratified deal {at_least:.0%} of the time"
+                )
         outcomes.append(
             LeverOutcome(item.name, item.label, zone, ratifiable, agreement, deal, amount, text)
         )
