@@ -26,7 +26,7 @@ from negsim import cli
 from negsim.errors import NegsimError, ValidationError
 from negsim.fuzz import classify
 from negsim.io import csv_text, json_text, number_from_json, printable, spreadsheet_safe
-from negsim.outdir import MARKER, OutputFolderError, clean_stale, staged_output
+from negsim.outdir import MARKER, OutputFolderError, check_output, clean_stale, staged_output
 from negsim.preferences import discounted
 from negsim.spatial import ActorData, ActorDataError, make_model, read_actor_csv
 
@@ -405,3 +405,53 @@ def test_dollar_signs_in_names_are_not_mathtext(tmp_path: Path) -> None:
     for model in ("bdm", "ktab"):
         written = write_forecast(tmp_path / model, make_model(model).run(data, 1))
         assert "power.png" in written
+
+
+def test_staging_folders_of_live_or_unparsable_owners_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    init = tmp_path / ".out.negsim-1-abc"  # pid 1 always exists (whoever owns it)
+    odd = tmp_path / ".out.negsim-notapid-abc"
+    for folder in (init, odd):
+        folder.mkdir()
+    assert clean_stale(out) == []
+    assert init.exists()
+    assert odd.exists()
+    assert clean_stale(tmp_path / "missing" / "out") == []  # an unreadable parent
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputFolderError, match="out: exists and is not a folder"):
+        check_output(out)
+    with pytest.raises(OutputFolderError, match="exists and is not a folder"), staged_output(out):
+        pass
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_an_unusable_out_name_is_an_output_folder_error(tmp_path: Path) -> None:
+    asked = str(tmp_path / ("x" * 300))  # longer than any file system allows
+    with pytest.raises(OutputFolderError) as info:
+        check_output(asked)
+    assert str(info.value) == f"{asked}: cannot use the output folder: File name too long"
+
+
+def test_a_failed_swap_puts_the_old_output_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    with staged_output(out) as staging:
+        (staging / "old.txt").write_text("old", encoding="utf-8")
+    rename = os.rename
+
+    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst) == out and ".negsim-" in Path(src).name and "-old-" not in Path(src).name:
+            raise OSError(28, "No space left on device")
+        rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", failing)
+    with pytest.raises(OutputFolderError) as info, staged_output(out) as staging:
+        (staging / "new.txt").write_text("new", encoding="utf-8")
+    assert str(info.value) == f"{out}: cannot replace the output folder: No space left on device"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -387,3 +387,125 @@ def test_a_mutated_scenario_loads_and_runs_or_is_a_clean_problem(data: dict[str,
         values = np.asarray(values, dtype=float)
         assert not np.isnan(values).any()
         assert not np.isposinf(values).any()
+
+
+# --- 5. issue, sweep and kind problems (hostile inputs) --------------------------------
+def _data_problems(data: dict[str, Any]) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_data(data)
+    return [p.format("f") for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("issue", "expected"),
+    [
+        ({"name": "c", "kind": "integer", "low": 0.5, "high": 3},
+         "f: issues.c: bounds 0.5, 3 (expected integers)"),
+        ({"name": "c", "kind": "continuous", "low": 0, "high": 1, "resolution": 0},
+         "f: issues.c.resolution: 0 (expected a positive step)"),
+        ({"name": "c", "kind": "continuous", "low": 0, "high": 1e9, "resolution": 1e-3},
+         "f: issues.c: 1,000,000,000,001 options (expected at most 10,000,000"),
+        ({"name": "c", "kind": "categorical"},
+         "f: issues.c.options: missing (expected an array of option labels)"),
+        ({"name": "", "kind": "integer", "low": 0, "high": 1},
+         "f: issues[1].name: empty (expected a name)"),
+        ({"name": "first_share", "kind": "integer", "low": 0, "high": 1},
+         "f: issues[1].name: repeated issue name 'first_share' (expected unique names)"),
+    ],
+)  # fmt: skip
+def test_a_bad_issue_is_one_clean_problem(issue: dict[str, Any], expected: str) -> None:
+    data = load_scenario("split-the-pie").data
+    data["issues"].append(issue)
+    problems = _data_problems(data)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems
+
+
+def test_a_numeric_issue_names_each_missing_bound() -> None:
+    data = load_scenario("split-the-pie").data
+    data["issues"].append({"name": "c", "kind": "continuous", "high": 1})
+    assert _data_problems(data) == [
+        "f: issues.c.low: missing (expected a number)",
+        "f: issues.c.resolution: missing (expected a number)",
+    ]
+
+
+def test_too_many_options_are_refused_before_the_issue_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = load_scenario("split-the-pie").data
+    monkeypatch.setattr("negsim.scenario.schema.MAX_OUTCOMES", 3)
+    data["issues"] = [{"name": "c", "kind": "ordered", "options": ["a", "b", "c", "d"]}]
+    assert "f: issues.c.options: 4 options (expected fewer)" in _data_problems(data)
+
+
+def test_no_issues_is_a_problem() -> None:
+    data = load_scenario("split-the-pie").data
+    data["issues"] = []
+    problems = _data_problems(data)
+    assert "f: issues: no issues (expected at least one [[issues]] table)" in problems
+
+
+def test_sweep_steps_and_count_are_bounded() -> None:
+    data = load_scenario("split-the-pie").data
+    data["sweeps"][0]["steps"] = 0
+    assert _data_problems(data) == ["f: sweeps[0].steps: 0 (expected 1 to 1,000 steps)"]
+    data["sweeps"][0]["steps"] = 1001
+    assert _data_problems(data) == ["f: sweeps[0].steps: 1001 (expected 1 to 1,000 steps)"]
+    data["sweeps"][0]["steps"] = 3
+    data["sweeps"] *= 3
+    assert _data_problems(data) == [
+        "f: sweeps: 3 sweeps (expected one or two (a line or a heatmap))"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "path", "text"),
+    [
+        ({"parties.first.agent": 3}, "parties.first.agent",
+         'got an integer (expected an agent name or a table {kind = "...", ...})'),
+        ({"parties.first.agent": {"kind": 3}}, "parties.first.agent", "got a table"),
+        ({"protocol.kind": "alternating-offer"}, "protocol.kind",
+         "did you mean 'alternating-offers'?"),
+        ({"protocol.kind": 5}, "protocol.kind", "got an integer"),
+        ({"protocol.kind": "single-text", "protocol.bias": {"first": 1, "second": 1, "thrid": 1}},
+         "protocol.bias.thrid", "no such party; valid: 'first', 'second'"),
+        ({"protocol.kind": "single-text", "protocol.bias": ["a", 1]},
+         "protocol.bias[0]", "got a string 'a' (expected a number)"),
+        ({"protocol.kind": "single-text", "protocol.bias": [0, 0]},
+         "protocol.bias", "not all 0"),
+        ({"protocol.kind": "single-text", "protocol.bias": [-1, 2]},
+         "protocol.bias", "2 numbers >= 0"),
+    ],
+)  # fmt: skip
+def test_bad_agents_and_protocols_are_clean_problems(
+    pie: negsim.Scenario, overrides: dict[str, Any], path: str, text: str
+) -> None:
+    _one(pie, overrides, path, text)
+
+
+def test_agents_nested_too_deep_are_one_problem(pie: negsim.Scenario) -> None:
+    agent: Any = "linear"
+    for _ in range(9):
+        agent = {"kind": "noisy", "agent": agent}
+    _one(pie, {"parties.first.agent": agent}, "parties.first" + ".agent" * 10, "more than 8 deep")
+    for _ in range(1):
+        agent = agent["agent"]
+    assert pie.with_overrides({"parties.first.agent": agent}).parties[0].agent is not None
+
+
+@pytest.mark.parametrize(
+    ("constituency", "text"),
+    [
+        (5, "constituencies[0]: got an integer 5 (expected a table)"),
+        ({"kind": "pol"}, "constituencies[0].kind: no constituency kind 'pol'; did you mean 'poll'?"),
+        ({"kind": 3}, "constituencies[0].kind: no constituency kind 3"),
+        ({"kind": "poll", "shares": {}}, "constituencies[0].name: missing (expected for"),
+    ],
+)  # fmt: skip
+def test_a_bad_constituency_is_a_clean_problem(constituency: Any, text: str) -> None:
+    data = load_scenario("kurils-2018-2019").data
+    data["parties"]["japan"]["ratification"]["constituencies"][0] = constituency
+    problems = _data_problems(data)
+    assert len(problems) == 1, problems
+    assert f"f: parties.japan.ratification.{text}" in problems[0], problems

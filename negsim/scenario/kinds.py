@@ -154,10 +154,8 @@ def build_protocol(reader: Reader, entry: dict[str, Any], party_keys: list[str])
     other protocols take, **removing them from** ``entry``."""
     kind = entry.get("kind", "alternating-offers")
     if not isinstance(kind, str) or kind not in PROTOCOLS:
-        found = kind if isinstance(kind, str) else kind_of(kind)
-        reader.problem(
-            "protocol.kind", f"no protocol {found!r}", did_you_mean(str(found), PROTOCOLS.names())
-        )
+        found = f"no protocol {kind!r}" if isinstance(kind, str) else f"got {kind_of(kind)}"
+        reader.problem("protocol.kind", found, did_you_mean(str(kind), PROTOCOLS.names()))
         return None
     declared = {p.name for p in PROTOCOLS.parameter_specs(kind)}
     elsewhere = {p.name for other in PROTOCOLS for p in PROTOCOLS.parameter_specs(other)}
