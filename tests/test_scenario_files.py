@@ -5,10 +5,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import negsim
 from negsim.scenario import ScenarioError, load_scenario, parse_override, scenario_from_data
+from negsim.scenario.reader import Problem, Reader, join_path
 
 GOOD = """
 [scenario]
@@ -288,3 +290,40 @@ def test_probabilistic_ratification_replays(tmp_path: Path) -> None:
     outcomes = {scenario.run(seed).votes[1] for seed in range(30)}
     assert {v.ratified for v in outcomes if v is not None} == {True, False}
     assert scenario.run(11).votes == scenario.run(11).votes
+
+
+def test_python_data_is_made_plain_and_non_toml_values_are_problems() -> None:
+    data = load_scenario("split-the-pie").data
+    data["parties"]["first"]["reservation"] = np.float64(0.2)
+    data["issues"][0]["high"] = np.int64(10)
+    data["parties"]["second"]["values"] = {"first_share": np.linspace(1, 0, 11)}
+    made = scenario_from_data(data)
+    assert made.parties[0].preferences.reservation == 0.2
+    assert type(made.data["issues"][0]["high"]) is int
+    assert made.data["parties"]["second"]["values"]["first_share"][0] == 1.0
+    data["scenario"][3] = "x"
+    data["plots"]["x"] = object()
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_data(data)
+    assert [p.format("f") for p in caught.value.problems] == [
+        "f: scenario.3: key 3 is not a string (expected string keys)",
+        "f: plots.x: got an object (expected a TOML value (string, number, table, ...))",
+    ]
+
+
+def test_key_paths_join_without_doubling() -> None:
+    assert join_path("issues.x", "x.low") == "issues.x.low"
+    assert join_path("issues.x", "issues.x.low") == "issues.x.low"
+    assert join_path("issues.x", "x") == "issues.x"
+    assert join_path("protocol", "n_rounds") == "protocol.n_rounds"
+    assert join_path("", "a.b") == "a.b"
+
+
+def test_a_negsim_error_while_building_is_a_problem_at_the_path() -> None:
+    reader = Reader()
+
+    def build() -> None:
+        raise negsim.NegsimError("it broke")
+
+    assert reader.attempt("parties.first", build) is None
+    assert reader.problems == [Problem("parties.first", "it broke", "")]

@@ -193,7 +193,10 @@ def kind_of(value: Any) -> str:
         datetime.date: "a date",
         datetime.datetime: "a date-time",
         datetime.time: "a time",
-    }.get(type(value), f"a {type(value).__name__}")
+    }.get(
+        type(value),
+        f"{'an' if type(value).__name__[:1] in 'aeiou' else 'a'} {type(value).__name__}",
+    )
 
 
 _TOML_SCALARS = (str, bool, int, float, datetime.date, datetime.datetime, datetime.time)
