@@ -18,6 +18,7 @@ from strategies import mutated_scenario_data
 import negsim
 from negsim.cli import main
 from negsim.protocols import PROTOCOLS, AlternatingOffers
+from negsim.registry import REQUIRED, Parameter, Registry, parameters_of
 from negsim.scenario import ScenarioError, load_scenario, parse_override, scenario_from_data
 from negsim.scenario.params import check_value, describe_type
 from negsim.scenario.reference import BEGIN, END, generated, protocol_example
@@ -546,3 +547,41 @@ def test_parameter_types_are_described_in_words(annotation: Any, words: str) -> 
 )
 def test_parameter_values_are_checked_strictly(value: Any, annotation: Any, expected: Any) -> None:
     assert check_value(value, annotation, "p") == expected
+
+
+# --- 7. the registry reads parameters from any factory ----------------------------------
+def _undefined_annotation(a: Undefined, *args: Any, b: int = 1, **kw: Any) -> None:  # type: ignore[name-defined]  # noqa: F821
+    """A factory whose annotation cannot be resolved."""
+
+
+@attrs.define
+class _WithFactories:
+    x: int = attrs.field(factory=lambda: 5)
+    y: list[int] = attrs.field(default=attrs.Factory(lambda self: [self.x], takes_self=True))
+    z: int = attrs.field(init=False, default=0)
+
+
+def test_parameters_of_unusual_factories() -> None:
+    assert repr(REQUIRED) == "REQUIRED"
+    assert parameters_of(_undefined_annotation) == (
+        Parameter("a", Any, REQUIRED, "_undefined_annotation"),
+        Parameter("b", Any, 1, "_undefined_annotation"),
+    )
+    assert parameters_of(_WithFactories) == (
+        Parameter("x", int, 5, "_WithFactories"),
+        Parameter("y", list[int], REQUIRED, "_WithFactories"),
+    )
+    assert parameters_of(dict) == ()  # a builtin without a signature
+
+
+def test_a_registry_binds_what_it_can_and_names_the_valid_parameters() -> None:
+    things: Registry[Any] = Registry("thing")
+    things.register("d", dict)
+    things.register("f", _undefined_annotation)
+    assert things.parameters("d") == []
+    assert things.make("d", a=1) == {"a": 1}  # no signature to check against
+    assert things.parameters("f") == ["a", "b"]
+    with pytest.raises(
+        negsim.ValidationError, match=r"thing\.f: missing a required argument: 'a'; valid: 'a', 'b'"
+    ):
+        things.make("f", b=2)
