@@ -455,3 +455,51 @@ def test_a_failed_swap_puts_the_old_output_back(
     assert str(info.value) == f"{out}: cannot replace the output folder: No space left on device"
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"names": ["a"], "capability": [1], "positions": [0], "saliences": [50]},
+         "actors: 1 actors (expected at least two)"),
+        ({"capability": [1, 1, 1]}, "capability: shape (3,) (expected (2,))"),
+        ({"saliences": [[50, 50], [50, 50]]}, "positions: shapes differ"),
+        ({"saliences": [50, -1]}, "saliences: negative or not finite (expected values >= 0)"),
+        ({"capability": [1, math.nan]}, "capability: negative or not finite"),
+        ({"positions": [0, math.inf]}, "positions: not finite (expected finite positions)"),
+        ({"capability": [1, 1e13]}, "capability: too large (expected |values| <= 1e+12)"),
+        ({"positions": [0, -1e13]}, "positions: too large"),
+        ({"dimensions": ["x", "y"]}, "dimensions: 2 names (expected 1 names)"),
+        ({"descriptions": ["one"]}, "descriptions: 1 (expected 2 or none)"),
+    ],
+)  # fmt: skip
+def test_actor_data_built_in_python_is_checked(kwargs: dict[str, object], expected: str) -> None:
+    given = {"names": ["a", "b"], "capability": [1, 1], "positions": [0, 1], "saliences": [50, 50]}
+    with pytest.raises(ValidationError) as info:
+        ActorData(**{**given, **kwargs})  # type: ignore[arg-type]
+    assert str(info.value).startswith(expected), str(info.value)
+
+
+def test_oversized_actor_files_are_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text(BDM_HEADER + "A,1,4,80\nB,1,7,40\n", encoding="utf-8")
+    monkeypatch.setattr("negsim.spatial.data.MAX_FILE_BYTES", 2**20)
+    text = BDM_HEADER + "A,1,4,80\n" * 200_000
+    assert _error(text, "big.csv") == "big.csv: 1,800,035 characters (expected at most 1 MiB)"
+    monkeypatch.setattr("negsim.spatial.data.MAX_FILE_BYTES", 10)
+    with pytest.raises(ActorDataError, match=r"big\.csv: 53 bytes \(expected at most 0 MiB\)"):
+        read_actor_csv(path)
+
+
+def test_too_many_actor_rows_and_unreadable_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("negsim.spatial.data.MAX_ACTORS", 2)
+    message = _error(BDM_HEADER + "A,1,4,80\nB,1,7,40\nC,1,7,40\n")
+    assert message == "actors.csv: 3 actor rows (expected at most 2, negsim's limit)"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(BDM_HEADER.encode() + "Å,1,4,80\n".encode("latin-1"))
+    with pytest.raises(ActorDataError, match=r"latin\.csv: cannot read it: 'utf-8' codec"):
+        negsim.spatial.load_actor_data(latin)
