@@ -22,7 +22,7 @@ from hypothesis import given
 from strategies import mutated_actor_csv
 
 import negsim
-from negsim import cli
+from negsim import cli, fuzz
 from negsim.errors import NegsimError, ValidationError
 from negsim.fuzz import classify
 from negsim.io import csv_text, json_text, number_from_json, printable, spreadsheet_safe
@@ -503,3 +503,75 @@ def test_too_many_actor_rows_and_unreadable_files(
     latin.write_bytes(BDM_HEADER.encode() + "Å,1,4,80\n".encode("latin-1"))
     with pytest.raises(ActorDataError, match=r"latin\.csv: cannot read it: 'utf-8' codec"):
         negsim.spatial.load_actor_data(latin)
+
+
+# --- 8. the fuzzing harness itself -----------------------------------------------------------
+def test_mutations_of_nothing_are_nothing() -> None:
+    rng = np.random.default_rng(0)
+    for mutation in fuzz._MUTATIONS:
+        assert mutation([], rng) == []
+    for seed in range(20):  # every kind of whole-text damage keeps the text a string
+        damaged = fuzz._text(BDM_HEADER + "A,1,4,80\n\nB,1,7,40\n", np.random.default_rng(seed))
+        assert isinstance(damaged, str)
+    assert fuzz._text("a\n\n\nb", np.random.default_rng(_seed_for_kind(4))) == "a\nb"
+
+
+def _seed_for_kind(kind: int) -> int:
+    return next(s for s in range(1000) if int(np.random.default_rng(s).integers(5)) == kind)
+
+
+class _Forecast:
+    def __init__(self, value: float) -> None:
+        self.positions = np.array([[value]])
+        self.forecasts = {"x": np.array([value])}
+
+
+class _Model:
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour
+
+    def run(self, data: object, rounds: int) -> _Forecast:
+        if self.behaviour == "negsim":
+            raise NegsimError("no forecast")
+        if self.behaviour == "bug":
+            raise ZeroDivisionError("a bug")
+        return _Forecast(math.nan if self.behaviour == "nan" else 1.0)
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "expected"),
+    [("negsim", "clean error"), ("bug", "traceback"), ("nan", "NaN"), ("fine", "ok")],
+)
+def test_classify_tells_each_outcome_of_a_model(
+    monkeypatch: pytest.MonkeyPatch, behaviour: str, expected: str
+) -> None:
+    monkeypatch.setattr("negsim.spatial.make_model", lambda name: _Model(behaviour))
+    monkeypatch.setattr("negsim.spatial.report._summary", lambda forecast, title: {})
+    text = BDM_HEADER + "A,1,4,80\nB,1,7,40\n"
+    assert classify("a.csv", text, models=["m"]) == expected
+
+
+def test_classify_tells_unnamed_errors_tracebacks_and_unwritable_summaries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert classify("a.csv", "Actor,Capability\n", models=[]) == "clean error"
+
+    def unnamed(name: str, text: str) -> None:
+        raise NegsimError("something is wrong")
+
+    monkeypatch.setattr("negsim.spatial.read_actor_csv", unnamed)
+    assert classify("a.csv", "", models=[]) == "unnamed error"
+
+    def crashing(name: str, text: str) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr("negsim.spatial.read_actor_csv", crashing)
+    assert classify("a.csv", "", models=[]) == "traceback"
+    monkeypatch.undo()
+
+    def not_json(forecast: object, title: object) -> None:
+        raise ValueError("Out of range float values are not JSON compliant")
+
+    monkeypatch.setattr("negsim.spatial.make_model", lambda name: _Model("fine"))
+    monkeypatch.setattr("negsim.spatial.report._summary", not_json)
+    assert classify("a.csv", BDM_HEADER + "A,1,4,80\nB,1,7,40\n", models=["m"]) == "NaN"
