@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +156,61 @@ def test_help_has_an_example_for_every_command(capsys: pytest.CaptureFixture[str
             main([command, "--help"])
         assert exit_info.value.code == 0
         assert "example:" in capsys.readouterr().out
+
+
+def test_python_dash_m_negsim_is_the_negsim_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "negsim", "validate", "nope-not-a-scenario"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "nope-not-a-scenario" in done.stderr
+    assert "Traceback" not in done.stderr
+    monkeypatch.setattr(sys, "argv", ["negsim", "protocols"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("negsim", run_name="__main__")
+    assert info.value.code == 0
+    assert "alternating-offers" in capsys.readouterr().out
+
+
+def test_a_reader_that_goes_away_ends_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    read, write = os.pipe()
+    os.close(read)  # `negsim agents | head -0`
+    with os.fdopen(write, "w", buffering=1) as pipe:
+        monkeypatch.setattr(sys, "stdout", pipe)
+        assert main(["agents"]) == 0
+        monkeypatch.undo()
+    assert capsys.readouterr().err == ""
+
+
+def test_levers_draws_its_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    argv = ["levers", "split-the-pie", "--seeds", "2", "--out", str(out), "--format", "svg"]
+    assert main(argv) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".negsim-output.json",
+        "levers.json",
+        "levers.svg",
+    ]
+    assert "<svg" in (out / "levers.svg").read_text(encoding="utf-8")[:500]
+    assert f"Wrote levers.json, levers.svg to {out}/" in capsys.readouterr().out
+
+
+def test_run_without_lever_seeds_and_a_win_set_plot_without_ratification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    argv = ["run", "split-the-pie", "--lever-seeds", "0", "--out", str(out), "--format", "svg"]
+    argv += ["--set", 'plots.kinds=["win-sets", "concessions"]']
+    assert main(argv) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "win-sets.svg" not in names  # no party has a ratification to draw
+    assert "concessions.svg" in names
+    record = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert not record.get("levers")
