@@ -10,7 +10,9 @@ import pytest
 
 import negsim
 from negsim.scenario import ScenarioError, load_scenario, parse_override, scenario_from_data
+from negsim.scenario.paths import set_path
 from negsim.scenario.reader import Problem, Reader, join_path
+from negsim.scenario.reference import BEGIN, END, generated, update
 
 GOOD = """
 [scenario]
@@ -327,3 +329,45 @@ def test_a_negsim_error_while_building_is_a_problem_at_the_path() -> None:
 
     assert reader.attempt("parties.first", build) is None
     assert reader.problems == [Problem("parties.first", "it broke", "")]
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "value", "after"),
+    [
+        ({"a": [1, 2]}, "a.0", 9, {"a": [9, 2]}),
+        ({"a": [1, 2]}, "a.1", None, {"a": [1]}),
+        ({"a": [[1], 2]}, "a.0.0", None, {"a": [[], 2]}),
+    ],
+)
+def test_set_path_into_arrays(data: dict, path: str, value: object, after: dict) -> None:
+    set_path(data, path, value)
+    assert data == after
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        ({}, "a..b", "a..b: not a key path (expected dotted keys, e.g. protocol.kind)"),
+        ({}, "", ": not a key path"),
+        ({"a": [1, 2]}, "a.5", "a.5: no such item (expected an index below 2)"),
+        ({"a": [1, 2]}, "a.x", "a.x: no such item (expected an index below 2)"),
+        ({"a": 3}, "a.b", "a.b: not inside a table (expected a key path into the scenario)"),
+    ],
+)
+def test_set_path_refuses_bad_paths(data: dict, path: str, message: str) -> None:
+    with pytest.raises(negsim.ValidationError) as info:
+        set_path(data, path, 1)
+    assert str(info.value).startswith(message)
+
+
+def test_reference_update_rewrites_only_when_stale(tmp_path: Path) -> None:
+    doc = tmp_path / "schema.md"
+    doc.write_text(f"# Title\n\n{BEGIN}\nold\n{END}\nafter\n", encoding="utf-8")
+    assert update(doc) is True
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith(f"# Title\n\n{BEGIN}\n")
+    assert text.endswith(f"{END}\nafter\n")
+    assert "\nold\n" not in text
+    assert generated() in text
+    assert update(doc) is False
+    assert doc.read_text(encoding="utf-8") == text
