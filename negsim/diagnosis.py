@@ -42,7 +42,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .position import Position
-from .twolevel import Ratification
 
 if TYPE_CHECKING:
     from .scenario import Scenario, ScenarioRun
@@ -198,14 +197,8 @@ def _masks(scenario: Scenario) -> tuple[Mask, Mask, Mask, list[tuple[str, Mask |
     better = np.all(r < U, axis=1)
     wins: list[tuple[str, Mask | None]] = []
     for name, ratification in zip(scenario.names, scenario.ratifications, strict=True):
-        wins.append((name, None if ratification is None else _win_mask(scenario, ratification)))
+        wins.append((name, None if ratification is None else ratification.win_mask(scenario.space)))
     return lines_ok, pre_ok, better, wins
-
-
-def _win_mask(scenario: Scenario, ratification: Ratification) -> Mask:
-    mask = np.zeros(scenario.space.size, dtype=bool)
-    mask[ratification.win_set(scenario.space)] = True
-    return mask
 
 
 def funnel(scenario: Scenario) -> tuple[FunnelStep, ...]:

@@ -250,8 +250,13 @@ class Ratification:
 
     def win_set(self, space: OutcomeSpace) -> npt.NDArray[np.int64]:
         """Indices of the outcomes with ``S(ω) >= threshold``."""
-        support = self.support(space, space.grid())
-        return np.flatnonzero(support >= self.threshold - 1e-12).astype(np.int64)
+        return np.flatnonzero(self.win_mask(space)).astype(np.int64)
+
+    def win_mask(self, space: OutcomeSpace) -> npt.NDArray[np.bool_]:
+        """The win-set as a read-only boolean mask over every outcome index."""
+        mask = self.support(space, space.grid()) >= self.threshold - 1e-12
+        mask.flags.writeable = False
+        return mask
 
     def vote(self, space: OutcomeSpace, outcome: int, rng: RNGLike = None) -> RatificationVote:
         """Put one outcome (an index) to the vote; ``rng`` is drawn from under ``probability``."""
@@ -266,7 +271,5 @@ def win_set_overlap(space: OutcomeSpace, ratifications: Sequence[Ratification]) 
     """Indices of the outcomes in every party's win-set (Putnam's overlap)."""
     keep = np.ones(space.size, dtype=bool)
     for ratification in ratifications:
-        member = np.zeros(space.size, dtype=bool)
-        member[ratification.win_set(space)] = True
-        keep &= member
+        keep &= ratification.win_mask(space)
     return np.flatnonzero(keep).astype(np.int64)

@@ -156,7 +156,7 @@ class Scenario:
             "parties": tuple(
                 p
                 if r is None or not r.anticipated
-                else attrs.evolve(p, ratifiable=_win_mask(parts["space"], r))
+                else attrs.evolve(p, ratifiable=r.win_mask(parts["space"]))
                 for _, p, r in parties
             ),
             "ratifications": tuple(r for _, _, r in parties),
@@ -292,11 +292,3 @@ def load_scenario(source: str | Path) -> Scenario:
         problem = Problem("", "not readable: tables or arrays nested too deeply", "a flatter file")
         raise ScenarioError(str(path), [problem]) from None
     return scenario_from_data(data, str(path))
-
-
-def _win_mask(space: OutcomeSpace, ratification: Ratification) -> np.ndarray:
-    """Read-only mask of a party's win-set over every outcome index."""
-    mask = np.zeros(space.size, dtype=bool)
-    mask[ratification.win_set(space)] = True
-    mask.flags.writeable = False
-    return mask
