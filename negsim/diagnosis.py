@@ -46,7 +46,16 @@ from .position import Position
 if TYPE_CHECKING:
     from .scenario import Scenario, ScenarioRun
 
-__all__ = ["Constraint", "Diagnosis", "Ending", "FunnelStep", "diagnose", "funnel", "zone_by_round"]
+__all__ = [
+    "Constraint",
+    "Diagnosis",
+    "Ending",
+    "FunnelStep",
+    "closes_after",
+    "diagnose",
+    "funnel",
+    "zone_by_round",
+]
 
 Mask = npt.NDArray[np.bool_]
 
@@ -240,12 +249,15 @@ def zone_by_round(scenario: Scenario, n_rounds: int | None = None) -> npt.NDArra
         with np.errstate(divide="ignore", invalid="ignore"):
             bound = np.log(r[j] / U[inside, j]) / math.log(phi[j])  # t < bound
         last[inside] = np.minimum(last[inside], np.ceil(bound) - 1)
-    last = np.where(inside, last, -1)
-    rounds = np.arange(n)
-    return (last[None, :] >= rounds[:, None]).sum(axis=1).astype(np.int64)  # type: ignore[no-any-return]
+    last = np.where(inside, np.minimum(last, n - 1), -1).astype(np.int64)  # -1: never in
+    # |Z_t| counts the outcomes whose last round is t or later: a reversed cumulative sum
+    hist = np.bincount(last + 1, minlength=n + 1)[1:]
+    return np.cumsum(hist[::-1])[::-1].astype(np.int64)
 
 
-def _closes_after(counts: npt.NDArray[np.int64]) -> int | None:
+def closes_after(counts: npt.NDArray[np.int64]) -> int | None:
+    """The last round with a non-empty zone, when the zone empties (``-1``: empty from the
+    start); ``None`` when it stays open to the deadline."""
     empty = np.flatnonzero(counts == 0)
     if empty.size == 0:
         return None
@@ -398,7 +410,7 @@ def diagnose(scenario: Scenario, run: ScenarioRun) -> Diagnosis:
     """The :class:`Diagnosis` of one run of ``scenario`` (see the module docstring)."""
     steps = funnel(scenario)
     counts = zone_by_round(scenario)
-    closes = _closes_after(counts)
+    closes = closes_after(counts)
     zone_size = steps[3].count
     constraints, stage = _constraints(scenario)
     zone_constraints = _constraints(scenario, at_home=False)[0] if "ratification" in stage else ()

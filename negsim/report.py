@@ -229,7 +229,7 @@ def format_zone_by_round(scenario: Scenario) -> str:
     counts = diagnosis.zone_by_round(scenario)
     if not counts.size:
         return ""
-    closes = int(np.flatnonzero(counts == 0)[0]) - 1 if (counts == 0).any() else None
+    closes = diagnosis.closes_after(counts)
     marks = sorted({0, counts.size - 1, *(() if closes is None else (max(closes, 0),))})
     shown = ", ".join(f"round {t}: {int(counts[t]):,}" for t in marks)
     if closes is None:
