@@ -159,13 +159,16 @@ def test_help_has_an_example_for_every_command(capsys: pytest.CaptureFixture[str
 
 
 def test_python_dash_m_negsim_is_the_negsim_command(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    # run away from the checkout: `python -m` puts the working folder first on sys.path,
+    # and the source tree is not the installed package (scenarios/ installs as a subpackage)
     done = subprocess.run(
         [sys.executable, "-m", "negsim", "validate", "nope-not-a-scenario"],
         capture_output=True,
         text=True,
         check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     assert "nope-not-a-scenario" in done.stderr
