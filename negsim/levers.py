@@ -18,8 +18,9 @@ scenario you pass in is never modified. The levers of a scenario (:func:`levers`
 =============================  =============================================================
 
 For each lever :func:`evaluate_levers` reports the zone of agreement ``|Z|`` (outcomes better
-than no deal for every party), the win-set overlap inside the zone ``|Z ∩ W_1 ∩ ... ∩ W_n|``
-(the outcomes that could become a ratified deal), and over ``N`` seeds the agreement rate and
+than no deal for every party), the win-set overlap ``|W| = |W_1 ∩ ... ∩ W_n|`` (what every
+public would ratify), the overlap inside the zone ``|Z ∩ W|`` (the outcomes that could become
+a ratified deal), and over ``N`` seeds the agreement rate and
 the ratified-deal rate, beside the baseline's. For a continuous lever it also finds by
 bisection the smallest change ``x`` for which ``Z ∩ W`` is non-empty, if any ``x`` in the
 lever's range does: both the zone and the win-sets only grow as a reservation or a threshold
@@ -84,6 +85,8 @@ class LeverOutcome:
     deal_rate: float
     minimal_change: float | None = None
     minimal_text: str = ""
+    #: outcomes in every party's win-set, in the zone or not (``None`` without Level II)
+    win_set_overlap: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -131,12 +134,14 @@ class LeverReport:
         rows = [self.baseline, *self.outcomes]
         width = max(len(o.label) for o in rows)
         lines = [
-            f"{'lever':<{width}}  {'zone':>6}  {'ratifiable':>10}  {'agree':>6}  {'deal':>6}",
+            f"{'lever':<{width}}  {'zone':>6}  {'overlap':>7}  {'ratifiable':>10}  "
+            f"{'agree':>6}  {'deal':>6}",
         ]
         for o in rows:
             ratifiable = "-" if o.ratifiable is None else f"{o.ratifiable:,}"
+            overlap = "-" if o.win_set_overlap is None else f"{o.win_set_overlap:,}"
             lines.append(
-                f"{o.label:<{width}}  {o.zone:>6,}  {ratifiable:>10}  "
+                f"{o.label:<{width}}  {o.zone:>6,}  {overlap:>7}  {ratifiable:>10}  "
                 f"{o.agreement_rate:>6.0%}  {o.deal_rate:>6.0%}"
                 + (f"  {o.minimal_text}" if o.minimal_text else "")
             )
@@ -293,11 +298,18 @@ def lever(scenario: Scenario, name: str) -> Lever:
 
 # --- evaluating them ---------------------------------------------------------------------
 def _zone_and_ratifiable(scenario: Scenario) -> tuple[int, int | None]:
+    zone, ratifiable, _ = _sizes(scenario)
+    return zone, ratifiable
+
+
+def _sizes(scenario: Scenario) -> tuple[int, int | None, int | None]:
+    """``|Z|``, ``|Z ∩ W|`` and ``|W|`` (``W`` the win-set overlap; ``None`` without one)."""
     found = scenario.analyse()
     zone = found.bargaining.zone
-    if found.win_set_overlap is None:
-        return int(zone.size), None
-    return int(zone.size), int(np.intersect1d(zone, found.win_set_overlap).size)
+    overlap = found.win_set_overlap
+    if overlap is None:
+        return int(zone.size), None, None
+    return int(zone.size), int(np.intersect1d(zone, overlap).size), int(overlap.size)
 
 
 def _rates(scenario: Scenario, seeds: Sequence[int]) -> tuple[float, float]:
@@ -350,15 +362,21 @@ def evaluate_levers(
     run_seeds = [int(c.generate_state(1)[0]) for c in children]
     found, skipped = levers(scenario)
     chosen = found if names is None else tuple(lever(scenario, n) for n in names)
-    zone, ratifiable = _zone_and_ratifiable(scenario)
+    zone, ratifiable, overlap = _sizes(scenario)
     agreement, deal = _rates(scenario, run_seeds)
     baseline = LeverOutcome(
-        "baseline", "baseline (the scenario as written)", zone, ratifiable, agreement, deal
+        "baseline",
+        "baseline (the scenario as written)",
+        zone,
+        ratifiable,
+        agreement,
+        deal,
+        win_set_overlap=overlap,
     )
     outcomes = []
     for item in chosen:
         variant = item.apply(scenario)
-        zone, ratifiable = _zone_and_ratifiable(variant)
+        zone, ratifiable, overlap = _sizes(variant)
         agreement, deal = _rates(variant, run_seeds)
         amount, text = None, ""
         if item.span is not None:
@@ -378,7 +396,9 @@ def evaluate_levers(
                     f"; lowered so far, the runs end in a ratified deal {at_least:.0%} of the time"
                 )
         outcomes.append(
-            LeverOutcome(item.name, item.label, zone, ratifiable, agreement, deal, amount, text)
+            LeverOutcome(
+                item.name, item.label, zone, ratifiable, agreement, deal, amount, text, overlap
+            )
         )
     return LeverReport(
         scenario.title,

@@ -156,6 +156,9 @@ def test_levers_cover_the_scenario_and_leave_it_unchanged() -> None:
     assert len(report.outcomes) == len(found)
     by_name = {o.lever: o for o in report.outcomes}
     assert by_name["no-red-line:seller:0"].zone >= report.baseline.zone
+    # the buyer's board supports only extra=yes: its win-set is the 3 outcomes with it
+    assert report.baseline.win_set_overlap == 3
+    assert by_name["ease-ratification:buyer"].win_set_overlap >= 3
     json.dumps(report.to_dict(), allow_nan=False)
 
 
