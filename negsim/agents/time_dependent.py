@@ -76,6 +76,8 @@ _TOL = 1e-12
 #: as a share of the concession range ``û - r`` (the BOA framework's window: Baarslag et al.
 #: 2014); with the other side's utilities known, every outcome at or above the target is.
 BAND = 0.05
+#: Bands of at most this many outcomes are estimated in plain Python (cheaper than arrays).
+SMALL_BAND = 16
 
 
 _flag = boolean()
@@ -191,14 +193,23 @@ class JointPlan:
         key = (start, count)
         found = self.chosen.get(key)
         if found is None:
-            if self.estimate is None:
-                assert self.model is not None
-                assert self.grid is not None
-                self.estimate = self.model.estimate(self.grid)
-            estimate = self.estimate[start:count]
             # the first maximum: candidates run by decreasing own utility, then by index,
             # so ties go to the outcome better for itself, then to the lowest index
-            found = int(self.candidates[start + int(np.argmax(estimate >= estimate.max() - _TOL))])
+            if self.known is None and count - start <= SMALL_BAND:
+                assert self.model is not None
+                assert self.grid is not None
+                values = self.model.values(self.grid[start:count].tolist())
+                top = max(values)
+                at_top = next(i for i, v in enumerate(values) if v >= top - _TOL)
+                found = int(self.candidates[start + at_top])
+            else:
+                if self.estimate is None:
+                    assert self.model is not None
+                    assert self.grid is not None
+                    self.estimate = self.model.estimate(self.grid)
+                estimate = self.estimate[start:count]
+                at_top = int(np.argmax(estimate >= estimate.max() - _TOL))
+                found = int(self.candidates[start + at_top])
             self.chosen[key] = found
         return found
 
@@ -263,6 +274,13 @@ class _FrequencyModel:
             if last is not None and last[i] == option:
                 self.unchanged[i] += 1.0
         self.last = row
+
+    def values(self, rows: list[list[int]]) -> list[float]:
+        """:meth:`estimate` in plain Python, for a handful of rows (no array overhead)."""
+        total = sum(self.unchanged)
+        weights = [u / total for u in self.unchanged]
+        tables = [[(1.0 + c) / (1.0 + max(counts)) for c in counts] for counts in self.counts]
+        return [sum(w * t[o] for w, t, o in zip(weights, tables, row, strict=True)) for row in rows]
 
     def estimate(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         weights = np.array(self.unchanged)
