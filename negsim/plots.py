@@ -807,6 +807,20 @@ def levers(report: LeverReport, title: str = "", ax: Axes | None = None) -> Axes
         frameon=False,
     )
     ax.grid(axis="x", alpha=0.2)
+    if not (deal.any() or agree.any() or b.deal_rate or b.agreement_rate):
+        ax.text(
+            0.55,
+            0.5,
+            "No single lever leads to an agreement here.\n"
+            "What each changes at the table and at home\n"
+            "is in its label: the zone and its ratifiable part.",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="#555555",
+            bbox={"boxstyle": "round", "fc": "white", "ec": "#cccccc"},
+        )
     return ax
 
 

@@ -256,3 +256,13 @@ def test_every_figure_draws_for_the_bundled_scenarios(name: str, tmp_path: Path)
     for i, figure in enumerate(figures):
         path = plots.save_figure(figure, tmp_path / f"{i}.png")
         assert path.stat().st_size > 10_000
+
+
+def test_the_lever_panel_says_so_when_no_lever_leads_to_an_agreement() -> None:
+    scenario = negsim.load_scenario("kurils-2018-2019")
+    report = evaluate_levers(scenario, ["no-breakdown", "patience"], seeds=3)
+    ax = plots.levers(report, scenario.title)
+    assert any("No single lever leads to an agreement" in t.get_text() for t in ax.texts)
+    helped = evaluate_levers(negsim.load_scenario("split-the-pie"), ["mediator"], seeds=3)
+    ax = plots.levers(helped)
+    assert not any("No single lever" in t.get_text() for t in ax.texts)
