@@ -86,10 +86,25 @@ def _scenario_arguments(parser: argparse.ArgumentParser, optional: bool) -> None
     )
 
 
+def _seed_count(text: str) -> int:
+    """An argparse type: a whole number of seeds, 0 up to the levers' limit."""
+    from .levers import MAX_SEEDS
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number from 0 to {MAX_SEEDS:,}"
+        )
+    return value
+
+
 def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
     parser.add_argument(
         "--lever-seeds",
-        type=int,
+        type=_seed_count,
         default=default,
         metavar="N",
         help=f"seeds per counterfactual lever in the account (default {default}; 0: none)",
@@ -137,7 +152,9 @@ def _parser() -> argparse.ArgumentParser:
         "negsim levers kurils-2018-2019 --seeds 100",
     )
     _scenario_arguments(levers, optional=True)
-    levers.add_argument("--seeds", type=int, default=100, help="runs per lever (default 100)")
+    levers.add_argument(
+        "--seeds", type=_seed_count, default=100, help="runs per lever (default 100)"
+    )
     levers.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
     levers.add_argument(
         "--lever", action="append", metavar="NAME", help="only this lever (repeatable)"

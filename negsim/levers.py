@@ -46,6 +46,7 @@ __all__ = ["Lever", "LeverError", "LeverOutcome", "LeverReport", "evaluate_lever
 
 STEP = 0.1  #: how far a continuous lever moves for its bar
 TOLERANCE = 1e-3  #: bisection precision
+MAX_SEEDS = 10_000  #: runs per lever at most (each lever reruns the scenario that often)
 
 
 class LeverError(NegsimError):
@@ -290,10 +291,7 @@ def lever(scenario: Scenario, name: str) -> Lever:
     why = dict(skipped)
     if name in why:
         raise LeverError(f"lever {name!r} cannot apply: {why[name]}")
-    raise LeverError(
-        f"no lever {name!r} in this scenario ({did_you_mean(name, list(by_name))}); "
-        f"valid: {', '.join(by_name)}"
-    )
+    raise LeverError(f"no lever {name!r} in this scenario ({did_you_mean(name, list(by_name))})")
 
 
 # --- evaluating them ---------------------------------------------------------------------
@@ -355,8 +353,8 @@ def evaluate_levers(
     Run ``i`` of every variant uses the same seed, child ``i`` of ``rng`` (default: the
     scenario's seed), so the levers are compared on common random numbers.
     """
-    if seeds < 1:
-        raise LeverError(f"seeds: {seeds}; expected at least 1")
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise LeverError(f"seeds: {seeds}; expected a whole number from 1 to {MAX_SEEDS:,}")
     base = resolve_seed(scenario.seed if rng is None else rng)
     children = np.random.SeedSequence(base).spawn(seeds)
     run_seeds = [int(c.generate_state(1)[0]) for c in children]

@@ -240,3 +240,19 @@ def test_negotiators_who_know_their_publics_agree_to_nothing_unratifiable() -> N
     outcome = surprised.run(0)
     assert outcome.result.agreed
     assert not outcome.deal
+
+
+def test_seed_counts_and_lever_names_are_checked_before_anything_runs(
+    tmp_path: Path, capsys: Any
+) -> None:
+    out = tmp_path / "out"
+    for argv in (["run", "--lever-seeds", "-3"], ["levers", "--seeds", "1000000000"]):
+        with pytest.raises(SystemExit) as stop:  # argparse: usage and one line, exit 2
+            main([*argv, "--out", str(out)])
+        assert stop.value.code == 2
+        assert "from 0 to 10,000" in capsys.readouterr().err
+    assert main(["levers", "--lever", "nope", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.count("valid:") == 1
+    assert not out.exists()
+    with pytest.raises(LeverError, match="from 1 to 10,000"):
+        evaluate_levers(scenario(), seeds=10_001)
