@@ -35,6 +35,7 @@ says it in plain words.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -129,9 +130,7 @@ class Diagnosis:
     def lines(self) -> list[str]:
         """The diagnosis in plain words, one statement a line."""
         lines = ["Why: the funnel from every outcome to a ratified deal"]
-        width = max(len(s.label) for s in self.funnel)
-        for step in self.funnel:
-            lines.append(f"  {step.label:<{width}}  {step.count:>9,}")
+        lines += funnel_lines(self.funnel)
         counts = self.zone_by_round
         if self.zone_closes_after is not None and counts.size and counts[0] > 0:
             lines.append(
@@ -188,9 +187,34 @@ class Diagnosis:
 
 
 # --- the parts ---------------------------------------------------------------------------
-def _masks(scenario: Scenario) -> tuple[Mask, Mask, Mask, list[tuple[str, Mask | None]]]:
-    """Masks over outcomes: no red line crossed, preconditions met, better than no deal,
-    and each party's win-set (``None`` without a ratification stage)."""
+def offers_changed(result: Any) -> bool:
+    """Whether some proposer made more than one distinct offer in ``result``."""
+    offers, proposers = result.offers, result.proposers
+    return any(len(set(offers[proposers == who].tolist())) > 1 for who in set(proposers.tolist()))
+
+
+def funnel_lines(steps: Sequence[FunnelStep]) -> list[str]:
+    """The funnel as an indented table, one step a line."""
+    width = max(len(step.label) for step in steps)
+    return [f"  {step.label:<{width}}  {step.count:>9,}" for step in steps]
+
+
+@attrs.frozen(eq=False)
+class _Grid:
+    """What the diagnosis reads off the outcome grid, computed once per scenario: the masks
+    no red line crossed, preconditions met, better than no deal, each party's win-set
+    (``None`` without a ratification stage), the utilities ``U`` and reservations ``r``."""
+
+    lines_ok: Mask
+    pre_ok: Mask
+    better: Mask
+    wins: list[tuple[str, Mask | None]]
+    U: npt.NDArray[np.float64]
+    r: npt.NDArray[np.float64]
+
+
+def _masks(scenario: Scenario) -> _Grid:
+    """The :class:`_Grid` of ``scenario``."""
     grid = scenario.space.grid()
     n = scenario.space.size
     lines_ok = np.ones(n, dtype=bool)
@@ -207,12 +231,13 @@ def _masks(scenario: Scenario) -> tuple[Mask, Mask, Mask, list[tuple[str, Mask |
     wins: list[tuple[str, Mask | None]] = []
     for name, ratification in zip(scenario.names, scenario.ratifications, strict=True):
         wins.append((name, None if ratification is None else ratification.win_mask(scenario.space)))
-    return lines_ok, pre_ok, better, wins
+    return _Grid(lines_ok, pre_ok, better, wins, U, r)
 
 
-def funnel(scenario: Scenario) -> tuple[FunnelStep, ...]:
+def funnel(scenario: Scenario, grid: _Grid | None = None) -> tuple[FunnelStep, ...]:
     """The funnel of the module docstring, one :class:`FunnelStep` per filter."""
-    lines_ok, pre_ok, better, wins = _masks(scenario)
+    grid = grid or _masks(scenario)
+    lines_ok, pre_ok, better, wins = grid.lines_ok, grid.pre_ok, grid.better, grid.wins
     steps = [FunnelStep("all outcomes", scenario.space.size)]
     keep = lines_ok.copy()
     steps.append(FunnelStep("crossing no red line", int(keep.sum())))
@@ -235,11 +260,13 @@ def _factors(scenario: Scenario) -> npt.NDArray[np.float64]:
     return np.array([p.discount * common for p in scenario.preferences])
 
 
-def zone_by_round(scenario: Scenario, n_rounds: int | None = None) -> npt.NDArray[np.int64]:
+def zone_by_round(
+    scenario: Scenario, n_rounds: int | None = None, grid: _Grid | None = None
+) -> npt.NDArray[np.int64]:
     """``|Z_t|`` for ``t = 0 .. n_rounds - 1`` (the protocol's rounds by default)."""
     n = n_rounds if n_rounds is not None else int(getattr(scenario.protocol, "n_rounds", 1))
-    U = np.column_stack([p.grid_utilities() for p in scenario.preferences])
-    r = np.array([p.reservation for p in scenario.preferences])
+    grid = grid or _masks(scenario)
+    U, r = grid.U, grid.r
     phi = _factors(scenario)
     inside = np.all(r < U, axis=1)
     last = np.full(len(U), np.inf)
@@ -266,13 +293,12 @@ def closes_after(counts: npt.NDArray[np.int64]) -> int | None:
 
 # --- the constraints -----------------------------------------------------------------------
 def _constraints(
-    scenario: Scenario, at_home: bool | None = None
+    scenario: Scenario, grid: _Grid, at_home: bool | None = None
 ) -> tuple[tuple[Constraint, ...], str]:
     """Every constraint and what lifting it alone lets through the first empty step of the
     funnel — or, with ``at_home=False``, into the Level-I zone whatever happens at home."""
-    lines_ok, pre_ok, better, wins = _masks(scenario)
-    U = np.column_stack([p.grid_utilities() for p in scenario.preferences])
-    r = np.array([p.reservation for p in scenario.preferences])
+    lines_ok, pre_ok, better, wins = grid.lines_ok, grid.pre_ok, grid.better, grid.wins
+    U, r = grid.U, grid.r
     ratifiable = np.ones(len(U), dtype=bool)
     for _, mask in wins:
         if mask is not None:
@@ -350,16 +376,14 @@ def _ending(
                 result.agreement_round,
             )
         failed = []
+        assert result.agreement is not None
         for name, vote, ratification in zip(
             scenario.names, run.votes, scenario.ratifications, strict=True
         ):
             if vote is None or vote.ratified or ratification is None:
                 continue
-            outcome = scenario.space.outcome_at(np.array([result.agreement]))
-            parts = ", ".join(
-                f"{c.name} {float(c.support(scenario.space, outcome)[0]):.2f}"
-                for c in ratification.constituencies
-            )
+            supports = ratification.supports(scenario.space, result.agreement)
+            parts = ", ".join(f"{c} {s:.2f}" for c, s in supports.items())
             failed.append(
                 f"{name} (support {vote.support:.2f} against a threshold of "
                 f"{ratification.threshold:.2f}: {parts})"
@@ -408,17 +432,15 @@ def _how(result: Any, p: float) -> str:
 
 def diagnose(scenario: Scenario, run: ScenarioRun) -> Diagnosis:
     """The :class:`Diagnosis` of one run of ``scenario`` (see the module docstring)."""
-    steps = funnel(scenario)
-    counts = zone_by_round(scenario)
+    grid = _masks(scenario)
+    steps = funnel(scenario, grid)
+    counts = zone_by_round(scenario, grid=grid)
     closes = closes_after(counts)
     zone_size = steps[3].count
-    constraints, stage = _constraints(scenario)
-    zone_constraints = _constraints(scenario, at_home=False)[0] if "ratification" in stage else ()
-    offers = run.result.offers
-    proposers = run.result.proposers
-    changed = any(
-        len(set(offers[proposers == who].tolist())) > 1 for who in set(proposers.tolist())
-    )
+    constraints, stage = _constraints(scenario, grid)
+    at_table = "ratification" in stage
+    zone_constraints = _constraints(scenario, grid, at_home=False)[0] if at_table else ()
+    changed = offers_changed(run.result)
     return Diagnosis(
         funnel=steps,
         zone_by_round=counts,

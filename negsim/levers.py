@@ -165,20 +165,17 @@ def _lowered(path: str, start: float) -> Change:
     return lambda x: {path: max(0.0, start - x)}
 
 
-def _party_data(scenario: Scenario, key: str) -> dict[str, Any]:
-    return scenario.data["parties"][key]  # type: ignore[no-any-return]
-
-
 def _protocol_value(scenario: Scenario, name: str, default: Any) -> Any:
     return getattr(scenario.protocol, name, default)
 
 
 def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str], ...]]:
     """Every lever of ``scenario`` (module docstring) and those that cannot apply, with why."""
+    raw = scenario.data  # one copy (the property copies the scenario's data each time)
     found: list[Lever] = []
     skipped: list[tuple[str, str]] = []
     for key, name in zip(scenario.keys, scenario.names, strict=True):
-        data = _party_data(scenario, key)
+        data = raw["parties"][key]
         for field, word in (("red_lines", "red line"), ("preconditions", "precondition")):
             items = list(data.get(field, []))
             kind = "no-red-line" if field == "red_lines" else "no-precondition"
@@ -194,7 +191,7 @@ def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str]
                 )
         for source, intensity in data.get("pressures", {}).items():
             path = f"parties.{key}.pressures.{source}"
-            label = scenario.data.get("third_parties", {}).get(source, {}).get("label", source)
+            label = raw.get("third_parties", {}).get(source, {}).get("label", source)
             found.append(
                 Lever(
                     f"no-pressure:{key}:{source}",
@@ -234,10 +231,8 @@ def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str]
                 quantity="its reservation value",
             )
         )
-    discounted = [
-        f"parties.{k}.discount" for k in scenario.keys if "discount" in _party_data(scenario, k)
-    ]
-    if "discount" in scenario.data.get("protocol", {}):
+    discounted = [f"parties.{k}.discount" for k in scenario.keys if "discount" in raw["parties"][k]]
+    if "discount" in raw.get("protocol", {}):
         discounted.append("protocol.discount")
     if discounted:
         found.append(
@@ -295,11 +290,6 @@ def lever(scenario: Scenario, name: str) -> Lever:
 
 
 # --- evaluating them ---------------------------------------------------------------------
-def _zone_and_ratifiable(scenario: Scenario) -> tuple[int, int | None]:
-    zone, ratifiable, _ = _sizes(scenario)
-    return zone, ratifiable
-
-
 def _sizes(scenario: Scenario) -> tuple[int, int | None, int | None]:
     """``|Z|``, ``|Z ∩ W|`` and ``|W|`` (``W`` the win-set overlap; ``None`` without one)."""
     found = scenario.analyse()
@@ -319,7 +309,7 @@ def _rates(scenario: Scenario, seeds: Sequence[int]) -> tuple[float, float]:
 
 
 def _ratifiable_deal(scenario: Scenario) -> bool:
-    zone, ratifiable = _zone_and_ratifiable(scenario)
+    zone, ratifiable, _ = _sizes(scenario)
     return (ratifiable if ratifiable is not None else zone) > 0
 
 

@@ -80,9 +80,8 @@ class HumanAgent(Agent):
         """What each constituency at home thinks of ``outcome``, and the verdict."""
         if self.ratification is None:
             return
-        row = obs.space.outcome_at(np.array([outcome]))
-        for c in self.ratification.constituencies:
-            self.say(f"  {c.name}: support {float(c.support(obs.space, row)[0]):.2f}")
+        for name, support in self.ratification.supports(obs.space, outcome).items():
+            self.say(f"  {name}: support {support:.2f}")
         vote = self.ratification.vote(obs.space, outcome, rng=0)
         verdict = (
             "would be ratified"

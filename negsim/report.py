@@ -110,19 +110,10 @@ def _ending(result: NegotiationResult) -> str:
         why += f"{int(result.offer_rounds[-1])}."
     else:
         why = f"No agreement: the deadline passed after {result.n_rounds} rounds."
-    if _never_moved(result):
+    repeated = result.n_rounds > len(set(result.proposers.tolist()))
+    if repeated and not diagnosis.offers_changed(result):
         why += " The offers never changed: each side repeated its opening demand."
     return f"{why}\nEach party gets its reservation value: {finals}"
-
-
-def _never_moved(result: NegotiationResult) -> bool:
-    """Whether every proposer made the same offer each time (and some proposed twice)."""
-    proposers = result.proposers.tolist()
-    offers = result.offers.tolist()
-    seen: dict[int, set[int]] = {}
-    for who, offer in zip(proposers, offers, strict=True):
-        seen.setdefault(who, set()).add(offer)
-    return len(offers) > len(seen) and all(len(v) == 1 for v in seen.values())
 
 
 def format_analysis(
@@ -180,10 +171,9 @@ def format_run(scenario: Scenario, run: ScenarioRun) -> str:
             ratification = scenario.ratifications[scenario.names.index(name)]
             assert ratification is not None
             assert run.result.agreement is not None
-            outcome = scenario.space.outcome_at(np.array([run.result.agreement]))
+            supports = ratification.supports(scenario.space, run.result.agreement)
             for c in ratification.constituencies:
-                support = float(c.support(scenario.space, outcome)[0])
-                lines.append(f"    {c.name} (weight {c.weight:g}): {support:.2f}")
+                lines.append(f"    {c.name} (weight {c.weight:g}): {supports[c.name]:.2f}")
     lines.append("")
     if run.deal:
         lines.append("Outcome: a deal, agreed and ratified.")
@@ -219,8 +209,7 @@ def format_scenario_analysis(scenario: Scenario) -> str:
         lines += ["", win_sets]
     funnel = diagnosis.funnel(scenario)
     lines += ["", "The funnel from every outcome to a ratified deal:"]
-    width = max(len(step.label) for step in funnel)
-    lines += [f"  {step.label:<{width}}  {step.count:>9,}" for step in funnel]
+    lines += diagnosis.funnel_lines(funnel)
     return printable("\n".join(lines))
 
 

@@ -248,6 +248,11 @@ class Ratification:
             total[veto.mask(space, outcomes)] = 0.0
         return total
 
+    def supports(self, space: OutcomeSpace, outcome: int) -> dict[str, float]:
+        """Each constituency's support ``s_c(ω)`` of one outcome (an index), by name."""
+        row = space.outcome_at(np.array([outcome]))
+        return {c.name: float(c.support(space, row)[0]) for c in self.constituencies}
+
     def win_set(self, space: OutcomeSpace) -> npt.NDArray[np.int64]:
         """Indices of the outcomes with ``S(ω) >= threshold``."""
         return np.flatnonzero(self.win_mask(space)).astype(np.int64)

@@ -113,7 +113,7 @@ def _revise(
     text: np.ndarray,
     asks: dict[int, np.ndarray],
     weights: np.ndarray,
-    drafts: set[int] = frozenset(),  # type: ignore[assignment]
+    drafts: set[int],
 ) -> np.ndarray:
     """One change to the text: the issue and option the critics press for most.
 
