@@ -228,3 +228,16 @@ def test_stacked_offers_agree_at_least_as_often_as_the_legacy_rules(n: int) -> N
             agreed.append(negsim.AlternatingOffers(n_rounds=100).run(parties, rng=0).agreed)
         rates[legacy] = np.mean(agreed)
     assert rates[False] >= rates[True]
+
+
+def test_the_plain_python_estimate_is_the_array_estimate() -> None:
+    """Small bands are estimated in plain Python, large ones with arrays: the same values."""
+    from negsim.agents.time_dependent import _FrequencyModel
+
+    rng = np.random.default_rng(5)
+    shape = (5, 3, 4)
+    model = _FrequencyModel(shape)
+    for outcome in rng.integers(0, 60, size=25).tolist():
+        model.add(outcome)
+    rows = np.stack(np.unravel_index(np.arange(60), shape), axis=-1)
+    assert model.values(rows.tolist()) == pytest.approx(model.estimate(rows).tolist(), abs=1e-12)
