@@ -22,6 +22,7 @@ from .agents import AGENTS
 from .errors import NegsimError
 from .io import printable, write_json_atomic
 from .outdir import check_output, staged_output
+from .parallel import open_executor
 from .protocols import PROTOCOLS
 from .report import (
     format_analysis,
@@ -111,6 +112,35 @@ def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
     )
 
 
+def _whole(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= 1")
+    return value
+
+
+def _scale_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """--workers, --dask and --store (negsim.parallel.open_executor, negsim.store)."""
+    parser.add_argument(
+        "--workers", type=_whole, default=1, metavar="N", help="processes on this machine"
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (pip install 'negsim[dask]')",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help=f"an SQLite file that keeps the {what} as they finish; rerun to resume",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="negsim",
@@ -195,10 +225,14 @@ def _parser() -> argparse.ArgumentParser:
     sweep = _command(
         commands,
         "sweep",
-        "run a scenario over a range of one or two parameters",
-        "Run a scenario at every value of one or two parameters, several seeds each; write\n"
-        "sweep.csv and a plot (lines for one parameter, a heatmap for two).",
-        "negsim sweep kurils-2018-2019 --param parties.japan.pressures.united_states=0:1:11",
+        "run a scenario over a grid or a sample of any number of parameters",
+        "Run a scenario at every point of a grid of parameters (or at points sampled from\n"
+        "their ranges: --sample lhs|random), several seeds each; print the rates with 95%\n"
+        "intervals; write sweep.csv (one row per point), runs.csv (one row per run) and a plot\n"
+        "(lines for one parameter, a heatmap or scatter for two). --workers or --dask run it\n"
+        "in parallel; --store keeps every run as it finishes, so the same command resumes.",
+        "negsim sweep kurils-2018-2019 --param parties.japan.pressures.united_states=0:1:11"
+        " --workers 2 --store runs.sqlite",
     )
     _scenario_arguments(sweep, optional=False)
     sweep.add_argument(
@@ -206,10 +240,20 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=START:STOP:STEPS",
-        help="a parameter and its range (once or twice; default: the scenario's [[sweeps]])",
+        help="a parameter and its grid (repeatable; with --sample: KEY=LOW:HIGH; default: the"
+        " scenario's [[sweeps]])",
+    )
+    sweep.add_argument(
+        "--sample",
+        choices=("lhs", "random"),
+        help="sample points from the --param ranges (Latin hypercube or uniform) instead of a grid",
+    )
+    sweep.add_argument(
+        "--samples", type=_whole, default=20, metavar="N", help="points to sample (default 20)"
     )
     sweep.add_argument("--seeds", type=int, default=5, help="runs per point (default 5)")
     sweep.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
+    _scale_arguments(sweep, "runs")
     sweep.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
     )
@@ -265,6 +309,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a model option, e.g. --option probability=pair (repeatable)",
     )
+    _scale_arguments(forecast, "Monte Carlo draws")
     forecast.add_argument(
         "--out", type=Path, default=DEFAULT_FORECAST_OUT, metavar="DIR",
         help=f"default ./{DEFAULT_FORECAST_OUT}/",
@@ -298,7 +343,7 @@ def _progress(done: int, total: int) -> None:
     filled = round(width * done / total)
     end = "\n" if done == total else ""
     print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} points",
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} runs",
         end=end,
         file=sys.stderr,
         flush=True,
@@ -477,19 +522,28 @@ def _forecast(args: argparse.Namespace) -> None:
     check_output(args.out)
     data = spatial.load_actor_data(args.file)
     model = spatial.make_model(args.model, **dict(_option(o) for o in args.option))
+    if args.store is not None and not args.montecarlo:
+        raise NegsimError("--store keeps Monte Carlo draws: give --montecarlo N too")
     try:
         result = model.run(data, args.rounds)
         montecarlo = None
-        if args.montecarlo:
-            montecarlo = spatial.monte_carlo(
-                data, model, args.rounds, args.montecarlo, rng=args.seed
-            )
-        what_ifs: tuple[spatial.WhatIf, ...] = ()
-        if args.what_if:
-            what_ifs = tuple(
-                spatial.what_if(data, model, dimension=k, rounds=args.rounds)
-                for k in range(data.n_dimensions)
-            )
+        with open_executor(args.workers, args.dask) as executor:
+            if args.montecarlo:
+                montecarlo = spatial.monte_carlo(
+                    data,
+                    model,
+                    args.rounds,
+                    args.montecarlo,
+                    rng=args.seed,
+                    executor=executor,
+                    store=args.store,
+                )
+            what_ifs: tuple[spatial.WhatIf, ...] = ()
+            if args.what_if:
+                what_ifs = tuple(
+                    spatial.what_if(data, model, dimension=k, rounds=args.rounds, executor=executor)
+                    for k in range(data.n_dimensions)
+                )
     except NegsimError as error:  # the model cannot use these data: name the file
         raise NegsimError(f"{args.file}: model {args.model}: {error}") from None
     print(format_forecast(result, montecarlo, what_ifs))
@@ -502,19 +556,42 @@ def _forecast(args: argparse.Namespace) -> None:
 
 def _sweep(args: argparse.Namespace) -> None:
     from . import plots
-    from .sweep import parse_range, run_sweep, scenario_sweeps
+    from .sweep import grid, parse_bounds, parse_range, run_sweep, sample, scenario_sweeps
 
     check_output(args.out)
     scenario = _load(args)
-    params = [parse_range(text) for text in args.param] or scenario_sweeps(scenario)
-    result = run_sweep(scenario, params, args.seeds, args.seed, progress=_progress)
-    print(printable(result.to_csv()), end="")
+    seed = args.seed if args.seed is not None else scenario.seed
+    if args.store is not None and seed is None:
+        raise NegsimError(f"--store {args.store}: a store resumes one sweep: give --seed too")
+    if args.sample:
+        if not args.param:
+            raise NegsimError("--sample: give the ranges to sample, --param KEY=LOW:HIGH")
+        ranges = [parse_bounds(text) for text in args.param]
+        design = sample(ranges, args.samples, args.sample, rng=seed)
+    else:
+        design = grid([parse_range(text) for text in args.param] or scenario_sweeps(scenario))
+    with open_executor(args.workers, args.dask) as executor:
+        result = run_sweep(
+            scenario,
+            design,
+            args.seeds,
+            seed,
+            progress=_progress,
+            executor=executor,
+            store=args.store,
+        )
+    print(printable(result.table()))
     with staged_output(args.out) as staging:
         result.to_csv(staging / "sweep.csv")
-        with plots.plain_text():
-            ax = plots.sweep(result, f"{scenario.title}: sweep")
-            plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
-    print(f"Wrote sweep.csv and sweep.{args.format} to {args.out}/")
+        result.runs_csv(staging / "runs.csv")
+        written = ["sweep.csv", "runs.csv"]
+        if len(design.params) <= 2:
+            with plots.plain_text():
+                ax = plots.sweep(result, f"{scenario.title}: sweep")
+                plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
+            written.append(f"sweep.{args.format}")
+    stored = f"; every run is in {args.store}" if args.store is not None else ""
+    print(f"Wrote {', '.join(written)} to {args.out}/{stored}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

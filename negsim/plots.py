@@ -608,18 +608,32 @@ def win_sets(
 
 
 def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
-    """A sweep's results (:class:`negsim.sweep.SweepResult`): lines against one parameter,
-    or a heatmap of the agreement rate over two."""
-    ax = _axes(ax, (8.0, 5.0))
+    """A sweep's results (:class:`negsim.sweep.SweepResult`): lines against one parameter
+    (the ratified-deal rate with its confidence band), a heatmap of the deal rate over a grid
+    of two, or the sampled points of two coloured by their deal rate. Three or more
+    parameters have no single picture: ``ValueError`` (plot slices of ``point_records()``)."""
     params = table.params
+    if len(params) > 2:
+        raise ValueError(f"a sweep plot shows one or two parameters, not {len(params)}")
+    ax = _axes(ax, (8.0, 5.0))
     if len(params) == 1:
-        x = table.values[0]
-        ax.plot(x, table.deal_rate, "-o", c="black", label="ratified deal rate")
-        ax.plot(x, table.agreement_rate, "--", c="grey", label="agreement rate")
+        order = np.argsort(table.points[:, 0], kind="stable")
+        x = table.points[order, 0]
+        ax.fill_between(
+            x,
+            table.deal_ci[order, 0],
+            table.deal_ci[order, 1],
+            color="black",
+            alpha=0.12,
+            lw=0,
+            label=f"deal rate {round(100 * table.confidence)}% interval (Wilson)",
+        )
+        ax.plot(x, table.deal_rate[order], "-o", c="black", label="ratified deal rate")
+        ax.plot(x, table.agreement_rate[order], "--", c="grey", label="agreement rate")
         for j, name in enumerate(table.names):
             ax.plot(
                 x,
-                table.mean_payoffs[:, j],
+                table.mean_payoffs[order, j],
                 "-s",
                 ms=4,
                 c=PARTY_COLOURS[j % 5],
@@ -630,6 +644,21 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
         ax.set_ylim(-0.05, 1.05)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         ax.grid(alpha=0.2)
+    elif table.design != "grid":
+        points = ax.scatter(
+            table.points[:, 0],
+            table.points[:, 1],
+            c=table.deal_rate,
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            s=30,
+            edgecolors="black",
+            linewidths=0.3,
+        )
+        ax.figure.colorbar(points, ax=ax, label="ratified deal rate")
+        ax.set_xlabel(params[0])
+        ax.set_ylabel(params[1])
     else:
         grid = table.deal_rate.reshape(len(table.values[0]), len(table.values[1]))
         image = ax.imshow(
@@ -655,7 +684,8 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
                 )
         ax.set_xlabel(params[0])
         ax.set_ylabel(params[1])
-    ax.set_title(title or f"Sweep over {' and '.join(params)} ({table.n_seeds} seeds each)")
+    what = f"{table.n_points} {'sampled ' if table.design != 'grid' else ''}points"
+    ax.set_title(title or f"Sweep over {' and '.join(params)} ({what}, {table.n_seeds} seeds each)")
     return ax
 
 

@@ -141,8 +141,10 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     ]
     assert main(argv) == 0
     captured = capsys.readouterr()
-    assert "3/3 points" in captured.err
+    assert "6/6 runs" in captured.err
+    assert "deal rate" in captured.out.splitlines()[1]
     assert (tmp_path / "sweep.csv").exists()
+    assert len((tmp_path / "runs.csv").read_text().splitlines()) == 1 + 3 * 2
     assert (tmp_path / "sweep.png").exists()
     assert main(["sweep", "split-the-pie", "--param", "parties.second.reservation=0:1"]) == 2
     assert "start:stop:steps" in capsys.readouterr().err

@@ -185,8 +185,9 @@ def test_the_schema_reference_is_up_to_date() -> None:
 def test_sweeps_drive_negsim_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sweep", "split-the-pie", "--seeds", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("parties.second.reservation,")
-    assert len(out.strip().splitlines()) == 1 + 9 + 1  # header, 9 points, "Wrote ..."
+    assert out.startswith("Split the pie: grid sweep, 9 points x 1 seeds")
+    assert out.splitlines()[1].split()[0] == "parties.second.reservation"
+    assert len(out.strip().splitlines()) == 2 + 9 + 1  # title, header, 9 points, "Wrote ..."
     assert main(["sweep", "two-issue-trade", "--out", str(tmp_path)]) == 2  # it has none
 
 

@@ -20,12 +20,18 @@ where actors at one position pool their chance of winning, that changes the elec
 Monte Carlo spread for this reason). Set ``position_sd=0`` to keep positions as they are.
 
 Each draw has its own generator, seeded by ``SeedSequence(seed).spawn(N)[d]``: the result does
-not depend on the order of the draws or on how many processes ran them (``workers``).
+not depend on the order of the draws or on where they ran (``executor=``, any
+:class:`concurrent.futures.Executor`, e.g. a Dask client's; or ``workers`` processes here), and
+with ``store=`` each draw is kept as it finishes, so an interrupted run resumes
+(:func:`negsim.store.map_resumable`).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+import functools
+import os
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -33,8 +39,12 @@ import numpy.typing as npt
 
 from ..errors import ValidationError
 from ..io import csv_text
+from ..parallel import map_ordered
 from ..rng import RNGLike, resolve_seed, spawn_seeds
 from ..validators import positive
+
+if TYPE_CHECKING:
+    from ..store import RunStore
 from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel
 
@@ -146,8 +156,11 @@ def monte_carlo(
     perturbation: Perturbation | None = None,
     rng: RNGLike = None,
     workers: int = 1,
+    executor: Executor | None = None,
+    store: str | os.PathLike[str] | RunStore | None = None,
 ) -> MonteCarlo:
-    """Rerun ``model`` on ``draws`` perturbed copies of ``data`` (see the module docstring).
+    """Rerun ``model`` on ``draws`` perturbed copies of ``data`` (see the module docstring),
+    on ``executor`` (or ``workers`` processes), keeping each draw in ``store`` when given.
 
     >>> from negsim.spatial import ActorData, make_model
     >>> data = ActorData(["a", "b", "c"], [1, 1, 2], [0, 40, 100], [90, 50, 60])
@@ -160,12 +173,33 @@ def monte_carlo(
     workers = whole_number("workers", workers, 1)
     perturbation = perturbation or Perturbation()
     seed = resolve_seed(rng)
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..store import fingerprint, map_resumable  # sqlite3 and processes: only when used
+
     jobs = [(model, data, rounds, perturbation, s) for s in spawn_seeds(seed, draws)]
-    if workers == 1:
-        results = [_draw(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_draw, jobs, chunksize=max(1, draws // (4 * workers))))
+    identity = {
+        "data": fingerprint(attrs.asdict(data)),
+        "model": repr(model),
+        "rounds": rounds,
+        "perturbation": attrs.asdict(perturbation),
+        "seed": seed,
+        "draws": draws,
+    }
+    own = ProcessPoolExecutor(workers) if executor is None and workers > 1 else None
+    try:
+        results = map_resumable(
+            _draw,
+            jobs,
+            store=store,
+            kind="montecarlo",
+            identity=identity,
+            executor=executor or own,
+            decode=functools.partial(np.array, dtype=float),
+        )
+    finally:
+        if own is not None:
+            own.shutdown()
     return MonteCarlo(model.name, seed, perturbation, model.run(data, rounds), np.stack(results))
 
 
@@ -194,6 +228,14 @@ class WhatIf:
         return "\n".join(lines)
 
 
+def _moved(job: tuple[ForecastModel, ActorData, int, int, float, int]) -> float:
+    """The forecast on dimension ``k`` with actor ``i`` moved to ``value``."""
+    model, data, i, k, value, rounds = job
+    moved = data.positions.copy()
+    moved[i, k] = value
+    return float(model.run(attrs.evolve(data, positions=moved), rounds).forecast[-1, k])
+
+
 def what_if(
     data: ActorData,
     model: ForecastModel,
@@ -201,8 +243,10 @@ def what_if(
     dimension: int | str = 0,
     values: npt.ArrayLike | None = None,
     rounds: int = 10,
+    executor: Executor | None = None,
 ) -> WhatIf:
-    """Move each of ``actors`` alone to each of ``values`` on ``dimension`` and rerun ``model``.
+    """Move each of ``actors`` alone to each of ``values`` on ``dimension`` and rerun ``model``
+    (the reruns on ``executor`` when given, any :class:`concurrent.futures.Executor`).
 
     ``actors`` defaults to the three with the largest capability × salience there, ``values``
     to 11 points across the range the data span on that dimension.
@@ -223,14 +267,10 @@ def what_if(
             raise ValidationError("actors", repr(name), "names of actors in the data")
     low, high = float(data.positions[:, k].min()), float(data.positions[:, k].max())
     grid = np.linspace(low, high, 11) if values is None else np.asarray(values, dtype=float)
-    forecasts = np.empty((len(actors), len(grid)))
-    for a, name in enumerate(actors):
-        i = data.names.index(name)
-        for v, value in enumerate(grid):
-            moved = data.positions.copy()
-            moved[i, k] = value
-            result = model.run(attrs.evolve(data, positions=moved), rounds)
-            forecasts[a, v] = result.forecast[-1, k]
+    jobs = [
+        (model, data, data.names.index(name), k, float(v), rounds) for name in actors for v in grid
+    ]
+    forecasts = np.array(map_ordered(_moved, jobs, executor)).reshape(len(actors), len(grid))
     return WhatIf(
         model.name,
         data.dimensions[k],
