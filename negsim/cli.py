@@ -22,7 +22,7 @@ from .agents import AGENTS
 from .errors import NegsimError
 from .io import printable, write_json_atomic
 from .outdir import check_output, staged_output
-from .parallel import open_executor
+from .parallel import ExecutorFailed, open_executor
 from .protocols import PROTOCOLS
 from .report import (
     format_analysis,
@@ -38,6 +38,7 @@ from .scenario import (
     load_scenario,
     parse_override,
 )
+from .store import StoreError
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -544,6 +545,8 @@ def _forecast(args: argparse.Namespace) -> None:
                     spatial.what_if(data, model, dimension=k, rounds=args.rounds, executor=executor)
                     for k in range(data.n_dimensions)
                 )
+    except (StoreError, ExecutorFailed):  # about the store or the executor, not the model
+        raise
     except NegsimError as error:  # the model cannot use these data: name the file
         raise NegsimError(f"{args.file}: model {args.model}: {error}") from None
     print(format_forecast(result, montecarlo, what_ifs))

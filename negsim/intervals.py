@@ -49,7 +49,9 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> tuple[float,
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)  # exactly, not by rounding
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 def t_cdf(t: float, df: int) -> float:
@@ -73,7 +75,7 @@ def t_cdf(t: float, df: int) -> float:
             term *= (k - 1) / k * c * c
             total += term
         a = s * total
-    return 0.5 + math.copysign(a / 2, t)
+    return min(1.0, max(0.0, 0.5 + math.copysign(a / 2, t)))
 
 
 def t_quantile(p: float, df: int) -> float:

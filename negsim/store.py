@@ -115,8 +115,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(json_safe(value), sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
-def _shown(value: str) -> str:
-    return value if len(value) <= 60 else value[:57] + "..."
+def _shown(value: str | None) -> str:
+    """A stored JSON value as a message shows it: strings unquoted, long values cut."""
+    if value is None:
+        return "none"
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        decoded = value
+    text = decoded if isinstance(decoded, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class RunStore:
@@ -196,14 +204,19 @@ class RunStore:
             if have == want:
                 continue
             name = key.removeprefix("identity.")
+            if key == "kind":
+                raise StoreMismatch(
+                    f"{path}: this store holds {_shown(have)} runs, not {_shown(want)} runs; it is"
+                    " left as it is (use another --store file)"
+                )
             if key == "version":
                 raise StoreMismatch(
-                    f"{path}: this store was written by negsim {_shown(str(have))}, this is"
-                    f" negsim {want}; its runs may differ from this version's, so it is left as"
-                    " it is (use another --store file, or the negsim version that wrote it)"
+                    f"{path}: this store was written by negsim {_shown(have)}, this is"
+                    f" negsim {_shown(want)}; its runs may differ from this version's, so it is"
+                    " left as it is (use another --store file, or the negsim version that wrote it)"
                 )
             raise StoreMismatch(
-                f"{path}: this store holds runs with {name} {_shown(str(have))}, not"
+                f"{path}: this store holds runs with {name} {_shown(have)}, not"
                 f" {_shown(want)}; it is left as it is (rerun the command that made it, or use"
                 " another --store file)"
             )

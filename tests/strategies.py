@@ -271,3 +271,18 @@ def _bundled_data(name: str) -> dict[str, Any]:
 
 
 _BUNDLED: dict[str, dict[str, Any]] = {}
+
+
+# --- sweep designs ---
+
+
+@st.composite
+def sample_ranges(draw: Any) -> list[tuple[str, float, float]]:
+    """One to four ``(key path, low, high)`` ranges with ``low <= high``, for sweep samples."""
+    d = draw(st.integers(1, 4))
+    ranges = []
+    for j in range(d):
+        low = draw(st.floats(-1e3, 1e3))
+        width = draw(st.floats(0, 1e3))
+        ranges.append((f"p{j}", low, low + width))
+    return ranges
