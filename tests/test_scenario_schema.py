@@ -456,10 +456,12 @@ def test_sweep_steps_and_count_are_bounded() -> None:
     data["sweeps"][0]["steps"] = 1001
     assert _data_problems(data) == ["f: sweeps[0].steps: 1001 (expected 1 to 1,000 steps)"]
     data["sweeps"][0]["steps"] = 3
-    data["sweeps"] *= 3
-    assert _data_problems(data) == [
-        "f: sweeps: 3 sweeps (expected one or two (a line or a heatmap))"
+    data["sweeps"] = [
+        dict(data["sweeps"][0], param=f"parties.{p}.reservation") for p in ("first", "second")
     ]
+    scenario_from_data(data)  # two or more: a grid of them all
+    data["sweeps"] *= 5
+    assert _data_problems(data) == ["f: sweeps: 10 sweeps (expected at most 8 (a grid of each))"]
 
 
 @pytest.mark.parametrize(
