@@ -197,7 +197,9 @@ def test_serial_process_pool_and_threads_agree_byte_for_byte(
     assert _digest(pooled) == _digest(serial) == _digest(threaded)
 
 
-def test_a_dask_cluster_gives_the_same_bytes(pie: negsim.Scenario, serial: SweepResult) -> None:
+def test_a_dask_cluster_gives_the_same_bytes(
+    pie: negsim.Scenario, serial: SweepResult, tmp_path: Path
+) -> None:
     distributed = pytest.importorskip("distributed")
     with (
         distributed.LocalCluster(
@@ -209,7 +211,14 @@ def test_a_dask_cluster_gives_the_same_bytes(pie: negsim.Scenario, serial: Sweep
         data = spatial.load_actor_data("kurils-actors-2018-2019")
         model = spatial.make_model("bdm")
         mc = spatial.monte_carlo(data, model, 3, 8, rng=2, executor=client.get_executor())
-    assert _digest(on_dask) == _digest(serial)
+        with open_executor(dask=cluster.scheduler_address) as executor:
+            again = run_sweep(pie, PARAMS, n_seeds=3, rng=11, executor=executor)
+        out = tmp_path / "out"
+        argv = ["sweep", PIE, "--seeds", "3", "--seed", "11", "--out", str(out)]
+        argv += [f"--param={p}={v[0]}:{v[-1]}:{len(v)}" for p, v in PARAMS]
+        assert main([*argv, "--dask", cluster.scheduler_address]) == 0
+    assert _digest(on_dask) == _digest(serial) == _digest(again)
+    assert (out / "runs.csv").read_text() == serial.runs_csv()
     np.testing.assert_array_equal(mc.draws, spatial.monte_carlo(data, model, 3, 8, rng=2).draws)
 
 
