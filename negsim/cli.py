@@ -22,7 +22,6 @@ from .agents import AGENTS
 from .errors import NegsimError
 from .io import printable, write_json_atomic
 from .outdir import check_output, staged_output
-from .parallel import ExecutorFailed, open_executor
 from .protocols import PROTOCOLS
 from .report import (
     format_analysis,
@@ -38,7 +37,6 @@ from .scenario import (
     load_scenario,
     parse_override,
 )
-from .store import StoreError
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -518,7 +516,9 @@ def _option(text: str) -> tuple[str, Any]:
 
 
 def _forecast(args: argparse.Namespace) -> None:
+    from .parallel import ExecutorFailed, open_executor
     from .spatial.report import format_forecast, write_forecast
+    from .store import StoreError
 
     check_output(args.out)
     data = spatial.load_actor_data(args.file)
@@ -559,6 +559,7 @@ def _forecast(args: argparse.Namespace) -> None:
 
 def _sweep(args: argparse.Namespace) -> None:
     from . import plots
+    from .parallel import open_executor
     from .sweep import grid, parse_bounds, parse_range, run_sweep, sample, scenario_sweeps
 
     check_output(args.out)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import os
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 import attrs
@@ -39,11 +38,12 @@ import numpy.typing as npt
 
 from ..errors import ValidationError
 from ..io import csv_text
-from ..parallel import map_ordered
 from ..rng import RNGLike, resolve_seed, spawn_seeds
 from ..validators import positive
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # concurrent.futures and sqlite3 load only when a run uses them
+    from concurrent.futures import Executor
+
     from ..store import RunStore
 from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel
@@ -267,6 +267,8 @@ def what_if(
             raise ValidationError("actors", repr(name), "names of actors in the data")
     low, high = float(data.positions[:, k].min()), float(data.positions[:, k].max())
     grid = np.linspace(low, high, 11) if values is None else np.asarray(values, dtype=float)
+    from ..parallel import map_ordered
+
     jobs = [
         (model, data, data.names.index(name), k, float(v), rounds) for name in actors for v in grid
     ]
