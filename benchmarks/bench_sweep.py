@@ -54,11 +54,14 @@ def main() -> None:
     runs = design.n_points * seeds
     repeats = 1 if args.quick else args.repeats
     print(f"SW1: {scenario.title}, {design.n_points} points x {seeds} seeds = {runs:,} runs")
-    print(f"     {os.cpu_count()} cores here; best (median) of {repeats}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"     {os.cpu_count()} cores here, load average {load}; best (median) of {repeats}")
+    cpu = time.process_time()
 
     serial_best, serial_median, serial = _timed(
         lambda: run_sweep(scenario, design, seeds, rng=1), repeats
     )
+    cpu = (time.process_time() - cpu) / repeats
     with ProcessPoolExecutor(args.workers) as pool:
         run_sweep(scenario, design, 1, rng=1, executor=pool)  # start the workers first
         pool_best, pool_median, pooled = _timed(
@@ -76,6 +79,7 @@ def main() -> None:
     print(line("serial", serial_best, serial_median))
     print(line(f"process pool, {args.workers} workers", pool_best, pool_median))
     print(line("serial, with a run store", store_best, store_median))
+    print(f"  serial CPU time per sweep: {cpu:.3f} s (wall above it: other work on the machine)")
     print(f"  speed-up on {args.workers} workers: {serial_best / pool_best:.2f}x")
     print(f"  store overhead: {100 * (store_best / serial_best - 1):+.1f} %")
     same = (
