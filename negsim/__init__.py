@@ -20,6 +20,8 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 from __future__ import annotations
 
+__version__ = "0.1.0"
+
 from . import analysis, diagnosis, levers, spatial, theory
 from .agents import (
     AGENTS,
@@ -55,7 +57,6 @@ from .protocols import (
 from .results import EndReason, NegotiationResult
 from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
 
-__version__ = "0.1.0"
 
 __all__ = [
     "AGENTS",

@@ -177,6 +177,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", str(text))
 
 
+def bundled_folder() -> Path:
+    """The folder of the files bundled with negsim (the package ``negsim.scenarios``)."""
+    return Path(str(resources.files("negsim.scenarios")))
+
+
 def bundled_files(suffix: str) -> dict[str, Path]:
     """The files shipped in ``negsim.scenarios`` ending in ``suffix``: ``{stem: path}``, sorted."""
     folder = resources.files("negsim.scenarios")

@@ -243,7 +243,7 @@ def _read(path: Path, name: str) -> str:
 
 
 def bundled_actor_data() -> dict[str, Path]:
-    """The actor data sets shipped with negsim (``scenarios/*.csv``): ``{name: path}``."""
+    """The actor data sets shipped with negsim (``negsim/scenarios/*.csv``): ``{name: path}``."""
     return bundled_files(".csv")
 
 

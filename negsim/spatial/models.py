@@ -225,7 +225,7 @@ def _bdm(**options: Any) -> BDM:
 _bdm.__signature__ = inspect.signature(BDMOptions)  # type: ignore[attr-defined]
 
 
-MODELS: Registry[ForecastModel] = Registry("model")
+MODELS: Registry[ForecastModel] = Registry("model", "negsim.models")
 MODELS.register("bdm", _bdm, "Bueno de Mesquita's expected-utility model (Scholz et al. 2011)")
 MODELS.register("ktab", KTAB, "KTAB's spatial model of politics: the first turn")
 MODELS.register("stokman", Stokman, "Stokman's exchange model; the weighted-mean forecast")
