@@ -20,8 +20,6 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from . import analysis, diagnosis, levers, spatial, theory
 from .agents import (
     AGENTS,
@@ -57,6 +55,8 @@ from .protocols import (
 from .results import EndReason, NegotiationResult
 from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
 
+#: The version (the one source: pyproject.toml reads it from here).
+__version__ = "0.1.0"
 
 __all__ = [
     "AGENTS",

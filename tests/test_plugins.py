@@ -103,8 +103,8 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     saved = [(r, dict(r._factories), dict(r._summaries), r._plugins) for r in REGISTRIES]
     monkeypatch.syspath_prepend(str(write_plugin(tmp_path)))
     with pytest.warns(UserWarning, match=r"'boulware' \(negsim_fake_plugin:Stubborn\)"):
-        for registry in REGISTRIES:
-            registry.find_plugins()
+        found = [registry.find_plugins() for registry in REGISTRIES]
+    assert found == [["stubborn", "broken", "not-callable"], ["quick-offers"], ["plugin-stokman"]]
     yield tmp_path
     for registry, factories, summaries, plugins in saved:
         registry._factories, registry._summaries, registry._plugins = (
