@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .display import html_table, short_repr
 from .errors import ValidationError
 from .io import csv_text, json_number, json_text, number_from_json, write_text_atomic
 from .outcomes import OutcomeSpace
@@ -144,6 +145,36 @@ class NegotiationResult:
         return self.space.labels(self.space.outcome_at(int(self.offers[round])))
 
     # --- export ----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return short_repr(
+            "NegotiationResult",
+            protocol=self.protocol,
+            parties=self.party_names,
+            end=self.end.value,
+            rounds=self.n_rounds,
+            agreement=self.agreement_labels,
+            utilities=tuple(float(u) for u in self.final_utilities),
+            seed=self.seed,
+        )
+
+    def _repr_html_(self) -> str:
+        from .agents import agent_label  # the agents import this module
+
+        labels = self.agreement_labels
+        agreement = ", ".join(f"{k} = {v}" for k, v in labels.items()) if labels else "none"
+        rows = [
+            [name, agent_label(agent), float(r), float(u)]
+            for name, agent, r, u in zip(
+                self.party_names, self.agents, self.reservations, self.final_utilities, strict=True
+            )
+        ]
+        return html_table(
+            ["party", "agent", "reservation", "utility"],
+            rows,
+            f"{self.protocol}: {self.end.value} after {self.n_rounds} rounds, seed "
+            f"{self.seed}; agreement: {agreement}",
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready): provenance, space, rounds, end."""
         rounds = [
