@@ -251,7 +251,7 @@ class Scenario:
             issues=self.space.n_issues,
             outcomes=self.space.size,
             protocol=self.protocol.name,
-            source=self.source,
+            source=Path(self.source).name,
         )
 
     def _repr_html_(self) -> str:
