@@ -126,9 +126,13 @@ class Registry(Generic[T]):
         names of the plugins not imported yet; a name already registered is skipped with a
         warning. Called by the first lookup; call it after installing a plugin in a running
         session (a notebook)."""
+        _installed_entry_points.cache_clear()
+        return self._find()
+
+    def _find(self) -> list[str]:
         found: dict[str, metadata.EntryPoint] = {}
         if self.entry_point_group is not None:
-            for point in metadata.entry_points(group=self.entry_point_group):
+            for point in _installed_entry_points().get(self.entry_point_group, ()):
                 if point.name in self._factories or point.name in found:
                     warnings.warn(
                         f"negsim: {_origin(point)} ignored: {self.family} {point.name!r} "
@@ -142,7 +146,7 @@ class Registry(Generic[T]):
 
     def _pending(self) -> dict[str, metadata.EntryPoint]:
         if self._plugins is None:
-            self.find_plugins()
+            self._find()
         assert self._plugins is not None
         return self._plugins
 
@@ -253,6 +257,19 @@ class Registry(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._factories) + len(self._pending())
+
+
+@functools.cache
+def _installed_entry_points() -> dict[str, tuple[metadata.EntryPoint, ...]]:
+    """The ``negsim.*`` entry points of the installed packages, by group: read once for all
+    registries (reading them walks the metadata of every installed distribution). The same
+    entry point found twice (a package twice on ``sys.path``) counts once."""
+    found: dict[str, dict[tuple[str, str], metadata.EntryPoint]] = {}
+    for dist in metadata.distributions():
+        for point in dist.entry_points:
+            if point.group.startswith("negsim."):
+                found.setdefault(point.group, {}).setdefault((point.name, point.value), point)
+    return {group: tuple(points.values()) for group, points in found.items()}
 
 
 def _origin(point: metadata.EntryPoint) -> str:
