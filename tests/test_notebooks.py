@@ -21,12 +21,13 @@ def test_there_is_an_example_notebook() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_the_notebook_runs(path: Path, tmp_path: Path) -> None:
+def test_the_notebook_runs(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     assert not any(cell.get("outputs") for cell in notebook.cells), "commit it without outputs"
-    # the kernel inherits PYTHONPATH from tests/conftest.py: it imports the tests' negsim
+    # in its own folder, as Jupyter runs it; the kernel inherits PYTHONPATH from
+    # tests/conftest.py, so it imports the tests' negsim
     nbclient.NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": tmp_path}}
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": path.parent}}
     ).execute()
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
