@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .display import html_image, html_table, png_bytes, short_repr
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .position import Position
 
 if TYPE_CHECKING:
@@ -138,6 +138,12 @@ class Diagnosis:
         )
 
     def _repr_html_(self) -> str:
+        return self._tables_html() + "\n" + html_image(self._repr_png_(), "the funnel")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return figure_bundle(repr(self), self._tables_html(), self._repr_png_(), "the funnel")
+
+    def _tables_html(self) -> str:
         funnel = html_table(
             ["step", "outcomes"], [[s.label, f"{s.count:,}"] for s in self.funnel], self.ending.text
         )
@@ -146,7 +152,7 @@ class Diagnosis:
             [[c.party, c.kind, c.text, f"{c.with_:,}", f"{c.without:,}"] for c in self.binding],
             f"Binding ({self.stage})" if self.binding else f"Binding: none; {self.stage}",
         )
-        return funnel + "\n" + binding + "\n" + html_image(self._repr_png_(), "the funnel")
+        return funnel + "\n" + binding
 
     def _repr_png_(self) -> bytes:
         """The funnel (:func:`negsim.plots.funnel`), for notebooks."""

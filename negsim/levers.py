@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from .display import html_image, html_table, png_bytes, short_repr
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .errors import NegsimError, did_you_mean
 from .rng import RNGLike, resolve_seed
 
@@ -117,6 +117,12 @@ class LeverReport:
         )
 
     def _repr_html_(self) -> str:
+        return self._table_html() + "\n" + html_image(self._repr_png_(), "the levers")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return figure_bundle(repr(self), self._table_html(), self._repr_png_(), "the levers")
+
+    def _table_html(self) -> str:
         rows = [
             [
                 o.label,
@@ -128,12 +134,11 @@ class LeverReport:
             ]
             for o in (self.baseline, *self.outcomes)
         ]
-        table = html_table(
+        return html_table(
             ["lever", "zone", "ratifiable", "agreement rate", "deal rate", "smallest change"],
             rows,
             f"{self.title}: every lever over {self.seeds} seeds from seed {self.seed}",
         )
-        return table + "\n" + html_image(self._repr_png_(), "the levers")
 
     def _repr_png_(self) -> bytes:
         """The levers plot (:func:`negsim.plots.levers`), for notebooks."""

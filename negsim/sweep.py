@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .display import html_image, html_table, png_bytes, short_repr
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .errors import ValidationError
 from .io import csv_text
 from .rng import RNGLike, resolve_seed, spawn_seeds
@@ -91,6 +91,12 @@ class SweepResult:
         )
 
     def _repr_html_(self) -> str:
+        return self._table_html() + "\n" + html_image(self._repr_png_(), "the sweep")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return figure_bundle(repr(self), self._table_html(), self._repr_png_(), "the sweep")
+
+    def _table_html(self) -> str:
         rows = [
             [
                 *(float(v) for v in point),
@@ -106,8 +112,7 @@ class SweepResult:
         caption = (
             f"{self.scenario}: {len(self.points)} points x {self.n_seeds} seeds, seed {self.seed}"
         )
-        table = html_table(headers, rows, caption)
-        return html_image(self._repr_png_(), "the sweep") + "\n" + table
+        return html_table(headers, rows, caption)
 
     def _repr_png_(self) -> bytes:
         """The sweep plot (:func:`negsim.plots.sweep`), for notebooks."""

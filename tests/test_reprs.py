@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -81,7 +82,14 @@ def test_the_views_hold_the_headline_figures(views: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("name", ["Diagnosis", "LeverReport", "SweepResult"])
 def test_a_picture_where_one_helps(views: dict[str, Any], name: str) -> None:
-    png = views[name]._repr_png_()
+    view = views[name]
+    png = view._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png) > 5_000
-    assert '<img src="data:image/png;base64,' in views[name]._repr_html_()
+    assert '<img src="data:image/png;base64,' in view._repr_html_()
+    # IPython takes all three from the bundle: the picture is drawn once, shown under the table
+    bundle = view._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(view)
+    assert bundle["text/html"].startswith("<table>")
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert f"base64,{bundle['image/png']}" in bundle["text/html"]
