@@ -56,9 +56,10 @@ other side, and accept an offer worth at least that target (and at least ``r`` d
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
-from functools import lru_cache
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
 import numpy as np
@@ -306,7 +307,50 @@ class _Same:
         return isinstance(other, _Same) and other.array is self.array
 
 
-@lru_cache(maxsize=4096)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def per_profile(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Memoise a function whose first argument is a :class:`GridProfile` *on that profile*:
+    a weak mapping from the profile to its own small table of up to ``maxsize`` results
+    (the oldest dropped first), so a memo lives exactly as long as its model.
+
+    A global ``lru_cache`` keyed by the profile would keep every model's grid alive for the
+    life of the process (40 runs over 200,000 outcomes grew memory by well over a gigabyte);
+    here, when the model goes, its plans go with it. The results must not refer back to the
+    profile (they would keep it alive through the mapping). ``cache_clear()`` empties it.
+    """
+
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        memo: weakref.WeakKeyDictionary[GridProfile, dict[Any, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+        def memoised(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            profile = args[0]
+            key = (args[1:], tuple(sorted(kwargs.items())))
+            table = memo.get(profile)  # type: ignore[call-overload]
+            if table is None:
+                table = memo[profile] = {}  # type: ignore[index]
+            found = table.get(key, table)
+            if found is table:
+                found = function(*args, **kwargs)
+                if len(table) >= maxsize:
+                    del table[next(iter(table))]
+                table[key] = found
+            return found  # type: ignore[no-any-return]
+
+        memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+        memoised.__wrapped__ = function  # type: ignore[attr-defined]
+        memoised.__doc__ = function.__doc__
+        memoised.__name__ = function.__name__
+        return memoised
+
+    return decorate
+
+
+@per_profile(maxsize=64)
 def _schedule(
     profile: GridProfile,
     exponent: float,
@@ -319,7 +363,8 @@ def _schedule(
     home: _Same | None = None,
 ) -> tuple[Any, ...]:
     """The parts of a :class:`JointPlan` fixed by the rules and the announcements, memoised
-    (sweeps and tournaments replay the same ones; callers must not modify them):
+    on the model's profile (:func:`per_profile`; sweeps and tournaments replay the same ones;
+    callers must not modify them):
     the candidates by decreasing own utility, their utilities, ``τ`` by round, how many
     candidates reach it and where the band starts, the known estimate and the candidates'
     option rows."""
@@ -356,14 +401,14 @@ def _schedule(
     return candidates, own, targets.tolist(), counts.tolist(), starts.tolist(), None, grid
 
 
-@lru_cache(maxsize=4096)
+@per_profile(maxsize=64)
 def _plan(
     profile: GridProfile, exponent: float, n_rounds: int, reservation: float
 ) -> tuple[list[float], list[int]]:
     """Legacy schedule: ``τ(t)`` and :func:`nearest_above` of it for every round, vectorised.
 
-    Memoised per model and rules (a profile hashes by identity and the cache keeps it alive):
-    sweeps and tournaments replay the same ones. Callers must not modify the lists.
+    Memoised on the model's profile (:func:`per_profile`): sweeps and tournaments replay the
+    same ones. Callers must not modify the lists.
     """
     times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
     top = profile.utilities[profile.best] if profile.utilities.size else reservation
