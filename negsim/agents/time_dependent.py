@@ -56,6 +56,7 @@ other side, and accept an offer worth at least that target (and at least ``r`` d
 
 from __future__ import annotations
 
+import functools
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable
@@ -370,35 +371,55 @@ def _schedule(
     option rows."""
     u = profile.utilities
     n = n_rounds
-    times = np.arange(n) / (n - 1) if n > 1 else np.ones(1)
     r = reservation
-    open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
-    if not open_.any():  # the other side rules out everything it could accept: ignore it
-        open_ = np.isfinite(u)
-    if home is not None:  # nothing that would fail ratification at home
-        open_ = open_ & np.asarray(home.array)
-    candidates = np.flatnonzero(open_)
-    # by decreasing own utility, ties by index: prefixes are the eligible sets
-    candidates = candidates[np.argsort(-u[candidates], kind="stable")]
+    # (each numpy call costs a microsecond or two on a small space, so the first run of a
+    # fresh model pays mostly for their number: the common case takes the short paths)
+    if public is None and home is None:
+        candidates = np.argsort(-u, kind="stable")  # by decreasing own utility, ties by index
+        if candidates.size and u[candidates[-1]] == -np.inf:  # -inf sorts last: drop those
+            candidates = candidates[np.isfinite(u[candidates])]
+    else:
+        open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
+        if not open_.any():  # the other side rules out everything it could accept: ignore it
+            open_ = np.isfinite(u)
+        if home is not None:  # nothing that would fail ratification at home
+            open_ = open_ & np.asarray(home.array)
+        candidates = np.flatnonzero(open_)
+        # by decreasing own utility, ties by index: prefixes are the eligible sets
+        candidates = candidates[np.argsort(-u[candidates], kind="stable")]
     own = u[candidates]
+    ranked = -own  # increasing, for searchsorted
     top = float(own[0]) if own.size else r
-    with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: the floor is inf
-        floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
-    concession = r + max(top - r, 0.0) * (1.0 - times**exponent)
-    targets = np.maximum(concession, floor)
+    concession = r + max(top - r, 0.0) * _falling(n, exponent)
+    if phi < 1.0:
+        with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: floor is inf
+            targets = np.maximum(concession, r / phi ** np.arange(n, dtype=float))
+    else:  # the floor is r, and r + (û - r)^+ (1 - t^e) >= r already
+        targets = concession
     # how many candidates reach each round's target: a prefix of the ranking
-    counts = np.searchsorted(-own, -(targets - _TOL), side="right")
+    counts = np.searchsorted(ranked, _TOL - targets, side="right")
     if theirs is not None:  # known utilities: search every outcome at or above the target
         known = np.asarray(theirs.array)[candidates]
         return candidates, own, targets.tolist(), counts.tolist(), [0] * n, known, None
     # with a learned estimate, the search stays within a band above the target
     band = targets + BAND * max(top - r, 0.0) + _TOL
-    starts = np.searchsorted(-own, -band, side="left")
+    starts = np.searchsorted(ranked, -band, side="left")
     if own.size:  # an empty band: the outcomes nearest above the target
-        nearest = own[np.maximum(counts - 1, 0)]
-        starts = np.minimum(starts, np.searchsorted(-own, -nearest, side="left"))
-    grid = np.stack(np.unravel_index(candidates, shape), axis=-1).astype(np.int64)
+        nearest = ranked[np.maximum(counts - 1, 0)]
+        starts = np.minimum(starts, np.searchsorted(ranked, nearest, side="left"))
+    # the candidates' option rows (a transposed view: rows are read, never written)
+    grid = np.array(np.unravel_index(candidates, shape), dtype=np.int64).T
     return candidates, own, targets.tolist(), counts.tolist(), starts.tolist(), None, grid
+
+
+@functools.lru_cache(maxsize=256)
+def _falling(n_rounds: int, exponent: float) -> npt.NDArray[np.float64]:
+    """``1 - t^e`` for ``t = round / (n_rounds - 1)``, read-only; memoised on the two numbers
+    (it holds no model)."""
+    times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
+    falling = 1.0 - times**exponent
+    falling.flags.writeable = False
+    return falling
 
 
 @per_profile(maxsize=64)
