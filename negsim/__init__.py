@@ -54,7 +54,9 @@ from .protocols import (
 from .results import EndReason, NegotiationResult
 
 if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` stays light
-    from . import analysis, diagnosis, levers, scenario, spatial, theory, twolevel
+    from . import analysis, diagnosis, levers, spatial, theory
+    from . import scenario as scenario
+    from . import twolevel as twolevel
     from .diagnosis import Diagnosis, diagnose
     from .levers import LeverReport, evaluate_levers
     from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario

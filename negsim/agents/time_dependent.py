@@ -324,9 +324,7 @@ def per_profile(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """
 
     def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
-        memo: weakref.WeakKeyDictionary[GridProfile, dict[Any, Any]] = (
-            weakref.WeakKeyDictionary()
-        )
+        memo: weakref.WeakKeyDictionary[GridProfile, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
         def memoised(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             profile = args[0]
