@@ -945,8 +945,9 @@ def _save_png(figure: Figure, path: str) -> None:
 
     canvas = FigureCanvasAgg(figure)
     figure.set_dpi(DPI)
-    canvas.draw()
-    imsave(path, canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+    imsave(path, pixels, format="png", origin="upper", dpi=DPI)
 
 
 def save_figure(figure: Figure | SubFigure, path: str | os.PathLike[str]) -> Path:

@@ -80,6 +80,9 @@ _TOL = 1e-12
 BAND = 0.05
 #: Bands of at most this many outcomes are estimated in plain Python (cheaper than arrays).
 SMALL_BAND = 16
+#: With more candidates than this, a plan keeps no option rows of them all (``8 k`` bytes a
+#: candidate) and the learned estimate is computed over each band, not every candidate.
+LARGE_PLAN = 1_000_000
 
 
 _flag = boolean()
@@ -145,6 +148,7 @@ class JointPlan:
             None if home is None else _Same(home),
         )
         self.candidates, self.own, self.targets, self.counts, self.starts, known, grid = plan
+        self.shape = obs.space.shape
         self.phi = obs.round_discount
         self.bilateral = obs.n_parties == 2  # another party's own ask binds only it
         self.opened = False
@@ -199,21 +203,32 @@ class JointPlan:
             # so ties go to the outcome better for itself, then to the lowest index
             if self.known is None and count - start <= SMALL_BAND:
                 assert self.model is not None
-                assert self.grid is not None
-                values = self.model.values(self.grid[start:count].tolist())
+                values = self.model.values(self.rows(start, count).tolist())
                 top = max(values)
                 at_top = next(i for i, v in enumerate(values) if v >= top - _TOL)
                 found = int(self.candidates[start + at_top])
             else:
-                if self.estimate is None:
+                if self.estimate is not None:
+                    estimate = self.estimate[start:count]
+                elif self.grid is not None:  # estimate every candidate once per update
                     assert self.model is not None
-                    assert self.grid is not None
                     self.estimate = self.model.estimate(self.grid)
-                estimate = self.estimate[start:count]
+                    estimate = self.estimate[start:count]
+                else:  # a large space: estimate the band only
+                    assert self.model is not None
+                    estimate = self.model.estimate(self.rows(start, count))
                 at_top = int(np.argmax(estimate >= estimate.max() - _TOL))
                 found = int(self.candidates[start + at_top])
             self.chosen[key] = found
         return found
+
+    def rows(self, start: int, count: int) -> npt.NDArray[np.int64]:
+        """The option rows of candidates ``start .. count - 1`` (computed on the spot over a
+        space too large to keep them all, :data:`LARGE_PLAN`)."""
+        if self.grid is not None:
+            return self.grid[start:count]  # type: ignore[no-any-return]
+        window = self.candidates[start:count]
+        return np.array(np.unravel_index(window, self.shape), dtype=np.int64).T
 
     def propose(self, obs: Observation) -> int:
         if not self.opened:
@@ -405,8 +420,13 @@ def _schedule(
     if own.size:  # an empty band: the outcomes nearest above the target
         nearest = ranked[np.maximum(counts - 1, 0)]
         starts = np.minimum(starts, np.searchsorted(ranked, nearest, side="left"))
-    # the candidates' option rows (a transposed view: rows are read, never written)
-    grid = np.array(np.unravel_index(candidates, shape), dtype=np.int64).T
+    # the candidates' option rows (a transposed view: rows are read, never written); over a
+    # large space they are made band by band instead (JointPlan.rows)
+    grid = (
+        np.array(np.unravel_index(candidates, shape), dtype=np.int64).T
+        if candidates.size <= LARGE_PLAN
+        else None
+    )
     return candidates, own, targets.tolist(), counts.tolist(), starts.tolist(), None, grid
 
 

@@ -110,7 +110,7 @@ def _told(parties: tuple[Party, ...]) -> list[dict[str, Any]]:
 
 
 def _pick(
-    answers: list[bool], now: list[int], values: list[tuple[float, ...]], d: list[float]
+    answers: list[bool], now: list[int], values: list[Sequence[float]], d: list[float]
 ) -> int:
     """Whose proposal is the agreement: the accepted one; both → the larger Nash product."""
     if answers[0] and answers[1]:
