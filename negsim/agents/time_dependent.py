@@ -160,6 +160,7 @@ class JointPlan:
         self.estimate: npt.NDArray[np.float64] | None = known
         self.chosen: dict[tuple[int, int], int] = {}  # (start, count) -> outcome, this estimate
         self.planned: tuple[int, int, int] | None = None  # (round, history length, outcome)
+        self.demand: int | None = None  # the opening demand with a win-set at home
 
     def target(self, round: int) -> float:
         """``τ`` of ``round``."""
@@ -243,10 +244,15 @@ class JointPlan:
     def opening(self, obs: Observation) -> int:
         """The opening demand: its best outcome, or with a known win-set at home its best
         among those its constituencies would ratify (if any)."""
-        if self.home is None or not self.home.any():
+        if self.home is None:
             return obs.best
-        u = np.where(self.home, obs.utilities, -np.inf)
-        return int(np.argmax(u)) if np.isfinite(u).any() else obs.best
+        if self.demand is None:  # fixed for the run: found once
+            if not self.home.any():
+                self.demand = obs.best
+            else:
+                u = np.where(self.home, obs.utilities, -np.inf)
+                self.demand = int(np.argmax(u)) if np.isfinite(u).any() else obs.best
+        return self.demand
 
     def respond(self, obs: Observation, offer: int) -> bool:
         if not obs.acceptable(offer) or (self.home is not None and not self.home[offer]):
