@@ -474,16 +474,14 @@ def run_bdm(
     span = float(np.ptp(x)) or 1.0
     ones = np.ones_like(x)
     history: list[BDMRound] = []
-    played = 0
     geometry = _Geometry(len(x), span)
     path, means, medians = [x], [], []
-    for _ in range(rounds + 1):
+    for played in range(rounds + 1):
         mean, median = mean_of(x, w), median_of(x, w)
         means.append(mean)
         medians.append(median)
         if played == rounds:
             break
-        played += 1
         mu = median if options.forecast == "median" else mean
         geometry.update(x)
         p_neutral = geometry.probability(w, ones, options.probability)
