@@ -67,6 +67,27 @@ class Parameter:
         return self.default is REQUIRED
 
 
+def _type_hints(target: Any) -> dict[str, Any]:
+    """``typing.get_type_hints(target)``, resolved once per class or function (every scenario
+    read asks for the same registered factories' hints; resolving string annotations
+    compiles them each time); ``{}`` when an annotation cannot be resolved."""
+    try:
+        return _resolved_hints(target)
+    except TypeError:  # unhashable: resolve it every time
+        return _resolve_hints(target)
+
+
+def _resolve_hints(target: Any) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(target)
+    except Exception:  # an unresolvable annotation: fall back to Any
+        return {}
+
+
+# factories are classes and functions that live as long as the registries holding them
+_resolved_hints = functools.lru_cache(maxsize=1024)(_resolve_hints)
+
+
 def parameters_of(factory: Callable[..., Any]) -> tuple[Parameter, ...]:
     """The keyword parameters ``factory`` takes: an attrs class's ``init`` fields (by alias,
     with resolved types and defaults), through any :func:`functools.partial` presets, or
@@ -77,10 +98,7 @@ def parameters_of(factory: Callable[..., Any]) -> tuple[Parameter, ...]:
         preset = {**target.keywords, **preset}
         target = target.func
     owner = getattr(target, "__qualname__", type(target).__name__)
-    try:
-        hints = typing.get_type_hints(target)
-    except Exception:  # an unresolvable annotation: fall back to Any
-        hints = {}
+    hints = _type_hints(target)
     found: list[Parameter] = []
     if isinstance(target, type) and attrs.has(target):
         for field in attrs.fields(target):

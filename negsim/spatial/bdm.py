@@ -1,6 +1,7 @@
 """Bueno de Mesquita's expected-utility model, as reconstructed by Scholz, Calbert & Smith
 (2011), "Unravelling Bueno De Mesquita's group decision model", *Journal of Theoretical
-Politics* 23(4):510–531. One issue dimension at a time; every quantity of every round is kept.
+Politics* 23(4):510–531. One issue dimension at a time; every quantity of every round is kept
+(or only the positions: ``BDMOptions(keep="positions")``).
 
 Notation: positions ``x_i``, capabilities ``c_i``, saliences ``s_i ∈ [0, 1]`` (the data's
 0–100 divided by 100), weights ``w_i = c_i s_i``, the range ``Δ = max x - min x`` of the
@@ -118,6 +119,14 @@ class BDMOptions:
     )
     q: float = attrs.field(default=1.0, converter=_q)
     t: float = attrs.field(default=1.0, converter=_t)
+    #: What a run keeps: ``"rounds"``, every quantity of every round (:class:`BDMRound`,
+    #: about ten ``n × n`` arrays a round: 620 MB for ten rounds of 1,000 actors), or
+    #: ``"positions"``, only the path, the mean and the median (``BDMRun.rounds`` empty), so
+    #: memory does not grow with the rounds (2,000 actors in well under 1 GB). The path is
+    #: the same either way.
+    keep: Literal["rounds", "positions"] = attrs.field(
+        default="rounds", validator=one_of("rounds", "positions")
+    )
 
     @classmethod
     def as_described(cls) -> BDMOptions:
@@ -467,11 +476,11 @@ def run_bdm(
     history: list[BDMRound] = []
     geometry = _Geometry(len(x), span)
     path, means, medians = [x], [], []
-    for _ in range(rounds + 1):
+    for played in range(rounds + 1):
         mean, median = mean_of(x, w), median_of(x, w)
         means.append(mean)
         medians.append(median)
-        if len(history) == rounds:
+        if played == rounds:
             break
         mu = median if options.forecast == "median" else mean
         geometry.update(x)
@@ -493,30 +502,31 @@ def run_bdm(
         new_x = x.copy()
         moved = accepted >= 0
         new_x[moved] = position[accepted[moved], np.flatnonzero(moved)]
-        kind.flags.writeable = False
-        accepted.flags.writeable = False
-        history.append(
-            BDMRound(
-                x,
-                mean,
-                median,
-                p_neutral,
-                eu_neutral,
-                security,
-                big_r,
-                r,
-                p,
-                eu_own,
-                eu_target,
-                kind,
-                position,
-                accepted,
-                new_x,
-                big_u,
-                span,
-                mu,
+        if options.keep == "rounds":  # with "positions", the round's n × n arrays go now
+            kind.flags.writeable = False
+            accepted.flags.writeable = False
+            history.append(
+                BDMRound(
+                    x,
+                    mean,
+                    median,
+                    p_neutral,
+                    eu_neutral,
+                    security,
+                    big_r,
+                    r,
+                    p,
+                    eu_own,
+                    eu_target,
+                    kind,
+                    position,
+                    accepted,
+                    new_x,
+                    big_u,
+                    span,
+                    mu,
+                )
             )
-        )
         x = new_x
         path.append(x)
     return BDMRun(

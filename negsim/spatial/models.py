@@ -131,7 +131,8 @@ class BDM:
         return Forecast(
             self.name,
             data,
-            attrs.asdict(self.options),
+            # what shaped the forecast: how much of each round is kept does not
+            attrs.asdict(self.options, filter=lambda field, _: field.name != "keep"),
             np.stack([r.positions for r in runs], axis=2),
             {
                 "median": np.stack([r.median for r in runs], axis=1),

@@ -26,6 +26,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
+from ..errors import ValidationError
 from ..plots import _axes
 from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
@@ -188,6 +189,10 @@ def quad_chart(
     The markers show the offers actually made that round between the two.
     """
     a = run.names.index(actor) if isinstance(actor, str) else int(actor)
+    if not run.rounds:
+        raise ValidationError(
+            "options.keep", "the run kept positions only", 'keep="rounds" for a quad chart'
+        )
     step = run.rounds[round_]
     ax = _axes(ax, (7.0, 6.2))
     others = [j for j in range(len(run.names)) if j != a]
