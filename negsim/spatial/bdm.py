@@ -73,7 +73,7 @@ from ..errors import ValidationError
 from ..validators import check_unit, one_of
 from .data import HTML_ROWS, ActorData, readonly, whole_number
 from .forecasts import mean_of, median_of
-from .records import ARRAY_EQ, Recorded
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = ["OFFER_KINDS", "BDMOptions", "BDMRound", "BDMRun", "run_bdm"]
 
@@ -226,10 +226,10 @@ class BDMRound(Recorded):
 class BDMRun(Recorded):
     """A run on one dimension: the rounds, the path and the options used."""
 
-    names: tuple[str, ...] = attrs.field(converter=tuple)
+    names: tuple[str, ...] = attrs.field(converter=as_tuple)
     dimension: str
     options: BDMOptions
-    rounds: tuple[BDMRound, ...] = attrs.field(converter=tuple)
+    rounds: tuple[BDMRound, ...] = attrs.field(converter=as_tuple)
     positions: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)  # (rounds + 1, n)
     mean: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)  # (rounds + 1,)
     median: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)  # (rounds + 1,)

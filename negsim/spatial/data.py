@@ -261,7 +261,9 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
                 rows.append((last + 1, cells))
             last = reader.line_num
     except csv.Error as error:  # a cell over the csv module's field limit (MAX_CELL)
-        message = f"cannot read the row: {error} (expected cells of at most {MAX_CELL:,} chars)"
+        message = (
+            f"cannot read the row: {error} (expected cells of at most {MAX_CELL:,} characters)"
+        )
         raise ActorDataError(name, [RowProblem(last + 1, "", message)]) from None
     if not rows:
         raise ActorDataError(name, "the file is empty (no rows but comments)")
@@ -462,7 +464,9 @@ def _ktab(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
 
 
 def _checked(name: str, *parts: Any) -> ActorData:
+    fields = dict(zip(("names", "capability", "positions", "saliences"), parts, strict=False))
+    fields.update(zip(("dimensions", "title", "descriptions"), parts[4:], strict=False))
     try:
-        return ActorData(*parts, source=name)
+        return ActorData(**fields, source=name)
     except ValidationError as error:
         raise ActorDataError(name, str(error)) from None

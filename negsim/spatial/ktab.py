@@ -64,7 +64,7 @@ from .condorcet import (
     probabilistic_condorcet,
 )
 from .data import HTML_ROWS, ActorData, readonly
-from .records import ARRAY_EQ, Recorded
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = [
     "RISK_RANGES",
@@ -159,8 +159,8 @@ class KTABTurn(Recorded):
     (actors who share a position have ``C = 10⁻⁸`` and ``P = ½`` between them).
     """
 
-    names: tuple[str, ...] = attrs.field(converter=tuple)
-    dimensions: tuple[str, ...] = attrs.field(converter=tuple)
+    names: tuple[str, ...] = attrs.field(converter=as_tuple)
+    dimensions: tuple[str, ...] = attrs.field(converter=as_tuple)
     voting_rule: str
     victory_model: str
     pce_model: str
@@ -194,9 +194,9 @@ class KTABTurn(Recorded):
     """Index of the first actor holding the most probable position."""
     most_probable_position: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """That position, on the data's scale."""
-    unique: tuple[int, ...] = attrs.field(converter=tuple)
+    unique: tuple[int, ...] = attrs.field(converter=as_tuple)
     """The first actor holding each distinct position."""
-    position_class: tuple[int, ...] = attrs.field(converter=tuple)
+    position_class: tuple[int, ...] = attrs.field(converter=as_tuple)
     """For each actor, the index in ``unique`` of its position."""
 
     @property

@@ -30,7 +30,7 @@ from .bdm import BDMOptions, BDMRun, run_bdm
 from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, spelling
 from .data import HTML_ROWS, ActorData, readonly, whole_number
 from .ktab import RISK_RANGES, first_turn
-from .records import ARRAY_EQ, Provenance, Recorded, negsim_version, series_eq
+from .records import ARRAY_EQ, Provenance, Recorded, as_tuple, negsim_version, series_eq
 from .stokman import AT_FORECAST, RULES, run_exchanges
 
 __all__ = ["BDM", "KTAB", "MODELS", "Forecast", "ForecastModel", "Stokman", "make_model"]
@@ -63,7 +63,7 @@ class Forecast(Recorded):
     forecasts: dict[str, Array] = attrs.field(
         converter=_frozen_series, eq=attrs.cmp_using(eq=series_eq)
     )
-    detail: tuple[Any, ...] = attrs.field(default=(), converter=tuple)
+    detail: tuple[Any, ...] = attrs.field(default=(), converter=as_tuple)
     seed: int | None = None
     version: str = attrs.field(factory=negsim_version, eq=False)
 
@@ -157,7 +157,7 @@ class Forecast(Recorded):
         turn = next((d for d in self.detail if type(d).__name__ == "KTABTurn"), None)
         if self.rounds == 0 and turn is None:
             return None
-        if self.rounds == 0:
+        if self.rounds == 0 and turn is not None:
             return png_bytes(plots.win_probabilities(turn, self.data, self.data.title).figure)
         return _panels(lambda k, ax: plots.positions(self, k, self.data.title, ax), self.data)
 

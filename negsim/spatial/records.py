@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -52,6 +52,7 @@ __all__ = [
     "Recorded",
     "ResultFileError",
     "array_eq",
+    "as_tuple",
     "from_record",
     "negsim_version",
     "series_eq",
@@ -82,6 +83,11 @@ def array_eq(a: Any, b: Any) -> bool:
 
 #: ``eq=`` of every array field: :func:`array_eq`.
 ARRAY_EQ = attrs.cmp_using(eq=array_eq)
+
+
+def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """A tuple of ``value``'s items (the converter of tuple fields: JSON gives lists)."""
+    return tuple(value)
 
 
 def series_eq(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -46,7 +46,7 @@ from ..rng import RNGLike, resolve_rng, resolve_seed, spawn_seeds
 from ..validators import boolean, positive, readonly
 from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel, _panels
-from .records import ARRAY_EQ, Provenance, Recorded, negsim_version
+from .records import ARRAY_EQ, Provenance, Recorded, as_tuple, negsim_version
 from .spread import CHECK_DRAWS, TINY, SpreadCheck, check_spread, tie_groups
 
 __all__ = [
@@ -289,7 +289,7 @@ class WhatIf(Recorded):
 
     model: str
     dimension: str
-    actors: tuple[str, ...] = attrs.field(converter=tuple)
+    actors: tuple[str, ...] = attrs.field(converter=as_tuple)
     positions: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)  # each actor's own position
     values: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     forecasts: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)

@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from ..display import html_table, short_repr
 from .data import ActorData, readonly
-from .records import ARRAY_EQ, Recorded
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = ["CHECK_DRAWS", "JUMP", "TINY", "SpreadCheck", "tie_groups", "tied_groups"]
 
@@ -87,7 +87,7 @@ class SpreadCheck(Recorded):
     ``keep_ties`` whether the draws kept them together.
     """
 
-    dimensions: tuple[str, ...] = attrs.field(converter=tuple)
+    dimensions: tuple[str, ...] = attrs.field(converter=as_tuple)
     baseline: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     low: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     high: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
@@ -101,13 +101,13 @@ class SpreadCheck(Recorded):
     @property
     def outside(self) -> npt.NDArray[np.bool_]:
         """Per dimension: the unperturbed forecast lies outside the 5–95 % band."""
-        return (self.baseline < self.low) | (self.baseline > self.high)  # type: ignore[no-any-return]
+        return (self.baseline < self.low) | (self.baseline > self.high)
 
     @property
     def jumps(self) -> npt.NDArray[np.bool_]:
         """Per dimension: tiny noise already moves the forecast by more than :data:`JUMP`
         of the range (the model is discontinuous at these data)."""
-        return self.tiny_shift > JUMP * np.where(self.span > 0, self.span, 1.0)  # type: ignore[no-any-return]
+        return self.tiny_shift > JUMP * np.where(self.span > 0, self.span, 1.0)
 
     @property
     def honest(self) -> bool:

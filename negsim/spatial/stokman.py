@@ -90,7 +90,7 @@ from ..display import html_table, short_repr
 from ..validators import one_of, positive
 from .data import HTML_ROWS, ActorData, readonly, whole_number
 from .forecasts import weighted_mean
-from .records import ARRAY_EQ, Recorded
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = [
     "AT_FORECAST",
@@ -138,8 +138,8 @@ class Exchange(Recorded):
     j: int
     p: int
     q: int
-    actors: tuple[str, str] = attrs.field(converter=tuple)
-    issues: tuple[str, str] = attrs.field(converter=tuple)
+    actors: tuple[str, str] = attrs.field(converter=as_tuple)
+    issues: tuple[str, str] = attrs.field(converter=as_tuple)
     move_i: float
     move_j: float
     position_i: float
@@ -164,7 +164,7 @@ class Exchange(Recorded):
 class ExchangeStep(Recorded):
     """One step: the realised exchanges, the new data and the forecasts ``(m,)``."""
 
-    exchanges: tuple[Exchange, ...] = attrs.field(converter=tuple)
+    exchanges: tuple[Exchange, ...] = attrs.field(converter=as_tuple)
     data: ActorData
     before: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     after: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
@@ -194,11 +194,11 @@ class StokmanRun(Recorded):
     after the last step (the input if no exchange happened).
     """
 
-    names: tuple[str, ...] = attrs.field(converter=tuple)
-    dimensions: tuple[str, ...] = attrs.field(converter=tuple)
+    names: tuple[str, ...] = attrs.field(converter=as_tuple)
+    dimensions: tuple[str, ...] = attrs.field(converter=as_tuple)
     positions: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     forecasts: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
-    steps: tuple[ExchangeStep, ...] = attrs.field(converter=tuple)
+    steps: tuple[ExchangeStep, ...] = attrs.field(converter=as_tuple)
     converged: bool
     rule: str
     at_forecast: str
