@@ -167,7 +167,11 @@ def forecast_band(
         f"noise sd: positions {result.perturbation.position_sd:.0%} of the range, saliences"
         f" {result.perturbation.salience_sd:.0%} of the scale, log-capabilities"
         f" {result.perturbation.capability_sd:g}"
-        + ("; tied actors move together" if result.perturbation.keep_ties else "")
+        + (
+            "\ntied actors move together (one draw per group)"
+            if result.perturbation.keep_ties
+            else ""
+        )
         + (
             "\nthe unperturbed forecast lies outside the 5–95 % band (see the warnings)"
             if result.check is not None and result.check.outside[k]
