@@ -413,9 +413,14 @@ def _check_convention(forecast: Any, again: Any, label: str) -> None:
     if forecast != again:
         raise _fail("equal to a rerun (by value)", label)
     cls = type(forecast)
-    if cls.from_json(forecast.to_json()) != forecast:
+    try:
+        whole = cls.from_json(forecast.to_json())
+        light = cls.from_json(forecast.to_json(detail=False))
+    except (TypeError, ValueError) as error:
+        raise _fail("JSON round trip", f"{label}: {error}") from None
+    if whole != forecast:
         raise _fail("JSON round trip", label)
-    if cls.from_json(forecast.to_json(detail=False)) != attrs.evolve(forecast, detail=()):
+    if light != attrs.evolve(forecast, detail=()):
         raise _fail("JSON round trip without detail", label)
     if len(repr(forecast)) > MAX_REPR or "<table>" not in forecast._repr_html_():
         raise _fail("short repr and an HTML table", label)
