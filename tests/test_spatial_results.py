@@ -329,7 +329,7 @@ def _results() -> list[object]:
     details = [part for f in forecasts for part in f.detail]
     montecarlo = monte_carlo(data, make_model("bdm"), rounds=2, draws=5, rng=1)
     sweep = what_if(data, make_model("bdm"), ["Japan"], values=[0, 100], rounds=2)
-    return [data, *forecasts, *details, montecarlo, montecarlo.check, sweep]
+    return [data, *forecasts, *details, montecarlo, montecarlo.check, sweep, sweep.provenance]
 
 
 def test_every_spatial_result_has_a_short_repr_and_an_html_table() -> None:

@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 import attrs
 import numpy as np
 
+from ..display import short_repr
 from ..errors import NegsimError
 from ..io import json_safe, json_text, read_json, write_text_atomic
 
@@ -102,7 +103,7 @@ def negsim_version() -> str:
     return __version__
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Provenance:
     """Where a result comes from: the model and its options, the seed (``None`` for a
     deterministic run), the negsim version and the actor data's source (a file name, or the
@@ -117,6 +118,9 @@ class Provenance:
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
         return dict(attrs.asdict(self))
+
+    def __repr__(self) -> str:
+        return short_repr("Provenance", **attrs.asdict(self))
 
 
 def _encode(value: Any, detail: bool) -> Any:
