@@ -243,8 +243,10 @@ def _parser() -> argparse.ArgumentParser:
         "Run a spatial forecasting model on an actor table (KTAB or BDM CSV, or a bundled\n"
         "data set such as kurils-actors-2018-2019): print the round-by-round table and, with\n"
         "--montecarlo, how the forecast spreads when the inputs are perturbed; write\n"
-        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.csv) and\n"
-        "plots to the output folder.",
+        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.json,\n"
+        "montecarlo.csv) and plots to the output folder. A Monte Carlo run warns when its\n"
+        "band excludes the unperturbed forecast and says why (tied positions split, a\n"
+        "discontinuous model); --keep-ties keeps tied actors together.",
         "negsim forecast kurils-actors-2018-2019 --model bdm --rounds 10 --montecarlo 200",
     )
     forecast.add_argument("file", metavar="FILE", help="an actor CSV file or a bundled data set")
@@ -256,6 +258,11 @@ def _parser() -> argparse.ArgumentParser:
         "--montecarlo", type=int, default=0, metavar="N", help="perturbed draws (default 0: none)"
     )
     forecast.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    forecast.add_argument(
+        "--keep-ties",
+        action="store_true",
+        help="Monte Carlo: actors who share a position move together (one draw per group)",
+    )
     forecast.add_argument(
         "--what-if",
         action="store_true",
@@ -496,7 +503,12 @@ def _forecast(args: argparse.Namespace) -> None:
         montecarlo = None
         if args.montecarlo:
             montecarlo = spatial.monte_carlo(
-                data, model, args.rounds, args.montecarlo, rng=args.seed
+                data,
+                model,
+                args.rounds,
+                args.montecarlo,
+                perturbation=spatial.Perturbation(keep_ties=args.keep_ties),
+                rng=args.seed,
             )
         what_ifs: tuple[spatial.WhatIf, ...] = ()
         if args.what_if:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import matplotlib as mpl
 import numpy as np
 import pytest
@@ -159,7 +160,7 @@ def test_report_and_outputs(model: str, tmp_path: Path) -> None:
     assert "Monte Carlo: 8 perturbed draws, seed 2" in text
     written = write_forecast(tmp_path, forecast, result)
     expected = {"forecast.json", "positions.csv", "forecasts.csv", "montecarlo.csv"}
-    expected |= {"power.png", "forecast.png"}
+    expected |= {"montecarlo.json", "power.png", "forecast.png"}
     expected |= {"win-probability.png"} if model == "ktab" else {"positions.png"}
     if model == "bdm":
         expected |= {"moves.csv", "quad.png"}
@@ -167,8 +168,14 @@ def test_report_and_outputs(model: str, tmp_path: Path) -> None:
     assert {p.name for p in tmp_path.iterdir()} == expected
     record = json.loads((tmp_path / "forecast.json").read_text(encoding="utf-8"))
     assert record["model"] == model
-    assert record["montecarlo"]["seed"] == 2
     assert record["data"]["dimensions"] == ["territory", "security"]
+    assert record["data"]["source"] == "kurils-actors-2018-2019"
+    assert record["detail"] == []  # the per-round internals stay out of the file
+    again = negsim.spatial.Forecast.from_json(tmp_path / "forecast.json")
+    assert again == attrs.evolve(forecast, detail=())
+    montecarlo = negsim.spatial.MonteCarlo.from_json(tmp_path / "montecarlo.json")
+    assert montecarlo.seed == 2
+    assert montecarlo.draws.shape == result.draws.shape
 
 
 def test_bdm_report_explains_every_move(eu: ActorData) -> None:

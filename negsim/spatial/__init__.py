@@ -11,6 +11,9 @@ of politics, Stokman's models).
 * :mod:`.models` — every model behind one interface (``model.run(data, rounds)`` →
   :class:`Forecast`) and the ``MODELS`` registry;
 * :mod:`.sensitivity` — Monte Carlo perturbation of the inputs; what-if sweeps;
+* :mod:`.spread` — whether a Monte Carlo band is honest (ties, discontinuous models);
+* :mod:`.records` — the one convention of every result: value equality, read-only arrays,
+  ``to_dict``/``to_json``/``from_json``, provenance;
 * :mod:`.plots` (imported on its own: it loads matplotlib) — position paths, forecast bands,
   the BDM quad chart, effective power.
 """
@@ -26,7 +29,14 @@ from .condorcet import (
     probabilistic_condorcet,
     victory_probabilities,
 )
-from .data import ActorData, ActorDataError, bundled_actor_data, load_actor_data, read_actor_csv
+from .data import (
+    ActorData,
+    ActorDataError,
+    RowProblem,
+    bundled_actor_data,
+    load_actor_data,
+    read_actor_csv,
+)
 from .forecasts import weighted_mean, weighted_median
 from .ktab import (
     KTABTurn,
@@ -37,9 +47,12 @@ from .ktab import (
     weighted_distance,
 )
 from .models import BDM, KTAB, MODELS, Forecast, ForecastModel, Stokman, make_model
+from .records import Provenance, ResultFileError
 from .sensitivity import MonteCarlo, Perturbation, WhatIf, monte_carlo, perturb, what_if
+from .spread import SpreadCheck, tied_groups
 from .stokman import (
     Exchange,
+    ExchangeOptions,
     ExchangeStep,
     StokmanRun,
     exchange_candidates,
@@ -62,12 +75,17 @@ __all__ = [
     "BDMRound",
     "BDMRun",
     "Exchange",
+    "ExchangeOptions",
     "ExchangeStep",
     "Forecast",
     "ForecastModel",
     "KTABTurn",
     "MonteCarlo",
     "Perturbation",
+    "Provenance",
+    "ResultFileError",
+    "RowProblem",
+    "SpreadCheck",
     "Stokman",
     "StokmanRun",
     "WhatIf",
@@ -87,6 +105,7 @@ __all__ = [
     "run_bdm",
     "run_exchanges",
     "stokman_forecast",
+    "tied_groups",
     "value_matrix",
     "victory_probabilities",
     "weighted_distance",

@@ -167,7 +167,17 @@ def forecast_band(
         f"How fragile is the forecast? {n} perturbed draws, seed {result.seed}\n"
         f"noise sd: positions {result.perturbation.position_sd:.0%} of the range, saliences"
         f" {result.perturbation.salience_sd:.0%} of the scale, log-capabilities"
-        f" {result.perturbation.capability_sd:g}",
+        f" {result.perturbation.capability_sd:g}"
+        + (
+            "\ntied actors move together (one draw per group)"
+            if result.perturbation.keep_ties
+            else ""
+        )
+        + (
+            "\nthe unperturbed forecast lies outside the 5–95 % band (see the warnings)"
+            if result.check is not None and result.check.outside[k]
+            else ""
+        ),
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax

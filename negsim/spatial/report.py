@@ -3,8 +3,10 @@
 :func:`format_forecast` gives the round-by-round report (for BDM every move with the two
 expected utilities behind it; for KTAB each position's chance of winning; for Stokman the
 exchanges) and, with a Monte Carlo run, the spread of the final forecast.
-:func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
-``moves.csv`` (BDM), ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
+:func:`write_forecast` writes ``forecast.json`` (:meth:`Forecast.to_json
+<negsim.spatial.Forecast.to_json>` without the per-round detail: read it back with
+``Forecast.from_json``), ``positions.csv``, ``forecasts.csv``, ``moves.csv`` (BDM),
+``montecarlo.json`` and ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
 ``power``, ``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run),
 ``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB). A figure
 has one panel per dimension, at most :data:`PLOT_DIMENSIONS`, so its size stays bounded (the
@@ -16,14 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import attrs
 import numpy as np
 
-from ..io import csv_text, json_text, printable, write_text_atomic
+from ..io import csv_text, printable, write_text_atomic
 from .bdm import OFFER_KINDS, BDMRun
 from .ktab import KTABTurn
 from .models import Forecast
-from .sensitivity import MonteCarlo, WhatIf
+from .sensitivity import WHAT_IF_HEADER, MonteCarlo, WhatIf
 from .stokman import StokmanRun
 
 __all__ = ["PLOT_DIMENSIONS", "format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
@@ -53,10 +54,11 @@ def format_forecast(
             lines += _stokman_lines(part)
     lines += ["Forecasts by round:", forecast.table()]
     if montecarlo is not None:
+        ties = ", tied actors kept together" if montecarlo.perturbation.keep_ties else ""
         lines += [
             "",
-            f"Monte Carlo: {montecarlo.draws.shape[0]} perturbed draws, seed {montecarlo.seed};"
-            f" final {forecast.headline} forecast:",
+            f"Monte Carlo: {montecarlo.draws.shape[0]} perturbed draws, seed {montecarlo.seed}"
+            f"{ties}; final {forecast.headline} forecast:",
             montecarlo.summary(),
         ]
     for sweep in what_ifs:
@@ -130,46 +132,9 @@ def moves_csv(forecast: Forecast) -> str:
     return csv_text(header, rows)
 
 
-def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any]:
-    data = forecast.data
-    record: dict[str, Any] = {
-        "model": forecast.model,
-        "options": forecast.options,
-        "data": {
-            "title": data.title,
-            "actors": list(data.names),
-            "dimensions": list(data.dimensions),
-        },
-        "rounds": forecast.rounds,
-        "forecasts": {name: series.tolist() for name, series in forecast.forecasts.items()},
-        "final_positions": {
-            name: forecast.positions[-1, i].tolist() for i, name in enumerate(data.names)
-        },
-    }
-    if montecarlo is not None:
-        q = [0.05, 0.25, 0.5, 0.75, 0.95]
-        record["montecarlo"] = {
-            "seed": montecarlo.seed,
-            "draws": int(montecarlo.draws.shape[0]),
-            "perturbation": attrs.asdict(montecarlo.perturbation),
-            "final_quantiles": {
-                f"{p:g}": v.tolist() for p, v in zip(q, montecarlo.quantiles(q)[:, -1], strict=True)
-            },
-            "final_mean": montecarlo.draws[:, -1].mean(axis=0).tolist(),
-            "final_sd": montecarlo.draws[:, -1].std(axis=0).tolist(),
-        }
-    return record
-
-
 def what_if_csv(what_ifs: tuple[WhatIf, ...]) -> str:
     """``dimension,actor,position,forecast`` rows of what-if sweeps."""
-    rows = (
-        (sweep.dimension, name, float(value), float(result))
-        for sweep in what_ifs
-        for name, row in zip(sweep.actors, sweep.forecasts, strict=True)
-        for value, result in zip(sweep.values, row, strict=True)
-    )
-    return csv_text(("dimension", "actor", "position", "forecast"), rows)
+    return csv_text(WHAT_IF_HEADER, (row for sweep in what_ifs for row in sweep.rows()))
 
 
 def write_forecast(
@@ -183,13 +148,14 @@ def write_forecast(
     """Write the results (module docstring) into ``folder``; returns the file names."""
     folder = Path(folder)
     files = {
-        "forecast.json": json_text(_summary(forecast, montecarlo)),
+        "forecast.json": forecast.to_json(detail=False),
         "positions.csv": forecast.positions_csv(),
         "forecasts.csv": forecast.forecasts_csv(),
     }
     if forecast.model == "bdm":
         files["moves.csv"] = moves_csv(forecast)
     if montecarlo is not None:
+        files["montecarlo.json"] = montecarlo.to_json(detail=False)
         files["montecarlo.csv"] = montecarlo.to_csv()
     if what_ifs:
         files["what-if.csv"] = what_if_csv(what_ifs)
