@@ -63,13 +63,18 @@ KTAB's ``dummyData_3Dim`` it reproduces KTAB's reference position history over a
 >>> data = ActorData(["a", "b", "c"], [1.0, 1.0, 1.0], [[0.0], [40.0], [100.0]],
 ...                  [[50.0], [50.0], [50.0]])
 >>> run = run_ktab(data, rounds=10)
->>> run.turns, run.stopped
-(2, 'settled')
->>> run.positions[:run.turns + 1, :, 0].round(2).tolist()
-[[0.0, 40.0, 100.0], [20.0, 20.0, 100.0], [20.0, 20.0, 100.0]]
+>>> run.steps[0].target  # a and b challenge c, c challenges a
+(2, 2, 0)
+>>> run.positions[:run.turns + 1, :, 0].round(2).tolist()  # a and c meet, then all three
+[[0.0, 40.0, 100.0], [52.65, 40.0, 52.65], [40.46, 40.46, 40.46], [40.46, 40.46, 40.46]]
+>>> run.turns, run.stopped, run.positions.shape  # 3 turns of at most 10; rows repeat after
+(3, 'settled', (11, 3, 1))
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import numpy as np
@@ -77,11 +82,17 @@ import numpy.typing as npt
 
 from ..rng import RNGLike, resolve_rng
 from ..validators import check_positive, readonly, whole_number
-from .condorcet import MIN_STRENGTH, PCE_MODELS, VICTORY_MODELS, VOTING_RULES, choose, vote
+from .condorcet import (
+    PCE_MODELS,
+    VICTORY_MODELS,
+    VOTING_RULES,
+    choose,
+    coalition_strengths,
+    vote,
+)
 from .condorcet import probabilistic_condorcet as election
-from .condorcet import coalition_strengths
 from .data import ActorData
-from .ktab import RISK_RANGES, KTABTurn, first_turn, risk_utility, weighted_distance
+from .ktab import RISK_RANGES, KTABTurn, first_turn, risk_utility
 
 __all__ = [
     "BARGAIN_MODELS",
@@ -115,8 +126,12 @@ _MIN_CONTEST = 1e-10  # probEduChlg's minCltn
 _MIN_WEIGHT = 1e-6  # interpBrgn's minW
 
 
-def _readonly_or_none(value: object) -> Array | None:
-    return None if value is None else readonly(value)
+def _readonly_arrays(values: Iterable[Any]) -> tuple[Array, ...]:
+    return tuple(readonly(v) for v in values)
+
+
+def _arrays_equal(a: tuple[Array, ...], b: tuple[Array, ...]) -> bool:
+    return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
 @attrs.frozen
@@ -153,8 +168,7 @@ class KTABStep:
     bargains: tuple[KTABBargain, ...]
     options: tuple[tuple[int, ...], ...]
     choice_probability: tuple[Array, ...] = attrs.field(
-        converter=lambda ps: tuple(readonly(p) for p in ps),
-        eq=attrs.cmp_using(eq=lambda a, b: len(a) == len(b) and all(map(np.array_equal, a, b))),
+        converter=_readonly_arrays, eq=attrs.cmp_using(eq=_arrays_equal)
     )
     chosen: tuple[int, ...]
     next_positions: Array = attrs.field(converter=readonly, eq=_ARRAY)

@@ -23,10 +23,19 @@ import numpy.typing as npt
 
 from ..io import csv_text
 from ..registry import Registry
+from ..rng import resolve_seed
 from .bdm import BDMOptions, BDMRun, run_bdm
 from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, choose
 from .data import ActorData, readonly, whole_number
-from .ktab import RISK_RANGES, first_turn
+from .ktab import RISK_RANGES
+from .ktab_bargain import (
+    BARGAIN_MODELS,
+    INTERPOLATIONS,
+    RISK_ADJUSTMENTS,
+    THIRD_PARTY,
+    TRANSITIONS,
+    run_ktab,
+)
 from .stokman import check_options, run_exchanges
 
 __all__ = ["BDM", "KTAB", "MODELS", "Forecast", "ForecastModel", "Stokman", "make_model"]
@@ -143,18 +152,28 @@ class BDM:
 
 @attrs.frozen
 class KTAB:
-    """KTAB's spatial model of politics, first turn only (no rounds: ``rounds`` is ignored).
+    """KTAB's spatial model of politics: turns of challenges and bargains until positions
+    settle (at most ``rounds`` turns; fewer when the stopping rule holds, the later rows then
+    repeat the last state).
 
     Forecast series: the expected position ``Σ_j P_j x_j`` over the probabilistic Condorcet
-    election and the most probable position; options as :func:`~negsim.spatial.ktab.first_turn`.
+    election of each state and the most probable position; options as
+    :func:`~negsim.spatial.ktab_bargain.run_ktab` (``seed`` for stochastic transitions). The
+    detail is the :class:`~negsim.spatial.ktab_bargain.KTABRun`: turns run and why it stopped.
     """
 
     name: ClassVar[str] = "ktab"
-    dynamic: ClassVar[bool] = False
+    dynamic: ClassVar[bool] = True
     victory: str = "linear"
     pce: str = "conditional"
     voting: str = "proportional"
     risk_range: str = "mid"
+    risk_adjust: str = "one_third"
+    third_party: str = "semi"
+    interpolation: str = "s2p2"
+    bargains: str = "init_only"
+    transitions: str = "deterministic"
+    seed: int | None = None
 
     def __attrs_post_init__(self) -> None:
 
@@ -163,29 +182,28 @@ class KTAB:
             ("pce", PCE_MODELS),
             ("voting", VOTING_RULES),
             ("risk_range", RISK_RANGES),
+            ("risk_adjust", tuple(RISK_ADJUSTMENTS)),
+            ("third_party", THIRD_PARTY),
+            ("interpolation", INTERPOLATIONS),
+            ("bargains", BARGAIN_MODELS),
+            ("transitions", TRANSITIONS),
         ):
             object.__setattr__(self, field, choose(field, getattr(self, field), valid))
+        if self.seed is not None:
+            resolve_seed(self.seed)
 
     def run(self, data: ActorData, rounds: int = 10) -> Forecast:
-        """The first turn as a forecast of round 0 (see the class docstring)."""
-        whole_number("rounds", rounds)
-        turn = first_turn(
-            data,
-            victory=self.victory,
-            pce=self.pce,
-            voting=self.voting,
-            risk_range=self.risk_range,
-        )
+        """Run :func:`~negsim.spatial.ktab_bargain.run_ktab` (see the class docstring)."""
+        options = attrs.asdict(self)
+        seed = options.pop("seed")
+        run = run_ktab(data, whole_number("rounds", rounds), rng=seed, **options)
         return Forecast(
             self.name,
             data,
             attrs.asdict(self),
-            data.positions[None, :, :],
-            {
-                "expected": turn.expected_position[None, :],
-                "most probable": turn.most_probable_position[None, :],
-            },
-            (turn,),
+            run.positions,
+            {"expected": run.expected_position, "most probable": run.most_probable_position},
+            (run,),
         )
 
 
@@ -227,7 +245,7 @@ _bdm.__signature__ = inspect.signature(BDMOptions)  # type: ignore[attr-defined]
 
 MODELS: Registry[ForecastModel] = Registry("model")
 MODELS.register("bdm", _bdm, "Bueno de Mesquita's expected-utility model (Scholz et al. 2011)")
-MODELS.register("ktab", KTAB, "KTAB's spatial model of politics: the first turn")
+MODELS.register("ktab", KTAB, "KTAB's spatial model of politics: bargaining turns until settled")
 MODELS.register("stokman", Stokman, "Stokman's exchange model; the weighted-mean forecast")
 
 

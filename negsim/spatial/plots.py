@@ -30,6 +30,7 @@ from ..plots import _axes
 from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
 from .ktab import KTABTurn
+from .ktab_bargain import KTABRun
 from .models import Forecast
 from .sensitivity import MonteCarlo, WhatIf
 
@@ -106,6 +107,11 @@ def positions(
             fontsize=7,
             color="#333333",
         )
+    for part in forecast.detail:
+        if isinstance(part, KTABRun) and part.stopped == "settled" and part.turns < rounds[-1]:
+            ax.axvline(
+                part.turns, c="grey", ls=":", lw=1.2, label=f"settled after turn {part.turns}"
+            )
     ax.set_xlim(-0.3, rounds[-1] * 1.5 + 1.5)  # room for the names at the right
     ticks = MaxNLocator(integer=True).tick_values(0, max(rounds[-1], 1))
     ax.set_xticks([t for t in ticks if 0 <= t <= rounds[-1]])
