@@ -118,6 +118,7 @@ INTERPOLATIONS = ("s1p1", "s2p2", "s2pmax")
 BARGAIN_MODELS = ("init_only", "init_rcvr", "compromise")
 TRANSITIONS = ("deterministic", "stochastic")
 
+CAPABILITY_MEAN = 100.0  # capabilities are rescaled to this mean (run_ktab)
 MIN_GAIN = 1e-5  # KTAB's minSigEDU: a smaller expected gain is no reason to challenge
 MIN_TURNS = 2  # smpStopFn's minIter
 SETTLED_RATIO = 0.02  # minDeltaRatio: a turn moving < 2 % of the first turn's change
@@ -504,6 +505,11 @@ def run_ktab(
     ``SMPBargnModel`` and ``StateTransMode``; the defaults are KTAB's (KTAB's own limit is 100
     turns). ``rng`` is used only by stochastic transitions; the run records its seed.
 
+    Capabilities are first rescaled to a mean of :data:`CAPABILITY_MEAN`: KTAB adds a fixed
+    ``ε`` to every coalition strength, so its results shift slightly with the scale the
+    capabilities are given in (by ``10⁻⁸`` relative to a typical strength at KTAB's own scale,
+    far below its printed digits); negsim's do not.
+
     An actor whose saliences add up to more than the full ``scale`` (KTAB refuses such data:
     its saliences are shares of an actor's attention) has them divided by their total, which
     leaves its distances unchanged.
@@ -524,6 +530,9 @@ def run_ktab(
     generator, seed = resolve_rng(rng) if rules.transitions == "stochastic" else (None, None)
     salience = data.saliences / rules.scale
     salience = salience / np.maximum(salience.sum(axis=1, keepdims=True), 1.0)
+    # KTAB adds a fixed ε to every coalition: on one capability scale, so results do not
+    # depend on the scale the capabilities were typed in
+    data = attrs.evolve(data, capability=CAPABILITY_MEAN * data.capability / data.capability.mean())
 
     def analyse(current: ActorData) -> KTABTurn:
         return first_turn(

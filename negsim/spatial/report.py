@@ -261,7 +261,7 @@ def _plots(
         )
     written = []
     if forecast.model == "ktab":
-        ax = plots.win_probabilities(forecast.detail[0].states[0], data, title)
+        ax = plots.win_probabilities(forecast.detail[0], data, title)
         save_figure(ax.figure, folder / f"win-probability.{fmt}")
         written.append(f"win-probability.{fmt}")
     bars = min(data.n_actors, plots.TOP_ACTORS + 1)
