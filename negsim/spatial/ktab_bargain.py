@@ -380,6 +380,7 @@ def _step(
     )
     own = risk_utility(distance, state.risk)  # u_a(x_m): each actor's true utility
     new_x = x.copy()
+    mover = np.zeros(n, dtype=bool)
     choice_probability, chosen = [], []
     for k in range(n):
         columns = []
@@ -404,6 +405,7 @@ def _step(
         b = options[k][pick]
         if b >= 0:
             bargain = bargains[b]
+            mover[k] = True
             new_x[k] = (
                 bargain.initiator_position if bargain.initiator == k else bargain.receiver_position
             )
@@ -425,7 +427,7 @@ def _step(
         options=options,
         choice_probability=tuple(choice_probability),
         chosen=tuple(chosen),
-        next_positions=new_x * rules.scale,
+        next_positions=np.where(mover[:, None], new_x * rules.scale, data.positions),
         change=state_change(x, new_x, 1.0),
     )
 
