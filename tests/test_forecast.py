@@ -340,7 +340,8 @@ def test_ktab_draws_any_state_and_marks_where_it_settled() -> None:
     data = load_actor_data("kurils-actors-2018-2019")
     forecast = make_model("ktab").run(data, 40)
     run = forecast.detail[0]
-    assert run.stopped == "settled" and run.turns < 40
+    assert run.stopped == "settled"
+    assert run.turns < 40
     last = plots.win_probabilities(run, data, state=-1)
     assert f"KTAB state {run.turns} of {run.turns}" in last.get_title(loc="left")
     assert len(last.patches) == len(set(run.states[-1].position_class))

@@ -176,7 +176,8 @@ def test_a_two_actor_challenge_by_hand() -> None:
     assert p[1] == pytest.approx(c_i / (c_i + c_j))
     contest = p[1] * 2.0 + (1 - p[1]) * 0.8
     assert gain[1] == pytest.approx((1 - 0.5) * 2.0 + 0.5 * contest - 1.4)
-    assert np.isnan(p[0]) and np.isnan(gain[0])
+    assert np.isnan(p[0])
+    assert np.isnan(gain[0])
 
 
 def test_a_third_partys_vote_by_hand() -> None:
@@ -231,7 +232,7 @@ def test_rounds_are_the_most_turns_and_later_rows_repeat() -> None:
 
 
 @pytest.mark.parametrize(
-    "option,values",
+    ("option", "values"),
     [
         ("risk_adjust", tuple(RISK_ADJUSTMENTS)),
         ("third_party", THIRD_PARTY),
@@ -276,7 +277,8 @@ def test_stochastic_transitions_are_seeded(dummy: ActorData) -> None:
 def test_the_forecast_records_what_the_model_did(dummy: ActorData, tmp_path: Path) -> None:
     forecast = make_model("ktab").run(dummy, 20)
     run = forecast.detail[0]
-    assert forecast.rounds == 20 and (run.turns, run.stopped) == (10, "settled")
+    assert forecast.rounds == 20
+    assert (run.turns, run.stopped) == (10, "settled")
     np.testing.assert_array_equal(forecast.positions, run.positions)
     np.testing.assert_array_equal(forecast.forecasts["expected"], run.expected_position)
     text = format_forecast(forecast)
@@ -284,7 +286,8 @@ def test_the_forecast_records_what_the_model_did(dummy: ActorData, tmp_path: Pat
     assert "  turn 1: 7 challenges (SActor-00 > SActor-06" in text
     write_forecast(tmp_path, forecast, plots=False)
     record = json.loads((tmp_path / "forecast.json").read_text(encoding="utf-8"))
-    assert record["turns"]["run"] == 10 and record["turns"]["stopped"] == "settled"
+    assert record["turns"]["run"] == 10
+    assert record["turns"]["stopped"] == "settled"
 
 
 # --- properties ---
@@ -304,7 +307,8 @@ def test_a_run_keeps_positions_in_range_and_probabilities_distributions(
         assert (state.win_probability >= state.outcome_probability - 1e-15).all()
     for step in run.steps:
         for p, options in zip(step.choice_probability, step.options, strict=True):
-            assert len(p) == len(options) and p.sum() == pytest.approx(1.0)
+            assert len(p) == len(options)
+            assert p.sum() == pytest.approx(1.0)
         finite = ~np.isnan(step.challenge_probability)
         assert ((step.challenge_probability[finite] >= 0) &
                 (step.challenge_probability[finite] <= 1)).all()  # fmt: skip
@@ -313,7 +317,8 @@ def test_a_run_keeps_positions_in_range_and_probabilities_distributions(
 @given(actor_data(max_actors=6), st.integers(0, 12))
 def test_the_stopping_rule_holds(data: ActorData, rounds: int) -> None:
     run = run_ktab(data, rounds)
-    assert run.turns <= rounds and run.positions.shape[0] == rounds + 1
+    assert run.turns <= rounds
+    assert run.positions.shape[0] == rounds + 1
     changes = [step.change for step in run.steps]
     for t, change in enumerate(changes, start=1):
         assert run.change_ratio[t - 1] == pytest.approx(change / (changes[0] + MIN_CHANGE))
@@ -324,7 +329,8 @@ def test_the_stopping_rule_holds(data: ActorData, rounds: int) -> None:
     if run.stopped == "settled":
         assert quiet == [run.turns]  # it stops at the first quiet turn
     else:
-        assert quiet == [] and run.turns == rounds
+        assert quiet == []
+        assert run.turns == rounds
     _same(run, run_ktab(data, rounds))  # deterministic: the same run again
 
 
