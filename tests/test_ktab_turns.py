@@ -351,3 +351,21 @@ def test_an_actor_keeps_its_position_or_takes_a_bargains(data: ActorData) -> Non
             np.testing.assert_allclose(step.next_positions[k], mine)
         own = risk_utility(step.state.distance, step.state.risk)
         assert np.diag(own) == pytest.approx(np.ones(data.n_actors))
+
+
+def test_the_command_line_runs_at_most_rounds_turns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from negsim import cli
+
+    path = str(DATA / "ktab_dummyData_3Dim.csv")
+    out = str(tmp_path / "out")
+    assert cli.main(["forecast", path, "--model", "ktab", "--rounds", "3", "--out", out]) == 0
+    text = capsys.readouterr().out
+    assert "3 turns: the turns ran out before positions settled" in text
+    assert "  turn 3: " in text
+    assert "  turn 4: " not in text
+    assert (tmp_path / "out" / "positions.png").exists()
+    assert cli.main(["forecast", path, "--model", "ktab", "--rounds", "30", "--no-plots",
+                     "--out", out]) == 0  # fmt: skip
+    assert "10 turns: settled" in capsys.readouterr().out
