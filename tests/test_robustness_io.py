@@ -134,8 +134,8 @@ def test_many_actors_draw_a_bounded_figure(tmp_path: Path) -> None:
     assert f"the other {n - plots.TOP_ACTORS} actors" in labels
     assert f"the {plots.TOP_ACTORS} largest of {n} actors" in ax.get_title(loc="left")
     assert ax.figure.get_size_inches()[1] < 20
-    turn = make_model("ktab").run(data, 0).detail[0]
-    ax = plots.win_probabilities(turn, data)
+    run = make_model("ktab").run(data, 0).detail[0]
+    ax = plots.win_probabilities(run, data)
     assert len(ax.patches) <= plots.TOP_ACTORS + 1
     assert ax.figure.get_size_inches()[1] < 20
 

@@ -7,6 +7,8 @@ of politics, Stokman's models).
 * :mod:`.bdm` — Bueno de Mesquita's expected-utility rounds (Scholz et al. 2011);
 * :mod:`.ktab`, :mod:`.condorcet` — KTAB's first turn: values, risk attitudes, coalition
   strengths, victory probabilities, the probabilistic Condorcet election;
+* :mod:`.ktab_bargain` — KTAB's later turns: challenges, bargains, the election among them,
+  new positions, the stopping rule;
 * :mod:`.stokman` — Stokman's weighted-mean forecast and exchange model;
 * :mod:`.models` — every model behind one interface (``model.run(data, rounds)`` →
   :class:`Forecast`) and the ``MODELS`` registry;
@@ -46,6 +48,7 @@ from .ktab import (
     value_matrix,
     weighted_distance,
 )
+from .ktab_bargain import KTABBargain, KTABRun, KTABStep, run_ktab
 from .models import BDM, KTAB, MODELS, Forecast, ForecastModel, Stokman, make_model
 from .records import Provenance, ResultFileError
 from .sensitivity import MonteCarlo, Perturbation, WhatIf, monte_carlo, perturb, what_if
@@ -79,6 +82,9 @@ __all__ = [
     "ExchangeStep",
     "Forecast",
     "ForecastModel",
+    "KTABBargain",
+    "KTABRun",
+    "KTABStep",
     "KTABTurn",
     "MonteCarlo",
     "Perturbation",
@@ -104,6 +110,7 @@ __all__ = [
     "risk_utility",
     "run_bdm",
     "run_exchanges",
+    "run_ktab",
     "stokman_forecast",
     "tied_groups",
     "value_matrix",

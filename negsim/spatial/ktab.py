@@ -28,7 +28,8 @@ KTAB does not take risk attitudes as input; it infers them (``SMPState::setAllAU
    the unit scale); actors sharing a position share its probability.
 
 :func:`first_turn` does all of this and returns a :class:`KTABTurn`. For KTAB's own reference
-run on ``dummyData_3Dim`` it reproduces every printed digit (``tests/test_ktab.py``).
+run on ``dummyData_3Dim`` it reproduces every printed digit (``tests/test_ktab.py``). The same
+analysis starts every later turn: :mod:`.ktab_bargain` runs the challenges and bargains.
 
 >>> from negsim.spatial import ActorData
 >>> data = ActorData(["a", "b", "c"], [1.0, 1.0, 1.0], [[0.0], [40.0], [100.0]],
@@ -150,7 +151,8 @@ def position_classes(
 
 @attrs.frozen(repr=False)
 class KTABTurn(Recorded):
-    """Every quantity of KTAB's first turn (``n`` actors, ``m`` dimensions).
+    """Every quantity of KTAB's first turn (``n`` actors, ``m`` dimensions); a run of
+    :func:`~negsim.spatial.ktab_bargain.run_ktab` holds one for every state it reached.
 
     Matrices are indexed by actors: ``[i, j]`` is about actor ``i`` (a voter, or the option
     ``i`` holds) and actor ``j``'s position. ``neutral_*`` are the risk-neutral election used

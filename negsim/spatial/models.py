@@ -25,11 +25,20 @@ import numpy.typing as npt
 from ..display import html_table, png_bytes, short_repr
 from ..io import csv_text
 from ..registry import Registry
+from ..rng import resolve_seed
 from ..validators import one_of
 from .bdm import BDMOptions, BDMRun, run_bdm
 from .condorcet import PCE_MODELS, VICTORY_MODELS, VOTING_RULES, spelling
 from .data import HTML_ROWS, ActorData, readonly, whole_number
-from .ktab import RISK_RANGES, first_turn
+from .ktab import RISK_RANGES
+from .ktab_bargain import (
+    BARGAIN_MODELS,
+    INTERPOLATIONS,
+    RISK_ADJUSTMENTS,
+    THIRD_PARTY,
+    TRANSITIONS,
+    run_ktab,
+)
 from .records import ARRAY_EQ, Provenance, Recorded, as_tuple, negsim_version, series_eq
 from .stokman import AT_FORECAST, RULES, run_exchanges
 
@@ -217,16 +226,25 @@ class BDM:
         )
 
 
+def _check_seed(seed: int | None) -> None:
+    if seed is not None:
+        resolve_seed(seed)
+
+
 @attrs.frozen
 class KTAB:
-    """KTAB's spatial model of politics, first turn only (no rounds: ``rounds`` is ignored).
+    """KTAB's spatial model of politics: turns of challenges and bargains until positions
+    settle (at most ``rounds`` turns; fewer when the stopping rule holds, the later rows then
+    repeat the last state).
 
     Forecast series: the expected position ``Σ_j P_j x_j`` over the probabilistic Condorcet
-    election and the most probable position; options as :func:`~negsim.spatial.ktab.first_turn`.
+    election of each state and the most probable position; options as
+    :func:`~negsim.spatial.ktab_bargain.run_ktab` (``seed`` for stochastic transitions). The
+    detail is the :class:`~negsim.spatial.ktab_bargain.KTABRun`: turns run and why it stopped.
     """
 
     name: ClassVar[str] = "ktab"
-    dynamic: ClassVar[bool] = False
+    dynamic: ClassVar[bool] = True
     # KTAB's own spellings are accepted ("Conditional", "PROPORTIONAL") and normalised
     victory: str = attrs.field(
         default="linear", converter=spelling, validator=one_of(*VICTORY_MODELS)
@@ -236,27 +254,36 @@ class KTAB:
         default="proportional", converter=spelling, validator=one_of(*VOTING_RULES)
     )
     risk_range: str = attrs.field(default="mid", converter=spelling, validator=one_of(*RISK_RANGES))
+    risk_adjust: str = attrs.field(
+        default="one_third", converter=spelling, validator=one_of(*RISK_ADJUSTMENTS)
+    )
+    third_party: str = attrs.field(
+        default="semi", converter=spelling, validator=one_of(*THIRD_PARTY)
+    )
+    interpolation: str = attrs.field(
+        default="s2p2", converter=spelling, validator=one_of(*INTERPOLATIONS)
+    )
+    bargains: str = attrs.field(
+        default="init_only", converter=spelling, validator=one_of(*BARGAIN_MODELS)
+    )
+    transitions: str = attrs.field(
+        default="deterministic", converter=spelling, validator=one_of(*TRANSITIONS)
+    )
+    seed: int | None = attrs.field(default=None, validator=lambda _, __, v: _check_seed(v))
 
     def run(self, data: ActorData, rounds: int = 10) -> Forecast:
-        """The first turn as a forecast of round 0 (see the class docstring)."""
-        whole_number("rounds", rounds)
-        turn = first_turn(
-            data,
-            victory=self.victory,
-            pce=self.pce,
-            voting=self.voting,
-            risk_range=self.risk_range,
-        )
+        """Run :func:`~negsim.spatial.ktab_bargain.run_ktab` (see the class docstring)."""
+        options = attrs.asdict(self)
+        seed = options.pop("seed")
+        run = run_ktab(data, whole_number("rounds", rounds), rng=seed, **options)
         return Forecast(
             self.name,
             data,
             attrs.asdict(self),
-            data.positions[None, :, :],
-            {
-                "expected": turn.expected_position[None, :],
-                "most probable": turn.most_probable_position[None, :],
-            },
-            (turn,),
+            run.positions,
+            {"expected": run.expected_position, "most probable": run.most_probable_position},
+            (run,),
+            seed=run.seed,
         )
 
 
@@ -295,7 +322,7 @@ _bdm.__signature__ = inspect.signature(BDMOptions)  # type: ignore[attr-defined]
 
 MODELS: Registry[ForecastModel] = Registry("model", "negsim.models")
 MODELS.register("bdm", _bdm, "Bueno de Mesquita's expected-utility model (Scholz et al. 2011)")
-MODELS.register("ktab", KTAB, "KTAB's spatial model of politics: the first turn")
+MODELS.register("ktab", KTAB, "KTAB's spatial model of politics: bargaining turns until settled")
 MODELS.register("stokman", Stokman, "Stokman's exchange model; the weighted-mean forecast")
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from ..io import csv_text, printable, write_text_atomic
 from .bdm import OFFER_KINDS, BDMRun
 from .ktab import KTABTurn
+from .ktab_bargain import KTABRun
 from .models import Forecast
 from .sensitivity import WHAT_IF_HEADER, MonteCarlo, WhatIf
 from .stokman import StokmanRun
@@ -48,8 +49,12 @@ def format_forecast(
     for part in forecast.detail:
         if isinstance(part, BDMRun):
             lines += [f"BDM on '{part.dimension}':", part.table(), ""]
-        elif isinstance(part, KTABTurn):
-            lines += _ktab_lines(part, forecast)
+        elif isinstance(part, KTABRun):
+            lines += _ktab_lines(part.states[0], forecast.data.positions, "first turn")
+            lines += _ktab_turns(part)
+            if part.turns:
+                last = part.states[-1]
+                lines += _ktab_lines(last, part.positions[part.turns], f"state {part.turns}")
         elif isinstance(part, StokmanRun):
             lines += _stokman_lines(part)
     lines += ["Forecasts by round:", forecast.table()]
@@ -66,13 +71,13 @@ def format_forecast(
     return printable("\n".join(lines))
 
 
-def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
+def _ktab_lines(turn: KTABTurn, positions: np.ndarray, when: str) -> list[str]:
     lines = [
-        "KTAB, first turn only (the model's later turns are not implemented; rounds ignored):",
+        f"KTAB, {when}:",
         f"{'actor':<32}{'risk R':>8}{'P(win)':>9}  position",
     ]
     for i, name in enumerate(turn.names):
-        where = ", ".join(f"{v:g}" for v in forecast.data.positions[i])
+        where = ", ".join(f"{v:g}" for v in positions[i])
         lines.append(f"{name:<32}{turn.risk[i]:8.3f}{turn.outcome_probability[i]:9.4f}  {where}")
     best = turn.position_class[turn.most_probable]
     holders = [n for n, c in zip(turn.names, turn.position_class, strict=True) if c == best]
@@ -82,6 +87,26 @@ def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
         f" (P = {turn.win_probability[turn.most_probable]:.4f})"
     )
     return [*lines, ""]
+
+
+def _ktab_turns(run: KTABRun) -> list[str]:
+    """One line per turn: who challenged whom, who moved, the change against the first."""
+    names = run.states[0].names
+    lines = ["KTAB turns (challenger > target; movers; change / first turn's change):"]
+    for t, step in enumerate(run.steps, start=1):
+        pairs = [f"{names[i]} > {names[j]}" for i, j in enumerate(step.target) if j >= 0]
+        moved = np.flatnonzero(np.abs(step.next_positions - step.positions).max(axis=1) > 0)
+        lines.append(
+            f"  turn {t}: {len(pairs)} challenges ({_few(pairs)}); {len(moved)} moved"
+            f" ({_few([names[i] for i in moved])}); ratio {run.change_ratio[t - 1]:.4f}"
+        )
+    lines.append(f"  {run.describe()}")
+    return [*lines, ""]
+
+
+def _few(items: list[str], limit: int = 4) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f", +{len(items) - limit} more" if len(items) > limit else "") or "none"
 
 
 def _stokman_lines(run: StokmanRun) -> list[str]:
