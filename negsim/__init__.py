@@ -20,7 +20,8 @@ Nash, Kalai–Smorodinsky and egalitarian points, the zone of agreement).
 
 from __future__ import annotations
 
-from . import analysis, diagnosis, levers, spatial, theory
+from typing import TYPE_CHECKING, Any
+
 from .agents import (
     AGENTS,
     Agent,
@@ -34,10 +35,8 @@ from .agents import (
     register_agent,
 )
 from .conditions import AllOf, AnyOf, Condition, IssueAtLeast, IssueAtMost, IssueIs, Not
-from .diagnosis import Diagnosis, diagnose
 from .errors import NegsimError, OutcomeSpaceTooLarge, ValidationError
 from .issues import Issue, categorical, continuous, integer, ordered
-from .levers import LeverReport, evaluate_levers
 from .observation import Observation, Offer
 from .outcomes import OutcomeSpace
 from .position import Position, Precondition, RedLine, ThirdPartyPressure
@@ -53,8 +52,57 @@ from .protocols import (
     make_protocol,
 )
 from .results import EndReason, NegotiationResult
-from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
 
+if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` stays light
+    from . import analysis, diagnosis, levers, spatial, theory
+    from . import scenario as scenario
+    from . import twolevel as twolevel
+    from .diagnosis import Diagnosis, diagnose
+    from .levers import LeverReport, evaluate_levers
+    from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
+
+#: Public names loaded on first access: name -> (module, attribute or None for the module).
+#: The analysis, the diagnosis, the levers, the spatial models, the theory and the scenario
+#: reader pull in most of the library (and the standard library's TOML, JSON and process
+#: machinery); a negotiation needs none of them.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "analysis": ("negsim.analysis", None),
+    "diagnosis": ("negsim.diagnosis", None),
+    "levers": ("negsim.levers", None),
+    "spatial": ("negsim.spatial", None),
+    "theory": ("negsim.theory", None),
+    "scenario": ("negsim.scenario", None),
+    "twolevel": ("negsim.twolevel", None),
+    "Diagnosis": ("negsim.diagnosis", "Diagnosis"),
+    "diagnose": ("negsim.diagnosis", "diagnose"),
+    "LeverReport": ("negsim.levers", "LeverReport"),
+    "evaluate_levers": ("negsim.levers", "evaluate_levers"),
+    "Scenario": ("negsim.scenario", "Scenario"),
+    "ScenarioError": ("negsim.scenario", "ScenarioError"),
+    "bundled_scenarios": ("negsim.scenario", "bundled_scenarios"),
+    "load_scenario": ("negsim.scenario", "load_scenario"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name of :data:`_LAZY` on first access (PEP 562) and keep it."""
+    try:
+        module_name, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'negsim' has no attribute {name!r}") from None
+    import importlib
+
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+#: The version (the one source: pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
 __all__ = [

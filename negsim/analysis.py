@@ -63,6 +63,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .display import html_table, short_repr
 from .errors import ValidationError
 
 __all__ = [
@@ -94,9 +95,11 @@ def _utilities(U: Any) -> FloatArray:
         raise ValidationError(
             "U", f"shape {array.shape}", "(n_outcomes, n_parties) with n_parties >= 1"
         )
-    if np.isnan(array).any():
+    # one pass: the largest entry is NaN if any is, +inf if any is (and -inf is allowed)
+    top = array.max() if array.size else 0.0
+    if np.isnan(top):
         raise ValidationError("U", "contains NaN", "finite utilities or -inf")
-    if np.isposinf(array).any():
+    if np.isposinf(top):
         raise ValidationError("U", "contains +inf", "finite utilities or -inf")
     return array
 
@@ -196,21 +199,25 @@ def _prefilter(U: FloatArray) -> Indices:
 
     With strictly positive weights ``w``, every maximiser of ``U @ w`` among the rows with
     finite utilities is Pareto optimal (a row dominating it would score higher), so the rows
-    it dominates can be dropped before the exact pass.
+    it dominates can be dropped before the exact pass. A row with a ``-inf`` scores
+    ``-inf``, so it is never such a maximiser while a finite row exists. Each known-optimal
+    row is tested against the survivors of the ones before it only (the first usually
+    removes most rows), so the pass costs little more than one sweep over ``U``.
     """
-    finite = _finite_rows(U)
-    if not finite.any():
-        return np.arange(len(U), dtype=np.int64)
     k = U.shape[1]
-    keep = np.ones(len(U), dtype=bool)
-    optimal = set()
+    survivors = np.arange(len(U), dtype=np.int64)
+    rows = U
     for w in (np.ones(k), *(np.eye(k) + 0.25), *(np.eye(k) + 2.0)):
-        scores = U @ w
-        scores[~finite] = -np.inf
-        optimal.add(int(np.argmax(scores)))
-    for i in sorted(optimal):
-        keep &= ~_dominated_by(U, U[i])
-    return np.flatnonzero(keep).astype(np.int64)
+        # the maximiser over the survivors is the maximiser over every row: a maximiser is
+        # optimal, and an optimal row is never dominated, so it is always a survivor
+        scores = rows @ w
+        i = int(np.argmax(scores))
+        if scores[i] == -np.inf:
+            break  # no row is finite for every party
+        keep = ~_dominated_by(rows, rows[i].copy())
+        survivors = survivors[keep]
+        rows = rows[keep]
+    return survivors
 
 
 def _frontier_two(U: FloatArray) -> Indices:
@@ -251,19 +258,37 @@ def zone_of_agreement(U: Any, reservations: Any) -> Indices:
     return _candidates(U, _per_party(reservations, U.shape[1], "reservations"))
 
 
-def nash_point(U: Any, disagreement: Any, weights: Any = None) -> int | None:
+def nash_point(
+    U: Any, disagreement: Any, weights: Any = None, *, frontier: Any = None
+) -> int | None:
     """The Nash bargaining solution: ``argmax_{ω ∈ C} Σ_j w_j log(U[ω, j] - d_j)``.
 
     ``C`` is the set of outcomes strictly better than ``disagreement`` for every party;
     ``weights`` (positive, one per party, default all 1) give the asymmetric solution. Ties
     go to the lowest index; ``None`` when ``C`` is empty.
+
+    The objective rises with every party's utility, so the solution is Pareto optimal and
+    only the frontier's candidates need the logarithms: ``frontier`` (the indices
+    :func:`pareto_frontier` returned for this ``U``) saves finding it again; without it,
+    two parties search the frontier (found in ``O(n)`` passes plus a sort of a small
+    remainder) and more search every candidate. The answer is the same either way: a
+    candidate off the frontier is dominated by a frontier candidate at least as good, which
+    the tie rule prefers.
     """
     U = _utilities(U)
     d = _per_party(disagreement, U.shape[1], "disagreement")
     w = np.ones(U.shape[1]) if weights is None else _per_party(weights, U.shape[1], "weights")
     if not (np.isfinite(w).all() and (w > 0).all()):
         raise ValidationError("weights", f"{w.tolist()}", "positive finite weights")
-    candidates = _candidates(U, d)
+    if frontier is None and U.shape[1] == 2:
+        frontier = pareto_frontier(U)
+    if frontier is None:
+        candidates = _candidates(U, d)
+    else:
+        rows = np.unique(np.asarray(frontier, dtype=np.int64))  # ascending: ties to the lowest
+        if rows.size and (rows[0] < 0 or rows[-1] >= len(U)):
+            raise ValidationError("frontier", "indices out of range", f"0 .. {len(U) - 1}")
+        candidates = rows[_candidates(U[rows], d)]
     if candidates.size == 0:
         return None
     objective = w[0] * np.log(U[candidates, 0] - d[0])
@@ -371,6 +396,32 @@ class BargainingAnalysis:
     egalitarian: int | None
     max_welfare: int | None
 
+    def __repr__(self) -> str:
+        return short_repr(
+            "BargainingAnalysis",
+            zone=int(self.zone.size),
+            frontier=int(self.frontier.size),
+            nash=self.nash,
+            kalai_smorodinsky=self.kalai_smorodinsky,
+            egalitarian=self.egalitarian,
+            max_welfare=self.max_welfare,
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ["Nash", self.nash],
+            ["Kalai-Smorodinsky", self.kalai_smorodinsky],
+            ["egalitarian", self.egalitarian],
+            ["utilitarian (max welfare)", self.max_welfare],
+        ]
+        caption = (
+            f"zone of agreement {self.zone.size:,} outcomes, Pareto frontier "
+            f"{self.frontier.size:,}; disagreement {tuple(self.disagreement.tolist())}"
+        )
+        return html_table(
+            ["point", "outcome"], [[k, "none" if v is None else v] for k, v in rows], caption
+        )
+
     @property
     def has_agreement_zone(self) -> bool:
         """Whether some outcome is better than disagreement for every party."""
@@ -381,11 +432,12 @@ def analyse(U: Any, disagreement: Any) -> BargainingAnalysis:
     """Compute every quantity of this module for ``U`` and the disagreement point."""
     U = _utilities(U)
     d = _per_party(disagreement, U.shape[1], "disagreement")
+    frontier = pareto_frontier(U)
     return BargainingAnalysis(
         disagreement=d,
-        frontier=pareto_frontier(U),
+        frontier=frontier,
         zone=_candidates(U, d),
-        nash=nash_point(U, d),
+        nash=nash_point(U, d, frontier=frontier),
         kalai_smorodinsky=kalai_smorodinsky_point(U, d),
         egalitarian=egalitarian_point(U, d),
         max_welfare=max_welfare_point(U),

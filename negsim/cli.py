@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import spatial
+from . import __version__, spatial
 from .agents import AGENTS
 from .errors import NegsimError
-from .io import printable, write_json_atomic
+from .io import bundled_folder, printable, write_json_atomic
 from .outdir import check_output, staged_output
 from .protocols import PROTOCOLS
+from .registry import Registry
 from .report import (
     format_analysis,
     format_diagnosis,
@@ -149,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = _command(
         commands,
@@ -199,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         "check scenario files",
         "Check scenario files and list every problem (file, key path, what was expected).",
-        "negsim validate scenarios/*.toml",
+        "negsim validate my-scenario.toml kurils-2016",
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
 
@@ -207,7 +209,8 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "list",
         "list the bundled scenarios and actor data sets",
-        "List the scenarios and the actor data sets bundled with negsim, one line each.",
+        "List the scenarios and the actor data sets bundled with negsim, one line each, and\n"
+        "the folder they are read from (copy one from there to make your own).",
         "negsim list",
     )
 
@@ -283,8 +286,10 @@ def _parser() -> argparse.ArgumentParser:
         "Run a spatial forecasting model on an actor table (KTAB or BDM CSV, or a bundled\n"
         "data set such as kurils-actors-2018-2019): print the round-by-round table and, with\n"
         "--montecarlo, how the forecast spreads when the inputs are perturbed; write\n"
-        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.csv) and\n"
-        "plots to the output folder.",
+        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.json,\n"
+        "montecarlo.csv) and plots to the output folder. A Monte Carlo run warns when its\n"
+        "band excludes the unperturbed forecast and says why (tied positions split, a\n"
+        "discontinuous model); --keep-ties keeps tied actors together.",
         "negsim forecast kurils-actors-2018-2019 --model bdm --rounds 10 --montecarlo 200",
     )
     forecast.add_argument("file", metavar="FILE", help="an actor CSV file or a bundled data set")
@@ -296,6 +301,11 @@ def _parser() -> argparse.ArgumentParser:
         "--montecarlo", type=int, default=0, metavar="N", help="perturbed draws (default 0: none)"
     )
     forecast.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    forecast.add_argument(
+        "--keep-ties",
+        action="store_true",
+        help="Monte Carlo: actors who share a position move together (one draw per group)",
+    )
     forecast.add_argument(
         "--what-if",
         action="store_true",
@@ -497,6 +507,17 @@ def _list() -> None:
     for name in spatial.bundled_actor_data():
         data = spatial.load_actor_data(name)
         print(f"{name:<24} {data.n_actors} actors on {', '.join(data.dimensions)}")
+    print(f"\nThe files are in {bundled_folder()}")
+
+
+def _list_registry(registry: Registry[Any], width: int) -> None:
+    """One line per registered name; a plugin that cannot be imported says why."""
+    for name in registry:
+        try:
+            summary = registry.summary(name)
+        except NegsimError as error:
+            summary = f"(not usable: {error})"
+        print(printable(f"{name:<{width}} {summary}"))
 
 
 def _analyze(args: argparse.Namespace) -> None:
@@ -535,6 +556,7 @@ def _forecast(args: argparse.Namespace) -> None:
                     model,
                     args.rounds,
                     args.montecarlo,
+                    perturbation=spatial.Perturbation(keep_ties=args.keep_ties),
                     rng=args.seed,
                     executor=executor,
                     store=args.store,
@@ -620,11 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "forecast":
             _forecast(args)
         elif args.command == "agents":
-            for name in AGENTS:
-                print(f"{name:<16} {AGENTS.summary(name)}")
+            _list_registry(AGENTS, 16)
         elif args.command == "protocols":
-            for name in PROTOCOLS:
-                print(f"{name:<20} {PROTOCOLS.summary(name)}")
+            _list_registry(PROTOCOLS, 20)
         else:
             parser.print_help()
     except BrokenPipeError:  # the reader went away (`negsim run | head`): stop quietly

@@ -93,7 +93,7 @@ class Observation:
     _rng: np.random.Generator | None
     _seed: int
     _state: RunState
-    _values: tuple[float, ...]
+    _values: Sequence[float]
     history: Sequence[Offer]
     memory: dict[str, Any]
     n_parties: int
@@ -183,12 +183,12 @@ class Observation:
         return self._values[self._profile.best]
 
     @property
-    def ranked_outcomes(self) -> tuple[int, ...]:
+    def ranked_outcomes(self) -> Sequence[int]:
         """Outcomes of finite own utility, by increasing utility (ties: lowest index first)."""
         return self._profile.ranked_outcomes
 
     @property
-    def ranked_utilities(self) -> tuple[float, ...]:
+    def ranked_utilities(self) -> Sequence[float]:
         """Own utilities of :attr:`ranked_outcomes`."""
         return self._profile.ranked_utilities
 

@@ -53,6 +53,14 @@ class OutcomeSpace:
     """The Cartesian product of the options of ``issues`` (see the module docstring)."""
 
     issues: tuple[Issue, ...] = attrs.field(converter=_issue_tuple)
+    #: How many outcomes the space lets be enumerated (its grid, every model's utilities over
+    #: it, a negotiation on it) unless a call passes its own ``limit``. Raise it to negotiate
+    #: over a larger space: what is kept per outcome is numpy arrays (utilities, rankings,
+    #: about 50 bytes an outcome a party), never Python objects. Not part of the space's
+    #: identity (equality, :meth:`to_dict`).
+    enumeration_limit: int = attrs.field(
+        default=DEFAULT_ENUMERATION_LIMIT, kw_only=True, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.issues:
@@ -60,6 +68,9 @@ class OutcomeSpace:
         for i, issue in enumerate(self.issues):
             if not isinstance(issue, Issue):
                 raise ValidationError(f"issues[{i}]", f"got {type(issue).__name__}", "an Issue")
+        limit = self.enumeration_limit
+        if isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 1:
+            raise ValidationError("enumeration_limit", f"{limit!r}", "a positive whole number")
         names = [issue.name for issue in self.issues]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -98,22 +109,26 @@ class OutcomeSpace:
         return self.issues[self.issue_index(name)]
 
     # --- enumeration -----------------------------------------------------------------------
-    def grid(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> Outcomes:
+    def grid(self, limit: int | None = None) -> Outcomes:
         """Every outcome, as a read-only ``(N, k)`` array in index order.
 
-        Raises :class:`~negsim.errors.OutcomeSpaceTooLarge` when ``N > limit``; pass a larger
-        ``limit`` to enumerate anyway (memory is ``8 · N · k`` bytes).
+        Raises :class:`~negsim.errors.OutcomeSpaceTooLarge` when ``N > limit`` (default: the
+        space's :attr:`enumeration_limit`); pass a larger ``limit`` to enumerate anyway
+        (memory is ``8 · N · k`` bytes).
         """
         self.check_enumerable(limit)
         return self._grid
 
-    def check_enumerable(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> None:
-        """Raise :class:`~negsim.errors.OutcomeSpaceTooLarge` if ``size > limit``."""
+    def check_enumerable(self, limit: int | None = None) -> None:
+        """Raise :class:`~negsim.errors.OutcomeSpaceTooLarge` if ``size > limit`` (default:
+        the space's :attr:`enumeration_limit`)."""
+        limit = self.enumeration_limit if limit is None else limit
         if self.size > limit:
             raise OutcomeSpaceTooLarge(
                 f"the outcome space has {self.size:,} outcomes"
                 f" ({' x '.join(map(str, self.shape))}), more than the enumeration limit"
-                f" of {limit:,}; pass a larger limit to enumerate it anyway, or sample() from it"
+                f" of {limit:,}; pass a larger limit (or OutcomeSpace(..., enumeration_limit=...))"
+                " to enumerate it anyway, or sample() from it"
             )
 
     @cached_property

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .errors import ValidationError, did_you_mean
-from .outcomes import DEFAULT_ENUMERATION_LIMIT, Outcomes, OutcomeSpace
+from .outcomes import Outcomes, OutcomeSpace
 from .rng import RNGLike, resolve_rng
 from .validators import check_positive, check_unit, readonly
 
@@ -111,15 +111,16 @@ class PreferenceModel(abc.ABC):
             outcome = self.space.outcome_from_labels(outcome)
         return float(self.utility(self.space.validate(outcome))[0])
 
-    def grid_utilities(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> Utilities:
+    def grid_utilities(self, limit: int | None = None) -> Utilities:
         """Utility of every outcome of the space, in index order (read-only, cached)."""
         return self.profile(limit).utilities
 
-    def profile(self, limit: int = DEFAULT_ENUMERATION_LIMIT) -> GridProfile:
+    def profile(self, limit: int | None = None) -> GridProfile:
         """The model's :class:`GridProfile` over its whole space (computed once, cached).
 
         A model is immutable, so what it thinks of every outcome is computed once; agents
-        and protocols then look utilities up instead of recomputing them.
+        and protocols then look utilities up instead of recomputing them. ``limit``
+        defaults to the space's :attr:`~negsim.OutcomeSpace.enumeration_limit`.
         """
         self.space.check_enumerable(limit)
         return self._profile
@@ -128,30 +129,63 @@ class PreferenceModel(abc.ABC):
     def _profile(self) -> GridProfile:
         # PreferenceModel declares no __slots__, so every model has a __dict__ to cache in,
         # even a frozen attrs subclass.
-        return GridProfile(self._grid_values())
+        return GridProfile(self._grid_values(), copy=False)
 
     def _grid_values(self) -> Utilities:
         """Utilities of the whole grid; subclasses may compute them faster than ``utility``."""
         return self.utility(self.space.grid(limit=self.space.size))
 
 
+#: Profiles of at most this many outcomes also keep their utilities and rankings as tuples of
+#: Python objects (the fastest scalar lookups); larger ones read them from their arrays
+#: (about 30 bytes less per outcome and entry: 1e7 outcomes as Python floats take 320 MB).
+PYTHON_LOOKUPS = 1_000_000
+
+
+class ArrayLookup(Sequence[Any]):
+    """A read-only sequence over a 1-d array whose items are Python scalars
+    (``array.item(i)``): the lookups of a large :class:`GridProfile`, without a Python object
+    per outcome."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: npt.NDArray[Any]) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return ArrayLookup(self.array[index])
+        return self.array.item(index)
+
+
 class GridProfile:
     """A model's utilities over the whole outcome space, in the forms agents use.
 
     ``utilities[ω]`` (read-only array) for every outcome index, and, computed on first use:
-    ``values`` (the same as a tuple of Python floats, for fast scalar lookups), ``best`` (the
-    index of the highest utility, lowest index among ties), ``ranked_outcomes`` (the outcomes
-    of finite utility by increasing utility, ties by index) and ``ranked_utilities``.
+    ``values`` (the same as Python floats, for fast scalar lookups: a tuple, or over more
+    than :data:`PYTHON_LOOKUPS` outcomes an :class:`ArrayLookup`), ``best`` (the index of
+    the highest utility, lowest index among ties), ``ranked_outcomes`` (the outcomes of
+    finite utility by increasing utility, ties by index) and ``ranked_utilities``.
     """
 
-    def __init__(self, utilities: Any) -> None:
-        values = np.array(utilities, dtype=float)
+    def __init__(self, utilities: Any, *, copy: bool = True) -> None:
+        # copy=False: the caller hands the array over (a model's fresh grid values)
+        values = np.array(utilities, dtype=float, copy=True if copy else None)
         values.flags.writeable = False
         self.utilities: npt.NDArray[np.float64] = values
 
     @cached_property
-    def values(self) -> tuple[float, ...]:
+    def values(self) -> Sequence[float]:
         """``utilities`` as Python floats."""
+        if self.utilities.size > PYTHON_LOOKUPS:
+            return ArrayLookup(self.utilities)
         return tuple(self.utilities.tolist())
 
     @cached_property
@@ -171,23 +205,25 @@ class GridProfile:
         return order, ranked
 
     @cached_property
-    def _ranking(self) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    def _ranking(self) -> tuple[Sequence[int], Sequence[float]]:
         order, ranked = self.ranking
+        if order.size > PYTHON_LOOKUPS:
+            return ArrayLookup(order), ArrayLookup(ranked)
         return tuple(order.tolist()), tuple(ranked.tolist())
 
     @property
-    def ranked_outcomes(self) -> tuple[int, ...]:
+    def ranked_outcomes(self) -> Sequence[int]:
         """Outcomes of finite utility by increasing utility (ties: lowest index first)."""
         return self._ranking[0]
 
     @property
-    def ranked_utilities(self) -> tuple[float, ...]:
+    def ranked_utilities(self) -> Sequence[float]:
         """Utilities of :attr:`ranked_outcomes`."""
         return self._ranking[1]
 
 
 def utility_matrix(
-    preferences: Sequence[PreferenceModel], limit: int = DEFAULT_ENUMERATION_LIMIT
+    preferences: Sequence[PreferenceModel], limit: int | None = None
 ) -> npt.NDArray[np.float64]:
     """``U`` of shape ``(n_outcomes, n_parties)``: ``U[ω, j]`` is party ``j``'s utility of
     outcome ``ω`` (in index order), the input of every function in :mod:`negsim.analysis`."""

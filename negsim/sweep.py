@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .display import html_table, short_repr
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .errors import ValidationError
 from .intervals import mean_interval, wilson_interval
 from .io import csv_text
@@ -503,17 +503,30 @@ class SweepResult:
 
     # --- display ---------------------------------------------------------------------------
     def __repr__(self) -> str:
+        best = int(np.argmax(self.deal_rate))
         return short_repr(
             "SweepResult",
             scenario=self.scenario,
             params=self.params,
             design=self.design,
             points=self.n_points,
-            seeds=self.n_seeds,
-            deal_rate=(float(self.deal_rate.min()), float(self.deal_rate.max())),
+            n_seeds=self.n_seeds,
+            seed=self.seed,
+            best_deal_rate=float(self.deal_rate[best]),
+            at=tuple(float(v) for v in self.points[best]),
         )
 
     def _repr_html_(self) -> str:
+        if len(self.params) > 2:  # no single picture (plots.sweep): the table alone
+            return self._table_html()
+        return self._table_html() + "\n" + html_image(self._repr_png_(), "the sweep")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        if len(self.params) > 2:
+            return {"text/plain": repr(self), "text/html": self._table_html()}
+        return figure_bundle(repr(self), self._table_html(), self._repr_png_(), "the sweep")
+
+    def _table_html(self) -> str:
         shown = min(self.n_points, 20)
         pct = round(100 * self.confidence)
         headers = [*self.params, "agreement rate", "deal rate", f"deal {pct}% CI", "mean rounds"]
@@ -521,9 +534,9 @@ class SweepResult:
         rows = [
             [
                 *(float(v) for v in self.points[k]),
-                float(self.agreement_rate[k]),
-                float(self.deal_rate[k]),
-                f"{self.deal_ci[k, 0]:.3f}–{self.deal_ci[k, 1]:.3f}",
+                f"{self.agreement_rate[k]:.0%}",
+                f"{self.deal_rate[k]:.0%}",
+                f"{self.deal_ci[k, 0]:.0%}–{self.deal_ci[k, 1]:.0%}",
                 float(self.mean_rounds[k]),
                 *(float(u) for u in self.mean_payoffs[k]),
             ]
@@ -531,10 +544,17 @@ class SweepResult:
         ]
         more = f", first {shown} of {self.n_points} points" if shown < self.n_points else ""
         caption = (
-            f"{self.scenario}: {self.design} sweep, {self.n_points} points × {self.n_seeds}"
-            f" seeds (seed {self.seed}{more}; Wilson intervals)"
+            f"{self.scenario}: {self.design} sweep, {self.n_points} points x {self.n_seeds}"
+            f" seeds, seed {self.seed}{more}; Wilson intervals"
         )
-        return html_table(headers, rows, caption=caption)
+        return html_table(headers, rows, caption)
+
+    def _repr_png_(self) -> bytes:
+        """The sweep plot (:func:`negsim.plots.sweep`, one or two parameters), for notebooks."""
+        from . import plots
+
+        with plots.plain_text():
+            return png_bytes(plots.sweep(self, self.scenario).figure)
 
 
 # --- running ---------------------------------------------------------------------------------

@@ -56,9 +56,11 @@ other side, and accept an offer worth at least that target (and at least ``r`` d
 
 from __future__ import annotations
 
+import functools
+import weakref
 from bisect import bisect_left
-from functools import lru_cache
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
 import numpy as np
@@ -78,6 +80,9 @@ _TOL = 1e-12
 BAND = 0.05
 #: Bands of at most this many outcomes are estimated in plain Python (cheaper than arrays).
 SMALL_BAND = 16
+#: With more candidates than this, a plan keeps no option rows of them all (``8 k`` bytes a
+#: candidate) and the learned estimate is computed over each band, not every candidate.
+LARGE_PLAN = 1_000_000
 
 
 _flag = boolean()
@@ -143,6 +148,7 @@ class JointPlan:
             None if home is None else _Same(home),
         )
         self.candidates, self.own, self.targets, self.counts, self.starts, known, grid = plan
+        self.shape = obs.space.shape
         self.phi = obs.round_discount
         self.bilateral = obs.n_parties == 2  # another party's own ask binds only it
         self.opened = False
@@ -154,6 +160,7 @@ class JointPlan:
         self.estimate: npt.NDArray[np.float64] | None = known
         self.chosen: dict[tuple[int, int], int] = {}  # (start, count) -> outcome, this estimate
         self.planned: tuple[int, int, int] | None = None  # (round, history length, outcome)
+        self.demand: int | None = None  # the opening demand with a win-set at home
 
     def target(self, round: int) -> float:
         """``τ`` of ``round``."""
@@ -197,21 +204,32 @@ class JointPlan:
             # so ties go to the outcome better for itself, then to the lowest index
             if self.known is None and count - start <= SMALL_BAND:
                 assert self.model is not None
-                assert self.grid is not None
-                values = self.model.values(self.grid[start:count].tolist())
+                values = self.model.values(self.rows(start, count).tolist())
                 top = max(values)
                 at_top = next(i for i, v in enumerate(values) if v >= top - _TOL)
                 found = int(self.candidates[start + at_top])
             else:
-                if self.estimate is None:
+                if self.estimate is not None:
+                    estimate = self.estimate[start:count]
+                elif self.grid is not None:  # estimate every candidate once per update
                     assert self.model is not None
-                    assert self.grid is not None
                     self.estimate = self.model.estimate(self.grid)
-                estimate = self.estimate[start:count]
+                    estimate = self.estimate[start:count]
+                else:  # a large space: estimate the band only
+                    assert self.model is not None
+                    estimate = self.model.estimate(self.rows(start, count))
                 at_top = int(np.argmax(estimate >= estimate.max() - _TOL))
                 found = int(self.candidates[start + at_top])
             self.chosen[key] = found
         return found
+
+    def rows(self, start: int, count: int) -> npt.NDArray[np.int64]:
+        """The option rows of candidates ``start .. count - 1`` (computed on the spot over a
+        space too large to keep them all, :data:`LARGE_PLAN`)."""
+        if self.grid is not None:
+            return self.grid[start:count]  # type: ignore[no-any-return]
+        window = self.candidates[start:count]
+        return np.array(np.unravel_index(window, self.shape), dtype=np.int64).T
 
     def propose(self, obs: Observation) -> int:
         if not self.opened:
@@ -226,10 +244,15 @@ class JointPlan:
     def opening(self, obs: Observation) -> int:
         """The opening demand: its best outcome, or with a known win-set at home its best
         among those its constituencies would ratify (if any)."""
-        if self.home is None or not self.home.any():
+        if self.home is None:
             return obs.best
-        u = np.where(self.home, obs.utilities, -np.inf)
-        return int(np.argmax(u)) if np.isfinite(u).any() else obs.best
+        if self.demand is None:  # fixed for the run: found once
+            if not self.home.any():
+                self.demand = obs.best
+            else:
+                u = np.where(self.home, obs.utilities, -np.inf)
+                self.demand = int(np.argmax(u)) if np.isfinite(u).any() else obs.best
+        return self.demand
 
     def respond(self, obs: Observation, offer: int) -> bool:
         if not obs.acceptable(offer) or (self.home is not None and not self.home[offer]):
@@ -306,7 +329,48 @@ class _Same:
         return isinstance(other, _Same) and other.array is self.array
 
 
-@lru_cache(maxsize=4096)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def per_profile(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Memoise a function whose first argument is a :class:`GridProfile` *on that profile*:
+    a weak mapping from the profile to its own small table of up to ``maxsize`` results
+    (the oldest dropped first), so a memo lives exactly as long as its model.
+
+    A global ``lru_cache`` keyed by the profile would keep every model's grid alive for the
+    life of the process (40 runs over 200,000 outcomes grew memory by well over a gigabyte);
+    here, when the model goes, its plans go with it. The results must not refer back to the
+    profile (they would keep it alive through the mapping). ``cache_clear()`` empties it.
+    """
+
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        memo: weakref.WeakKeyDictionary[GridProfile, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+        def memoised(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            profile = args[0]
+            key = (args[1:], tuple(sorted(kwargs.items())))
+            table = memo.get(profile)  # type: ignore[call-overload]
+            if table is None:
+                table = memo[profile] = {}  # type: ignore[index]
+            found = table.get(key, table)
+            if found is table:
+                found = function(*args, **kwargs)
+                if len(table) >= maxsize:
+                    del table[next(iter(table))]
+                table[key] = found
+            return found  # type: ignore[no-any-return]
+
+        memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+        memoised.__wrapped__ = function  # type: ignore[attr-defined]
+        memoised.__doc__ = function.__doc__
+        memoised.__name__ = function.__name__
+        return memoised
+
+    return decorate
+
+
+@per_profile(maxsize=64)
 def _schedule(
     profile: GridProfile,
     exponent: float,
@@ -319,51 +383,77 @@ def _schedule(
     home: _Same | None = None,
 ) -> tuple[Any, ...]:
     """The parts of a :class:`JointPlan` fixed by the rules and the announcements, memoised
-    (sweeps and tournaments replay the same ones; callers must not modify them):
+    on the model's profile (:func:`per_profile`; sweeps and tournaments replay the same ones;
+    callers must not modify them):
     the candidates by decreasing own utility, their utilities, ``τ`` by round, how many
     candidates reach it and where the band starts, the known estimate and the candidates'
     option rows."""
     u = profile.utilities
     n = n_rounds
-    times = np.arange(n) / (n - 1) if n > 1 else np.ones(1)
     r = reservation
-    open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
-    if not open_.any():  # the other side rules out everything it could accept: ignore it
-        open_ = np.isfinite(u)
-    if home is not None:  # nothing that would fail ratification at home
-        open_ = open_ & np.asarray(home.array)
-    candidates = np.flatnonzero(open_)
-    # by decreasing own utility, ties by index: prefixes are the eligible sets
-    candidates = candidates[np.argsort(-u[candidates], kind="stable")]
+    # (each numpy call costs a microsecond or two on a small space, so the first run of a
+    # fresh model pays mostly for their number: the common case takes the short paths)
+    if public is None and home is None:
+        candidates = np.argsort(-u, kind="stable")  # by decreasing own utility, ties by index
+        if candidates.size and u[candidates[-1]] == -np.inf:  # -inf sorts last: drop those
+            candidates = candidates[np.isfinite(u[candidates])]
+    else:
+        open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
+        if not open_.any():  # the other side rules out everything it could accept: ignore it
+            open_ = np.isfinite(u)
+        if home is not None:  # nothing that would fail ratification at home
+            open_ = open_ & np.asarray(home.array)
+        candidates = np.flatnonzero(open_)
+        # by decreasing own utility, ties by index: prefixes are the eligible sets
+        candidates = candidates[np.argsort(-u[candidates], kind="stable")]
     own = u[candidates]
+    ranked = -own  # increasing, for searchsorted
     top = float(own[0]) if own.size else r
-    with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: the floor is inf
-        floor = r / phi ** np.arange(n, dtype=float) if phi < 1.0 else np.full(n, r)
-    concession = r + max(top - r, 0.0) * (1.0 - times**exponent)
-    targets = np.maximum(concession, floor)
+    concession = r + max(top - r, 0.0) * _falling(n, exponent)
+    if phi < 1.0:
+        with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: floor is inf
+            targets = np.maximum(concession, r / phi ** np.arange(n, dtype=float))
+    else:  # the floor is r, and r + (û - r)^+ (1 - t^e) >= r already
+        targets = concession
     # how many candidates reach each round's target: a prefix of the ranking
-    counts = np.searchsorted(-own, -(targets - _TOL), side="right")
+    counts = np.searchsorted(ranked, _TOL - targets, side="right")
     if theirs is not None:  # known utilities: search every outcome at or above the target
         known = np.asarray(theirs.array)[candidates]
         return candidates, own, targets.tolist(), counts.tolist(), [0] * n, known, None
     # with a learned estimate, the search stays within a band above the target
     band = targets + BAND * max(top - r, 0.0) + _TOL
-    starts = np.searchsorted(-own, -band, side="left")
+    starts = np.searchsorted(ranked, -band, side="left")
     if own.size:  # an empty band: the outcomes nearest above the target
-        nearest = own[np.maximum(counts - 1, 0)]
-        starts = np.minimum(starts, np.searchsorted(-own, -nearest, side="left"))
-    grid = np.stack(np.unravel_index(candidates, shape), axis=-1).astype(np.int64)
+        nearest = ranked[np.maximum(counts - 1, 0)]
+        starts = np.minimum(starts, np.searchsorted(ranked, nearest, side="left"))
+    # the candidates' option rows (a transposed view: rows are read, never written); over a
+    # large space they are made band by band instead (JointPlan.rows)
+    grid = (
+        np.array(np.unravel_index(candidates, shape), dtype=np.int64).T
+        if candidates.size <= LARGE_PLAN
+        else None
+    )
     return candidates, own, targets.tolist(), counts.tolist(), starts.tolist(), None, grid
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
+def _falling(n_rounds: int, exponent: float) -> npt.NDArray[np.float64]:
+    """``1 - t^e`` for ``t = round / (n_rounds - 1)``, read-only; memoised on the two numbers
+    (it holds no model)."""
+    times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
+    falling = 1.0 - times**exponent
+    falling.flags.writeable = False
+    return falling
+
+
+@per_profile(maxsize=64)
 def _plan(
     profile: GridProfile, exponent: float, n_rounds: int, reservation: float
 ) -> tuple[list[float], list[int]]:
     """Legacy schedule: ``τ(t)`` and :func:`nearest_above` of it for every round, vectorised.
 
-    Memoised per model and rules (a profile hashes by identity and the cache keeps it alive):
-    sweeps and tournaments replay the same ones. Callers must not modify the lists.
+    Memoised on the model's profile (:func:`per_profile`): sweeps and tournaments replay the
+    same ones. Callers must not modify the lists.
     """
     times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
     top = profile.utilities[profile.best] if profile.utilities.size else reservation

@@ -20,7 +20,6 @@ import attrs
 import numpy as np
 
 from ..observation import Observation
-from ..theory import risk_limit
 from .base import Agent
 from .time_dependent import nearest_above
 
@@ -48,6 +47,8 @@ class ZeuthenAgent(Agent):
         return current
 
     def _concede(self, obs: Observation, current: int) -> int:
+        from ..theory import risk_limit  # theory loads on first use, not with negsim
+
         theirs = np.asarray(obs.announcements["opponent_utilities"])
         d_other = float(obs.announcements["opponent_reservation"])
         mine = obs.utilities

@@ -282,8 +282,8 @@ class Table:
         parties = self.parties
         record = self.state.history if offers is None else offers
         shape = (len(record), len(parties))
-        index = np.array([o.outcome for o in record], dtype=np.int64)
-        rounds = np.array([o.round for o in record], dtype=np.int64)
+        # one conversion of the (round, proposer, outcome) triples, then three rows
+        rounds, proposers, index = np.array(record, dtype=np.int64).reshape(-1, 3).T.copy()
         offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
         if any(f != 1.0 for f in self.factors):
             # φ^t underflows to 0 for a tiny φ: discounted keeps -inf (a red line) as -inf
@@ -298,7 +298,7 @@ class Table:
             agents=tuple(p.agent.describe() for p in parties),
             space=self.space,
             offers=index,
-            proposers=[o.proposer for o in record],
+            proposers=proposers,
             utilities=offered.reshape(shape),
             accepted=np.array(accepted, dtype=bool).reshape(shape),
             end=end,

@@ -33,7 +33,6 @@ import attrs
 from ..observation import Offer
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike
-from ..theory import risk_limit
 from ..validators import count, unit
 from .base import Party, Protocol, setup
 
@@ -57,6 +56,8 @@ class ZeuthenConcession(Protocol):
         values = [p.preferences.profile().values for p in parties]
         d = [p.preferences.reservation for p in parties]
         record: list[Offer] = []
+        from ..theory import risk_limit  # theory loads on first use, not with negsim
+
         accepted: list[list[bool]] = []
         previous: list[int | None] = [None, None]
         end = EndReason.DEADLINE
@@ -110,7 +111,7 @@ def _told(parties: tuple[Party, ...]) -> list[dict[str, Any]]:
 
 
 def _pick(
-    answers: list[bool], now: list[int], values: list[tuple[float, ...]], d: list[float]
+    answers: list[bool], now: list[int], values: list[Sequence[float]], d: list[float]
 ) -> int:
     """Whose proposal is the agreement: the accepted one; both → the larger Nash product."""
     if answers[0] and answers[1]:

@@ -1,0 +1,268 @@
+"""What negsim costs beyond the negotiation itself (issue 11.5): figures, not tests.
+
+Sections (each printed with its label):
+
+M1  peak memory growth over 40 negotiations on 200,000 outcomes, fresh models each run
+    (Boulware against Conceder, 100 rounds): a cache that keeps every model alive shows here.
+W1  one W1 negotiation (see bench_core.py), warm and cold; target cold <= 100 µs.
+I1  ``import negsim`` wall time, best of N fresh interpreters (numpy + attrs alone beside it,
+    the floor); target <= 150 ms.
+R1  ``negsim run`` (the default scenario, plots included) wall time, best of N.
+P1  Pareto frontier + Nash point of two parties on 1,000,000 outcomes (``U`` ready); target
+    <= 30 ms.
+L1  one negotiation over 20,000,000 outcomes (a raised enumeration limit): wall time and peak
+    memory of the process.
+B1  ten BDM rounds of 1,000 and 2,000 random actors, keeping every round or the positions
+    only: peak memory of the process; target 2,000 actors in 1 GB.
+
+Memory figures come from fresh processes (``ru_maxrss``). To measure the code before a
+change, point ``PYTHONPATH`` at that checkout: the subprocesses inherit it, and features it
+lacks are reported as such::
+
+    python benchmarks/bench_costs.py                    # the installed negsim
+    PYTHONPATH=/path/to/old/checkout python benchmarks/bench_costs.py
+    python benchmarks/bench_costs.py --quick            # smaller and fewer (noisy)
+    python benchmarks/bench_costs.py --only I1 R1 --json costs.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+SECTIONS = ("M1", "W1", "I1", "R1", "P1", "L1", "B1")
+
+MEMORY_40_RUNS = """
+import gc, resource, negsim
+space = negsim.OutcomeSpace(
+    [negsim.integer(f"i{k}", 0, m - 1) for k, m in enumerate((10, 10, 10, 20, 10))]
+)
+protocol = negsim.AlternatingOffers(n_rounds=100)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for seed in range(RUNS):
+    parties = [
+        negsim.Party(name, negsim.LinearAdditive.random(space, rng=2 * seed + j, reservation=0.3),
+                     negsim.make_agent(name))
+        for j, name in enumerate(("boulware", "conceder"))
+    ]
+    protocol.run(parties, rng=seed)
+    del parties
+gc.collect()
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
+"""
+
+LARGE_SPACE = """
+import resource, time, attrs, negsim
+issues = [negsim.integer(f"i{k}", 0, m - 1) for k, m in enumerate(SHAPE)]
+size = 1
+for m in SHAPE:
+    size *= m
+if "enumeration_limit" not in attrs.fields_dict(negsim.OutcomeSpace):
+    print("null")
+    raise SystemExit
+space = negsim.OutcomeSpace(issues, enumeration_limit=size)
+parties = [
+    negsim.Party(name, negsim.LinearAdditive.random(space, rng=j, reservation=0.3),
+                 negsim.make_agent(name))
+    for j, name in enumerate(("boulware", "conceder"))
+]
+start = time.perf_counter()
+result = negsim.AlternatingOffers(n_rounds=100).run(parties, rng=1)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f'{{"outcomes": {size}, "seconds": {seconds}, "peak_mb": {peak}, '
+      f'"end": "{result.end.value}", "rounds": {result.n_rounds}}}')
+"""
+
+BDM_MEMORY = """
+import resource, attrs, numpy as np
+from negsim.spatial import ActorData
+from negsim.spatial.bdm import BDMOptions, run_bdm
+n, keep = N, KEEP
+if keep != "rounds" and "keep" not in attrs.fields_dict(BDMOptions):
+    print("null")
+    raise SystemExit
+rng = np.random.default_rng(0)
+data = ActorData([f"a{i}" for i in range(n)], rng.uniform(1, 100, n), rng.uniform(0, 100, n),
+                 rng.uniform(10, 100, n))
+options = BDMOptions() if keep == "rounds" else BDMOptions(keep=keep)
+run = run_bdm(data, rounds=10, options=options)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _python(code: str, **values: Any) -> str:
+    for name, value in values.items():
+        code = code.replace(name, repr(value))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _best_wall(command: list[str], repeats: int, cwd: str | None = None) -> dict[str, float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=cwd, env=os.environ)
+        times.append(time.perf_counter() - start)
+    return {"best": min(times), "median": statistics.median(times)}
+
+
+def memory_40_runs(runs: int) -> float:
+    """M1: MB of peak memory added by ``runs`` negotiations on 200,000 outcomes."""
+    return float(_python(MEMORY_40_RUNS, RUNS=runs))
+
+
+def w1(quick: bool) -> dict[str, Any]:
+    """W1 warm and cold, as bench_core.py measures them."""
+    sys.path.insert(0, str(HERE))
+    import bench_core
+
+    cases, repeats = (4, 5) if quick else (20, 50)
+    return bench_core.bench_w1(cases, repeats)  # type: ignore[no-any-return]
+
+
+def import_time(repeats: int) -> dict[str, dict[str, float]]:
+    """I1: ``import negsim``, and numpy + attrs alone (what any negsim import pays)."""
+    return {
+        "negsim": _best_wall([sys.executable, "-c", "import negsim"], repeats),
+        "numpy+attrs": _best_wall([sys.executable, "-c", "import numpy, attrs"], repeats),
+    }
+
+
+def run_time(repeats: int) -> dict[str, float]:
+    """R1: ``negsim run`` in a fresh folder (the default scenario, plots and levers)."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "negsim", "run", "--out", "out"]
+        subprocess.run(command, capture_output=True, check=True, cwd=folder, env=os.environ)
+        return _best_wall(command, repeats, cwd=folder)
+
+
+def pareto_nash(repeats: int) -> dict[str, Any]:
+    """P1: frontier + Nash point on 10^6 outcomes (6 issues of 10 options), ``U`` ready."""
+    import inspect
+
+    import negsim
+    from negsim import analysis
+
+    space = negsim.OutcomeSpace(
+        [negsim.categorical(f"i{k}", [f"o{j}" for j in range(10)]) for k in range(6)]
+    )
+    U = negsim.utility_matrix([negsim.LinearAdditive.random(space, rng=j) for j in (0, 1)])
+    reuse = "frontier" in inspect.signature(analysis.nash_point).parameters
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        frontier = analysis.pareto_frontier(U)
+        if reuse:
+            analysis.nash_point(U, [0.3, 0.3], frontier=frontier)
+        else:
+            analysis.nash_point(U, [0.3, 0.3])
+        times.append(time.perf_counter() - start)
+    return {"best": min(times), "median": statistics.median(times), "frontier_reused": reuse}
+
+
+def large_space(quick: bool) -> dict[str, Any] | None:
+    """L1: one negotiation over 2·10^7 outcomes (2·10^6 with --quick)."""
+    shape = (20, 20, 20, 50, 5) if quick else (20, 20, 20, 50, 50)
+    found = json.loads(_python(LARGE_SPACE, SHAPE=shape))
+    return found  # type: ignore[no-any-return]
+
+
+def bdm_memory(sizes: tuple[int, ...]) -> dict[str, float | None]:
+    """B1: peak MB of ten BDM rounds, every round kept or positions only."""
+    figures: dict[str, float | None] = {}
+    for n in sizes:
+        for keep in ("rounds", "positions"):
+            out = _python(BDM_MEMORY, N=n, KEEP=keep)
+            figures[f"{n:,} actors, keep={keep}"] = None if out == "null" else float(out)
+    return figures
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:8.1f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller and fewer (noisy)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="these sections only")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    chosen = args.only or SECTIONS
+    repeats = 3 if args.quick else 10
+    import negsim
+
+    where = Path(negsim.__file__).resolve().parent.parent
+    print(f"negsim {negsim.__version__} from {where}; Python {sys.version.split()[0]};")
+    print(f"numpy {np.__version__}; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}")
+    figures: dict[str, Any] = {}
+    if "M1" in chosen:
+        runs = 10 if args.quick else 40
+        grown = memory_40_runs(runs)
+        figures["M1"] = {"runs": runs, "peak_growth_mb": grown}
+        print(f"\nM1 memory, {runs} runs on 200,000 outcomes: peak grew by {grown:,.0f} MB")
+    if "W1" in chosen:
+        found = w1(args.quick)
+        figures["W1"] = found
+        print("\nW1 one negotiation (median; p10)")
+        for kind in ("warm", "cold"):
+            q = found[kind]
+            print(f"  {kind}: {q['median'] * 1e6:7.1f} µs; {q['p10'] * 1e6:7.1f} µs")
+        print("  target: cold <= 100 µs")
+    if "I1" in chosen:
+        found = import_time(repeats)
+        figures["I1"] = found
+        print(f"\nI1 import time, best (median) of {repeats} fresh interpreters")
+        for label, q in found.items():
+            print(f"  import {label:<12} {_ms(q['best'])} ({_ms(q['median']).strip()})")
+        print("  target: import negsim <= 150 ms")
+    if "R1" in chosen:
+        found = run_time(max(3, repeats // 2))
+        figures["R1"] = found
+        print(f"\nR1 negsim run: best {_ms(found['best'])}, median {_ms(found['median'])}")
+    if "P1" in chosen:
+        found = pareto_nash(repeats)
+        figures["P1"] = found
+        reused = "frontier reused" if found["frontier_reused"] else "Nash over every candidate"
+        print(
+            f"\nP1 Pareto + Nash on 1,000,000 outcomes ({reused}): best {_ms(found['best'])},"
+            f" median {_ms(found['median'])}; target <= 30 ms"
+        )
+    if "L1" in chosen:
+        found = large_space(args.quick)
+        figures["L1"] = found
+        if found is None:
+            print("\nL1 beyond 1e7 outcomes: not possible (no enumeration_limit)")
+        else:
+            print(
+                f"\nL1 negotiation over {found['outcomes']:,} outcomes: {found['seconds']:.1f} s,"
+                f" peak {found['peak_mb']:,.0f} MB ({found['end']} after {found['rounds']} offers)"
+            )
+    if "B1" in chosen:
+        found = bdm_memory((300, 600) if args.quick else (1000, 2000))
+        figures["B1"] = found
+        print("\nB1 BDM, ten rounds: peak memory of the process")
+        for label, mb in found.items():
+            text = "not available" if mb is None else f"{mb:,.0f} MB"
+            print(f"  {label:<30} {text}")
+        print("  target: 2,000 actors in 1 GB")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
