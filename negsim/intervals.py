@@ -16,8 +16,8 @@ is ``(nan, nan)``. The t quantile is computed exactly (no scipy): the t distribu
 for integer degrees of freedom is a finite trigonometric sum (Abramowitz & Stegun 1964,
 26.7.3–26.7.4), inverted by bisection to machine precision.
 
->>> [round(x, 4) for x in wilson_interval(93, 200)]
-[0.3972, 0.5341]
+>>> tuple(round(x, 4) for x in wilson_interval(93, 200))
+(0.3972, 0.5341)
 >>> round(t_quantile(0.975, 4), 3)   # A&S table 26.10: 2.776
 2.776
 """

@@ -33,14 +33,14 @@ tasks on any executor (:mod:`negsim.parallel`) and appends each finished chunk's
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "runs.sqlite"
 >>> with RunStore.open(path, "demo", {"seed": 1}, columns={"x": "REAL"}) as store:
 ...     store.add([StoredRun("a", {"x": 0.5}, {"x": 0.5, "label": "first"})])
-...     sorted(store.keys()), store.payloads()["a"]["label"]
+...     sorted(store.keys()), store.payloads()["a"].get("label")
 1
 (['a'], 'first')
 >>> try:
 ...     RunStore.open(path, "demo", {"seed": 2}, columns={"x": "REAL"})
 ... except StoreMismatch as error:
-...     print(str(error).split(": ", 1)[1][:41])
-this store holds runs with seed 1, not 2;
+...     print("holds runs with seed 1, not 2;" in str(error))
+True
 """
 
 from __future__ import annotations
