@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -25,16 +26,6 @@ from pathlib import Path
 
 import negsim
 from negsim.sweep import SweepResult, grid, run_sweep
-
-
-def _timed(work: Callable[[], SweepResult], repeats: int) -> tuple[float, float, SweepResult]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    assert result is not None
-    return min(times), statistics.median(times), result
 
 
 def main() -> None:
@@ -56,22 +47,34 @@ def main() -> None:
     print(f"SW1: {scenario.title}, {design.n_points} points x {seeds} seeds = {runs:,} runs")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"     {os.cpu_count()} cores here, load average {load}; best (median) of {repeats}")
-    cpu = time.process_time()
-
-    serial_best, serial_median, serial = _timed(
-        lambda: run_sweep(scenario, design, seeds, rng=1), repeats
-    )
-    cpu = (time.process_time() - cpu) / repeats
-    with ProcessPoolExecutor(args.workers) as pool:
+    times: dict[str, list[float]] = {"serial": [], "pool": [], "store": []}
+    results: dict[str, SweepResult] = {}
+    cpu = 0.0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with ProcessPoolExecutor(args.workers) as pool, tempfile.TemporaryDirectory() as folder:
         run_sweep(scenario, design, 1, rng=1, executor=pool)  # start the workers first
-        pool_best, pool_median, pooled = _timed(
-            lambda: run_sweep(scenario, design, seeds, rng=1, executor=pool), repeats
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        paths = iter(Path(folder) / f"runs{i}.sqlite" for i in range(repeats))
-        store_best, store_median, stored = _timed(
-            lambda: run_sweep(scenario, design, seeds, rng=1, store=next(paths)), repeats
-        )
+        work: dict[str, Callable[[int], SweepResult]] = {
+            "serial": lambda r: run_sweep(scenario, design, seeds, rng=1),
+            "pool": lambda r: run_sweep(scenario, design, seeds, rng=1, executor=pool),
+            "store": lambda r: run_sweep(
+                scenario, design, seeds, rng=1, store=Path(folder) / f"runs{r}.sqlite"
+            ),
+        }
+        for r in range(repeats):  # interleaved, so that each sees the same load on the machine
+            for name, job in work.items():
+                start, start_cpu = time.perf_counter(), time.process_time()
+                results[name] = job(r)
+                times[name].append(time.perf_counter() - start)
+                if name == "serial":
+                    cpu += (time.process_time() - start_cpu) / repeats
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, once they have exited
+    workers_cpu = (
+        after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    ) / repeats
+    serial_best, serial_median = min(times["serial"]), statistics.median(times["serial"])
+    pool_best, pool_median = min(times["pool"]), statistics.median(times["pool"])
+    store_best, store_median = min(times["store"]), statistics.median(times["store"])
+    serial, pooled, stored = results["serial"], results["pool"], results["store"]
 
     def line(label: str, best: float, median: float) -> str:
         return f"  {label:<28}{best:8.3f} s ({median:.3f}){runs / best:12,.0f} runs/s"
@@ -80,6 +83,10 @@ def main() -> None:
     print(line(f"process pool, {args.workers} workers", pool_best, pool_median))
     print(line("serial, with a run store", store_best, store_median))
     print(f"  serial CPU time per sweep: {cpu:.3f} s (wall above it: other work on the machine)")
+    print(
+        f"  the workers' CPU time per sweep: {workers_cpu:.3f} s (serial {cpu:.3f} s: what"
+        " parallel runs add in CPU work)"
+    )
     print(f"  speed-up on {args.workers} workers: {serial_best / pool_best:.2f}x")
     print(f"  store overhead: {100 * (store_best / serial_best - 1):+.1f} %")
     same = (
