@@ -92,7 +92,7 @@ def test_results_record_their_provenance() -> None:
     assert (result.provenance.seed, result.provenance.source) == (9, "kurils-actors-2016")
     sweep = what_if(data, make_model("stokman"), ["Japan"], values=[0, 100], rounds=2)
     assert (sweep.provenance.model, sweep.provenance.seed, sweep.rounds) == ("stokman", None, 2)
-    path = Path("scenarios/kurils-actors-2016.csv").resolve()
+    path = (Path(negsim.__file__).parent / "scenarios" / "kurils-actors-2016.csv").resolve()
     assert read_actor_csv(path).source == str(path)
 
 
