@@ -229,6 +229,7 @@ class JointConcession(BatchForm):
             self.most = np.zeros((n, k))  # max count per issue
             self.unchanged = np.ones((n, k))
             self.last = np.full((n, k), -1, dtype=np.int64)
+            self.columns = [np.ascontiguousarray(chunk.grid[:, i]) for i in range(k)]
 
     def observe(self, rows: Ints, offer: Ints) -> None:
         u = self.utility(rows, offer)
@@ -280,14 +281,30 @@ class JointConcession(BatchForm):
 
     def _best_for_them(self, rows: Ints, start: Ints, count: Ints) -> Ints:
         """In each row's band ``[start, count)`` of the ranking, the first outcome whose
-        estimate for the other side is within ``_TOL`` of the band's best."""
+        estimate for the other side is within ``_TOL`` of the band's best (rows grouped by
+        band width, to the next power of two, so a few wide bands do not widen all)."""
+        widths = count - start
+        widest = int(widths.max())
+        if widest <= 2:
+            return self._window(rows, start, count, widest)
+        found = np.empty(len(rows), dtype=np.int64)
+        one = widths == 1
+        found[one] = self.ranking.outcome(rows[one], start[one])
+        low = 1
+        while low < widest:
+            group = (widths > low) & (widths <= 2 * low)
+            if group.any():
+                found[group] = self._window(rows[group], start[group], count[group], 2 * low)
+            low *= 2
+        return found
+
+    def _window(self, rows: Ints, start: Ints, count: Ints, width: int) -> Ints:
         ranking = self.ranking
-        width = int((count - start).max())
         offsets = np.arange(width)
         position = start[:, None] + offsets
         inside = position < count[:, None]
         position = np.minimum(position, self.size - 1)
-        outcomes = ranking.order.take(rows[:, None] * self.size + position)
+        outcomes = ranking.order.take(rows[:, None] * self.size + position).astype(np.int64)
         if width == 1:
             return outcomes[:, 0]  # type: ignore[no-any-return]
         if self.known is not None:
@@ -307,11 +324,10 @@ class JointConcession(BatchForm):
         total = unchanged[:, 0].copy()
         for i in range(1, k):
             total += unchanged[:, i]
-        options = self.chunk.grid[outcomes]  # (m, width, k)
         estimate: Floats | None = None
         for i in range(k):
             weight = (unchanged[:, i] / total)[:, None]
-            index = ((rows * k + i) * self.widest)[:, None] + options[:, :, i]
+            index = ((rows * k + i) * self.widest)[:, None] + self.columns[i].take(outcomes)
             value = (1.0 + self.counts.take(index)) / (1.0 + self.most[rows, i])[:, None]
             term = weight * value
             estimate = term if estimate is None else estimate + term

@@ -127,13 +127,12 @@ def run(
     if not isinstance(space, OutcomeSpace):
         raise ValidationError("space", f"got {type(space).__name__}", "an OutcomeSpace")
     space.check_enumerable()
-    n_parties = len(agents) if isinstance(agents, Sequence) and not isinstance(agents, str) else -1
+    w, t, r = check_arrays(space, weights, tables, reservations)
+    n, n_parties = r.shape
     made = resolve_agents(agents, n_parties)
     names = tuple(names) if names is not None else tuple(f"p{j}" for j in range(n_parties))
     if len(names) != n_parties:
         raise ValidationError("names", f"{len(names)} names", f"one per party ({n_parties})")
-    w, t, r = check_arrays(space, weights, tables, reservations, n_parties)
-    n = w.shape[0]
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValidationError("chunk_size", f"{chunk_size!r}", "a whole number >= 1")
     run_seeds = _seeds(rng, seeds, n)

@@ -40,7 +40,8 @@ def _array(name: str, value: Any, ndim: int, shape: tuple[int | None, ...]) -> F
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as error:
         raise ValidationError(name, f"not numbers ({error})", "an array of numbers") from None
-    wanted = "(" + ", ".join("N" if s is None else str(s) for s in shape) + ")"
+    symbols = ("N", "n_parties")
+    wanted = "(" + ", ".join(symbols[j] if s is None else str(s) for j, s in enumerate(shape)) + ")"
     if array.ndim != ndim or any(s is not None and s != a for s, a in zip(shape, array.shape)):
         raise ValidationError(name, f"shape {array.shape}", f"shape {wanted}")
     return array
@@ -54,14 +55,14 @@ def _first_bad(name: str, array: Floats, bad: npt.NDArray[np.bool_], expected: s
 
 
 def check_arrays(
-    space: OutcomeSpace, weights: Any, tables: Any, reservations: Any, n_parties: int
+    space: OutcomeSpace, weights: Any, tables: Any, reservations: Any
 ) -> tuple[Floats, tuple[Floats, ...], Floats]:
     """``(weights, tables, reservations)`` as read-only float arrays, or a
     :class:`~negsim.errors.ValidationError` naming the array, the first bad entry's index
     and what was expected (shapes first, then non-finite values, then ranges)."""
     k = space.n_issues
-    w = _array("weights", weights, 3, (None, n_parties, k))
-    n = w.shape[0]
+    w = _array("weights", weights, 3, (None, None, k))
+    n, n_parties = w.shape[:2]
     if isinstance(tables, np.ndarray) or not isinstance(tables, Sequence):
         raise ValidationError("tables", f"got {type(tables).__name__}", "a list of one array per issue")
     if len(tables) != k:

@@ -28,11 +28,12 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 
-def rank_descending(u: Floats) -> Ints:
-    """``np.argsort(-u, axis=1, kind="stable")`` for rows of non-negative utilities."""
+def rank_descending(u: Floats) -> tuple[Ints, Floats]:
+    """``np.argsort(-u, axis=1, kind="stable")`` for rows of non-negative utilities, and the
+    utilities in that order."""
     n, size = u.shape
     if size == 1:
-        return np.zeros((n, 1), dtype=np.int64)
+        return np.zeros((n, 1), dtype=np.int64), u.copy()
     shift = np.int64(max(1, (size - 1).bit_length()))
     keys = ~np.ascontiguousarray(u).view(np.int64)
     keys >>= shift
@@ -41,13 +42,15 @@ def rank_descending(u: Floats) -> Ints:
     keys.sort(axis=1)
     keys &= np.int64((1 << int(shift)) - 1)
     order = keys
-    ranked = np.take_along_axis(u, order, axis=1)
+    flat = (np.arange(n, dtype=np.int64) * size)[:, None] + order
+    ranked = np.ascontiguousarray(u).ravel().take(flat)
     later, earlier = ranked[:, 1:], ranked[:, :-1]
     wrong = (later > earlier) | ((later == earlier) & (order[:, 1:] < order[:, :-1]))
     bad = np.flatnonzero(wrong.any(axis=1))
     if bad.size:
         order[bad] = np.argsort(-u[bad], axis=1, kind="stable")
-    return order
+        ranked[bad] = np.take_along_axis(u[bad], order[bad], axis=1)
+    return order, ranked
 
 
 class Ranking:
@@ -58,18 +61,19 @@ class Ranking:
     def __init__(self, u: Floats) -> None:
         n, size = u.shape
         self.size = size
-        order = rank_descending(u)
+        order, ranked = rank_descending(u)
         width = 1 << max(1, size.bit_length())  # > size: a padding entry always follows
         own = np.full((n, width), -np.inf)
-        own[:, :size] = np.take_along_axis(u, order, axis=1)
+        own[:, :size] = ranked
         self.width = width
         self.own = own.ravel()
-        self.order = order.ravel()
+        small = np.int16 if size <= np.iinfo(np.int16).max else np.int64
+        self.order = order.astype(small).ravel()
         self.steps = [1 << j for j in range(width.bit_length() - 2, -1, -1)]
 
     def outcome(self, rows: Ints, position: Ints) -> Ints:
         """The outcome at ``position`` of each row's ranking."""
-        return self.order.take(rows * self.size + position)
+        return self.order.take(rows * self.size + position).astype(np.int64)
 
     def utility(self, rows: Ints, position: Ints) -> Floats:
         """The utility at ``position`` of each row's ranking."""
@@ -99,5 +103,12 @@ class Ranking:
     def first_of_level(self, rows: Ints, count: Ints) -> Ints:
         """The position of the first outcome tied with the one at ``count - 1`` (the lowest
         index among the least utilities at or above a level, ``count >= 1``)."""
-        level = self.utility(rows, count - 1)
-        return self.count_above(rows, level)
+        last = count - 1
+        base = rows * self.width
+        level = self.own.take(base + last)
+        tied = (last > 0) & (self.own.take(base + np.maximum(last - 1, 0)) == level)
+        if not tied.any():
+            return last
+        found = last.copy()
+        found[tied] = self.count_above(rows[tied], level[tied])
+        return found
