@@ -215,8 +215,9 @@ def batch_cases(draw: Any) -> dict[str, Any]:
     weights = raw / raw.sum(axis=2, keepdims=True)
     level = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
     tables = [
-        np.array(draw(st.lists(level, min_size=n * n_parties * m, max_size=n * n_parties * m)))
-        .reshape(n, n_parties, m)
+        np.array(
+            draw(st.lists(level, min_size=n * n_parties * m, max_size=n * n_parties * m))
+        ).reshape(n, n_parties, m)
         for m in sizes
     ]
     cells = n * n_parties

@@ -7,14 +7,13 @@ import warnings
 import numpy as np
 import pytest
 from hypothesis import given
+from strategies import batch_cases
 
 import negsim
 from negsim import batch
 from negsim.batch.ranking import Ranking, rank_descending
 from negsim.errors import ValidationError
 from negsim.rng import spawn_seeds
-
-from strategies import batch_cases
 
 
 def _space(*sizes: int) -> negsim.OutcomeSpace:
@@ -126,7 +125,8 @@ def test_batch_equals_the_loop(agents: list, protocol: negsim.AlternatingOffers)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no fallback
         out = batch.run(protocol, agents=agents, rng=11, chunk_size=7, **arrays)
-    assert out.engine == "batch" and out.fallback is None
+    assert out.engine == "batch"
+    assert out.fallback is None
     _check_against_loop(out, protocol)
 
 
@@ -159,8 +159,10 @@ def test_seeds_are_the_spawned_children_or_given() -> None:
 
 
 def test_result_is_frozen_arrays_with_a_short_repr() -> None:
-    out = batch.run(negsim.AlternatingOffers(), agents=["boulware", "conceder"], rng=1, **_arrays(8, (3, 2)))
-    with pytest.raises(ValueError):
+    out = batch.run(
+        negsim.AlternatingOffers(), agents=["boulware", "conceder"], rng=1, **_arrays(8, (3, 2))
+    )
+    with pytest.raises(ValueError, match="read-only"):
         out.agreement[0] = 3
     assert out.utilities.shape == (8, 2)
     assert repr(out).startswith("BatchResult(runs=8")
@@ -173,7 +175,8 @@ def test_result_is_frozen_arrays_with_a_short_repr() -> None:
 def test_empty_batch() -> None:
     arrays = _arrays(0, (3,))
     out = batch.run(negsim.AlternatingOffers(), agents=["boulware", "conceder"], rng=1, **arrays)
-    assert len(out) == 0 and out.utilities.shape == (0, 2)
+    assert len(out) == 0
+    assert out.utilities.shape == (0, 2)
 
 
 # --- fallback to the object API ------------------------------------------------------------
@@ -185,7 +188,8 @@ def test_an_agent_without_a_batch_form_runs_in_the_loop_said_once() -> None:
     with pytest.warns(batch.LoopFallbackWarning) as caught:
         out = batch.run(protocol, agents=["zeuthen", "boulware"], rng=2, **arrays)
     assert len(caught) == 1
-    assert out.engine == "loop" and "zeuthen" in (out.fallback or "")
+    assert out.engine == "loop"
+    assert "zeuthen" in (out.fallback or "")
     _check_against_loop(out, protocol)
 
 
@@ -224,7 +228,8 @@ def test_supports() -> None:
     assert not batch.supports(ao, [negsim.make_agent("opponent-model", legacy=True), "linear"])
     assert not batch.supports(negsim.NashDemand(), ["boulware", "conceder"])
     assert not batch.supports(ao, ["no-such-agent", "boulware"])
-    assert "hardliner" in batch.batch_kinds() and "zeuthen" not in batch.batch_kinds()
+    assert "hardliner" in batch.batch_kinds()
+    assert "zeuthen" not in batch.batch_kinds()
 
 
 # --- scenarios ----------------------------------------------------------------------------
@@ -237,7 +242,8 @@ def test_from_scenarios_runs_their_variants_as_the_loop_does() -> None:
         base.with_overrides({f"parties.{base.keys[0]}.reservation": r}) for r in (0.0, 0.1, 0.3)
     ]
     made = batch.from_scenarios(variants)
-    assert made.n == 3 and made.names == base.names
+    assert made.n == 3
+    assert made.names == base.names
     out = made.run(rng=4)
     for i, scenario in enumerate(variants):
         expected = scenario.protocol.run(scenario.parties, rng=int(out.seeds[i]))
@@ -270,9 +276,15 @@ def _bad(**changes: object) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"weights": np.full((4, 2), 0.5)}, r"weights: shape \(4, 2\) \(expected shape \(N, n_parties, 2\)\)"),
+        (
+            {"weights": np.full((4, 2), 0.5)},
+            r"weights: shape \(4, 2\) \(expected shape \(N, n_parties, 2\)\)",
+        ),
         ({"weights": np.full((4, 2, 3), 0.5)}, r"weights: shape \(4, 2, 3\)"),
-        ({"weights": np.full((4, 3, 2), 0.5)}, r"tables\[0\]: shape \(4, 2, 3\) \(expected shape \(4, 3, 3\)\)"),
+        (
+            {"weights": np.full((4, 3, 2), 0.5)},
+            r"tables\[0\]: shape \(4, 2, 3\) \(expected shape \(4, 3, 3\)\)",
+        ),
         ({"tables": [np.ones((4, 2, 3))]}, r"tables: 1 arrays \(expected one per issue \(2\)\)"),
         ({"tables": np.ones((2, 4, 2, 3))}, "tables: got ndarray"),
         (
@@ -280,18 +292,39 @@ def _bad(**changes: object) -> None:
             r"tables\[1\]: shape \(5, 2, 2\) \(expected shape \(4, 2, 2\)\)",
         ),
         ({"reservations": np.zeros((3, 2))}, r"reservations: shape \(3, 2\)"),
-        ({"weights": np.array([[[np.nan, 1.0]] * 2] * 4)}, r"weights\[0, 0, 0\]: nan \(expected a finite"),
-        ({"tables": [np.ones((4, 2, 3)), np.full((4, 2, 2), np.inf)]}, r"tables\[1\]\[0, 0, 0\]: inf"),
-        ({"tables": [np.full((4, 2, 3), 1.5), np.ones((4, 2, 2))]}, r"tables\[0\]\[0, 0, 0\]: 1.5 \(expected a value in \[0, 1\]\)"),
-        ({"weights": np.full((4, 2, 2), 0.6)}, r"weights\[0, 0\]: they sum to 1.2 \(expected a sum of 1\)"),
+        (
+            {"weights": np.array([[[np.nan, 1.0]] * 2] * 4)},
+            r"weights\[0, 0, 0\]: nan \(expected a finite",
+        ),
+        (
+            {"tables": [np.ones((4, 2, 3)), np.full((4, 2, 2), np.inf)]},
+            r"tables\[1\]\[0, 0, 0\]: inf",
+        ),
+        (
+            {"tables": [np.full((4, 2, 3), 1.5), np.ones((4, 2, 2))]},
+            r"tables\[0\]\[0, 0, 0\]: 1.5 \(expected a value in \[0, 1\]\)",
+        ),
+        (
+            {"weights": np.full((4, 2, 2), 0.6)},
+            r"weights\[0, 0\]: they sum to 1.2 \(expected a sum of 1\)",
+        ),
         ({"weights": np.array([[[1.5, -0.5]] * 2] * 4)}, r"weights\[0, 0, 1\]: -0.5"),
         ({"reservations": np.full((4, 2), -np.inf)}, r"reservations\[0, 0\]: -inf"),
         ({"weights": [["a"]]}, "weights: not numbers"),
         ({"agents": ["boulware"]}, r"agents: 1 specs \(expected one per party"),
-        ({"agents": ["boulwar", "conceder"]}, r"agents\[0\]: no agent 'boulwar'; did you mean 'boulware'"),
-        ({"agents": [{"kind": "time-dependent", "exponent": -1}, "conceder"]}, r"agents\[0\]\.exponent"),
+        (
+            {"agents": ["boulwar", "conceder"]},
+            r"agents\[0\]: no agent 'boulwar'; did you mean 'boulware'",
+        ),
+        (
+            {"agents": [{"kind": "time-dependent", "exponent": -1}, "conceder"]},
+            r"agents\[0\]\.exponent",
+        ),
         ({"agents": [3, "conceder"]}, r"agents\[0\]: got int"),
-        ({"protocol": negsim.AlternatingOffers(opener=2)}, "opener: 2 .expected a party index in 0..1"),
+        (
+            {"protocol": negsim.AlternatingOffers(opener=2)},
+            "opener: 2 .expected a party index in 0..1",
+        ),
         ({"protocol": "alternating-offers"}, "protocol: got str"),
         ({"seeds": [1, 2, 3]}, r"seeds: shape \(3,\)"),
         ({"seeds": [1, 2, 3, 4], "rng": 3}, "seeds: given with rng"),

@@ -94,14 +94,14 @@ class BatchForm:
 
     def utility(self, rows: Ints, outcomes: Ints) -> Floats:
         """Own (undiscounted) utility of one outcome per row."""
-        return self.u.take(rows * self.size + outcomes)
+        return self.u.take(rows * self.size + outcomes)  # type: ignore[no-any-return]
 
     def acceptable(self, rows: Ints, t: int, u: Floats) -> Bools:
         """``φ^t u >= r`` (``Observation.acceptable``)."""
         worth = u if self.phi == 1.0 else u * float(self.phi**t)
-        return worth >= self.r[rows]  # type: ignore[no-any-return]
+        return worth >= self.r[rows]
 
-    def observe(self, rows: Ints, offer: Ints) -> None:  # noqa: B027 - optional hook
+    def observe(self, rows: Ints, offer: Ints) -> None:
         """Another party offered ``offer`` in these rows (called before anyone responds)."""
 
     def propose(self, rows: Ints, t: int) -> Ints:
@@ -162,13 +162,13 @@ class TitForTatForm(BatchForm):
 
     def respond(self, rows: Ints, t: int, offer: Ints, proposer: int) -> Bools:
         u = self.utility(rows, offer)
-        return (u >= self.target(rows)) & self.acceptable(rows, t, u)  # type: ignore[no-any-return]
+        return (u >= self.target(rows)) & self.acceptable(rows, t, u)
 
 
 def _times(n_rounds: int, exponent: float) -> Floats:
     """``t^e`` for every round, computed as the object API computes it (one array call)."""
     times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
-    return times**exponent  # type: ignore[no-any-return]
+    return times**exponent
 
 
 class LegacyConcession(BatchForm):
@@ -188,7 +188,7 @@ class LegacyConcession(BatchForm):
 
     def respond(self, rows: Ints, t: int, offer: Ints, proposer: int) -> Bools:
         u = self.utility(rows, offer)
-        return (u >= self.target(rows, t)) & self.acceptable(rows, t, u)  # type: ignore[no-any-return]
+        return (u >= self.target(rows, t)) & self.acceptable(rows, t, u)
 
 
 class JointConcession(BatchForm):
@@ -271,9 +271,7 @@ class JointConcession(BatchForm):
         sub, count, tau = rows[todo], count[todo], tau[todo]
         if self.known is None:
             band = tau + BAND * self.span[sub] + _TOL
-            start = np.minimum(
-                ranking.count_above(sub, band), ranking.first_of_level(sub, count)
-            )
+            start = np.minimum(ranking.count_above(sub, band), ranking.first_of_level(sub, count))
         else:
             start = np.zeros(len(sub), dtype=np.int64)
         found[todo] = self._best_for_them(sub, start, count)
@@ -339,11 +337,11 @@ class JointConcession(BatchForm):
             return self.best[rows]  # type: ignore[no-any-return]
         planned = self.plan_round[rows] == t
         if planned.all():
-            return self.plan[rows]  # type: ignore[no-any-return]
+            return self.plan[rows]
         found = self.plan[rows]
         fresh = ~planned
         found[fresh] = self.choose(rows[fresh], t)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def respond(self, rows: Ints, t: int, offer: Ints, proposer: int) -> Bools:
         u = self.utility(rows, offer)
@@ -414,9 +412,7 @@ def batch_form(agent: Any) -> type[BatchForm] | None:
         return LegacyConcession if agent.legacy else JointConcession
     if kind is OpponentModelAgent:
         return None if agent.legacy else JointConcession
-    return {Hardliner: HardlinerForm, TitForTat: TitForTatForm, RandomAgent: RandomForm}.get(
-        kind
-    )
+    return {Hardliner: HardlinerForm, TitForTat: TitForTatForm, RandomAgent: RandomForm}.get(kind)
 
 
 def batch_kinds() -> tuple[str, ...]:

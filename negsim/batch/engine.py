@@ -141,7 +141,9 @@ def run(
     reason = obstacle(protocol, made)
     if reason is not None:
         if batch_only:
-            raise ValidationError("agents" if "agent" in reason else "protocol", reason, "a batch form")
+            raise ValidationError(
+                "agents" if "agent" in reason else "protocol", reason, "a batch form"
+            )
         warnings.warn(
             f"negsim.batch: {reason}; running the {n} negotiations one by one",
             LoopFallbackWarning,
@@ -178,7 +180,9 @@ def _loop(
         protocol.run(build_parties(space, w, t, r, agents, names, i), rng=int(seeds[i]))
         for i in range(len(seeds))
     )
-    agreement = np.array([-1 if x.agreement is None else x.agreement for x in results], dtype=np.int64)
+    agreement = np.array(
+        [-1 if x.agreement is None else x.agreement for x in results], dtype=np.int64
+    )
     return BatchResult(
         protocol,
         space,

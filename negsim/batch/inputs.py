@@ -41,8 +41,11 @@ def _array(name: str, value: Any, ndim: int, shape: tuple[int | None, ...]) -> F
     except (TypeError, ValueError) as error:
         raise ValidationError(name, f"not numbers ({error})", "an array of numbers") from None
     symbols = ("N", "n_parties")
-    wanted = "(" + ", ".join(symbols[j] if s is None else str(s) for j, s in enumerate(shape)) + ")"
-    if array.ndim != ndim or any(s is not None and s != a for s, a in zip(shape, array.shape)):
+    wanted = ", ".join(symbols[j] if s is None else str(s) for j, s in enumerate(shape))
+    wanted = f"({wanted})"
+    if array.ndim != ndim or any(
+        s is not None and s != a for s, a in zip(shape, array.shape, strict=True)
+    ):
         raise ValidationError(name, f"shape {array.shape}", f"shape {wanted}")
     return array
 
@@ -64,7 +67,9 @@ def check_arrays(
     w = _array("weights", weights, 3, (None, None, k))
     n, n_parties = w.shape[:2]
     if isinstance(tables, np.ndarray) or not isinstance(tables, Sequence):
-        raise ValidationError("tables", f"got {type(tables).__name__}", "a list of one array per issue")
+        raise ValidationError(
+            "tables", f"got {type(tables).__name__}", "a list of one array per issue"
+        )
     if len(tables) != k:
         raise ValidationError("tables", f"{len(tables)} arrays", f"one per issue ({k})")
     t = tuple(
@@ -92,15 +97,15 @@ def check_arrays(
     return w, t, r
 
 
-def utilities(
-    weights: Floats, tables: Sequence[Floats], party: int, rows: slice
-) -> Floats:
+def utilities(weights: Floats, tables: Sequence[Floats], party: int, rows: slice) -> Floats:
     """``u[i, ω]`` of ``party`` for the runs ``rows``, in outcome-index order: the outer sum
     of the weighted tables, issue by issue (``LinearAdditive``'s order of additions)."""
     total: Floats | None = None
     for q, table in enumerate(tables):
         term = weights[rows, party, q, None] * table[rows, party, :]
-        total = term if total is None else (total[:, :, None] + term[:, None, :]).reshape(len(term), -1)
+        total = (
+            term if total is None else (total[:, :, None] + term[:, None, :]).reshape(len(term), -1)
+        )
     assert total is not None
     return total
 
@@ -126,7 +131,9 @@ def resolve_agents(agents: Sequence[Any], n_parties: int) -> tuple[Agent, ...]:
                 f"agents[{j}]", f"got {type(spec).__name__}", 'an agent, its name or {"kind": ...}'
             )
         if name not in AGENTS:
-            raise ValidationError(f"agents[{j}]", f"no agent {name!r}", did_you_mean(name, AGENTS.names()))
+            raise ValidationError(
+                f"agents[{j}]", f"no agent {name!r}", did_you_mean(name, AGENTS.names())
+            )
         try:
             made.append(make_agent(name, **params))
         except ValidationError as error:
@@ -252,7 +259,9 @@ def from_scenarios(scenarios: Sequence[Any]) -> BatchInput:
             ("agents", tuple(p.agent for p in scenario.parties) == agents),
         ):
             if not same:
-                raise ValidationError(where, f"another {label} than scenarios[0]", f"the same {label}")
+                raise ValidationError(
+                    where, f"another {label} than scenarios[0]", f"the same {label}"
+                )
         obstacle = scenario_obstacle(scenario)
         if obstacle is not None:
             raise ValidationError(where, obstacle, "linear-additive preferences only")

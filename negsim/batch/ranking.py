@@ -73,11 +73,11 @@ class Ranking:
 
     def outcome(self, rows: Ints, position: Ints) -> Ints:
         """The outcome at ``position`` of each row's ranking."""
-        return self.order.take(rows * self.size + position).astype(np.int64)
+        return self.order.take(rows * self.size + position).astype(np.int64)  # type: ignore[no-any-return]
 
     def utility(self, rows: Ints, position: Ints) -> Floats:
         """The utility at ``position`` of each row's ranking."""
-        return self.own.take(rows * self.width + position)
+        return self.own.take(rows * self.width + position)  # type: ignore[no-any-return]
 
     def count_at_least(self, rows: Ints, x: Floats) -> Ints:
         """How many outcomes of each row have utility ``>= x`` (NaN: all of them, as

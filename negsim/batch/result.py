@@ -37,9 +37,7 @@ class Transcript:
 
     def offers(self, i: int, n_played: int) -> tuple[list[int], list[list[bool]]]:
         """Run ``i``'s offers and answers, round by round."""
-        for start, rounds in reversed(self.chunks):
-            if i >= start:
-                break
+        start, rounds = next(chunk for chunk in reversed(self.chunks) if i >= chunk[0])
         row = i - start
         offers, answers = [], []
         for rows, made, said in rounds[:n_played]:
@@ -92,7 +90,7 @@ class BatchResult:
     @property
     def agreed(self) -> npt.NDArray[np.bool_]:
         """Whether each negotiation ended in agreement."""
-        return self.agreement >= 0  # type: ignore[no-any-return]
+        return self.agreement >= 0
 
     def result(self, i: int) -> NegotiationResult:
         """Negotiation ``i`` in full: its offers, proposers, answers and utilities round by

@@ -65,7 +65,10 @@ def spawn_seeds_array(seed: int, n: int) -> npt.NDArray[np.int64]:
     run = _words(int(seed))
     run += [0] * (_POOL - len(run))  # a spawned sequence pads its run entropy to the pool
     hashing = _Hash()
-    pool = [hashing.mix(np.full(1, run[i] if i < len(run) else 0, dtype=np.uint64)) for i in range(_POOL)]
+    pool = [
+        hashing.mix(np.full(1, run[i] if i < len(run) else 0, dtype=np.uint64))
+        for i in range(_POOL)
+    ]
     for src in range(_POOL):
         for dst in range(_POOL):
             if src != dst:
@@ -85,4 +88,4 @@ def spawn_seeds_array(seed: int, n: int) -> npt.NDArray[np.int64]:
         value = (value * np.uint64(const)) & np.uint64(_MASK)
         words.append(value ^ (value >> np.uint64(16)))
     state = words[0] | (words[1] << np.uint64(32))
-    return (state % np.uint64(_SEED_BOUND)).astype(np.int64)
+    return (state % np.uint64(_SEED_BOUND)).astype(np.int64)  # type: ignore[no-any-return]
