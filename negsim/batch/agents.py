@@ -225,28 +225,33 @@ class JointConcession(BatchForm):
         else:
             k, widest = len(chunk.shape), max(chunk.shape)
             self.widest = widest
-            self.counts = np.zeros(n * k * widest)
-            self.most = np.zeros((n, k))  # max count per issue
-            self.unchanged = np.ones((n, k))
-            self.last = np.full((n, k), -1, dtype=np.int64)
+            self.counts = np.zeros(n * k * widest)  # (row, issue, option), flat
+            self.most = np.zeros(n * k)  # max count per (row, issue)
+            self.unchanged = np.ones(n * k)
+            self.last = np.full(n * k, -1, dtype=np.int64)
             self.columns = [np.ascontiguousarray(chunk.grid[:, i]) for i in range(k)]
 
     def observe(self, rows: Ints, offer: Ints) -> None:
         u = self.utility(rows, offer)
-        better = u > self.received_u[rows]
-        if better.any():
+        better = np.flatnonzero(u > self.received_u[rows])
+        if better.size:
             self.received_u[rows[better]] = u[better]
             self.received[rows[better]] = offer[better]
         if self.known is not None:
             return
-        options = self.chunk.grid[offer]  # (m, k)
-        k = options.shape[1]
-        index = (rows[:, None] * k + np.arange(k)) * self.widest + options
-        counts = self.counts[index] + 1.0
-        self.counts[index] = counts
-        self.most[rows] = np.maximum(self.most[rows], counts)
-        self.unchanged[rows] += self.last[rows] == options
-        self.last[rows] = options
+        k = len(self.columns)
+        for i, column in enumerate(self.columns):  # issue by issue, flat (m,) arrays
+            options = column.take(offer)
+            cell = rows * k + i
+            index = cell * self.widest + options
+            counts = self.counts.take(index) + 1.0
+            self.counts[index] = counts
+            np.maximum(self.most.take(cell), counts, out=counts)
+            self.most[cell] = counts
+            repeated = self.last.take(cell) == options
+            if repeated.any():
+                self.unchanged[cell[repeated]] += 1.0
+            self.last[cell] = options
 
     def target(self, rows: Ints, t: int) -> Floats:
         tau = self.r[rows] + self.span[rows] * self.remaining[t]
@@ -318,15 +323,16 @@ class JointConcession(BatchForm):
         """The frequency model's estimate ``Σ_i ŵ_i v̂_i(ω_i)`` (summed issue by issue, as
         the object API's plain-Python path sums it)."""
         k = len(self.chunk.shape)
-        unchanged = self.unchanged[rows]
-        total = unchanged[:, 0].copy()
+        cells = [rows * k + i for i in range(k)]
+        unchanged = [self.unchanged.take(cell) for cell in cells]
+        total = unchanged[0]
         for i in range(1, k):
-            total += unchanged[:, i]
+            total = total + unchanged[i]
         estimate: Floats | None = None
         for i in range(k):
-            weight = (unchanged[:, i] / total)[:, None]
-            index = ((rows * k + i) * self.widest)[:, None] + self.columns[i].take(outcomes)
-            value = (1.0 + self.counts.take(index)) / (1.0 + self.most[rows, i])[:, None]
+            weight = (unchanged[i] / total)[:, None]
+            index = (cells[i] * self.widest)[:, None] + self.columns[i].take(outcomes)
+            value = (1.0 + self.counts.take(index)) / (1.0 + self.most.take(cells[i]))[:, None]
             term = weight * value
             estimate = term if estimate is None else estimate + term
         assert estimate is not None

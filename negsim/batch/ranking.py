@@ -44,9 +44,12 @@ def rank_descending(u: Floats) -> tuple[Ints, Floats]:
     order = keys
     flat = (np.arange(n, dtype=np.int64) * size)[:, None] + order
     ranked = np.ascontiguousarray(u).ravel().take(flat)
-    later, earlier = ranked[:, 1:], ranked[:, :-1]
-    wrong = (later > earlier) | ((later == earlier) & (order[:, 1:] < order[:, :-1]))
-    bad = np.flatnonzero(wrong.any(axis=1))
+    # rows with a tie or an inversion (rare with real-valued tables), then the exact check
+    suspect = np.flatnonzero((ranked[:, 1:] >= ranked[:, :-1]).any(axis=1))
+    later, earlier = ranked[suspect, 1:], ranked[suspect, :-1]
+    follows = order[suspect, 1:] < order[suspect, :-1]
+    wrong = (later > earlier) | ((later == earlier) & follows)
+    bad = suspect[wrong.any(axis=1)]
     if bad.size:
         order[bad] = np.argsort(-u[bad], axis=1, kind="stable")
         ranked[bad] = np.take_along_axis(u[bad], order[bad], axis=1)
@@ -63,8 +66,9 @@ class Ranking:
         self.size = size
         order, ranked = rank_descending(u)
         width = 1 << max(1, size.bit_length())  # > size: a padding entry always follows
-        own = np.full((n, width), -np.inf)
+        own = np.empty((n, width))
         own[:, :size] = ranked
+        own[:, size:] = -np.inf
         self.width = width
         self.own = own.ravel()
         small = np.int16 if size <= np.iinfo(np.int16).max else np.int64
