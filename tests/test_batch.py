@@ -335,3 +335,15 @@ def _bad(**changes: object) -> None:
 def test_bad_input_is_a_clear_error(changes: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         _bad(**changes)
+
+
+@pytest.mark.parametrize("name", batch.batch_kinds())
+def test_every_agent_with_a_batch_form_equals_its_loop(name: str) -> None:
+    # against every other kind with a batch form, bilateral and stacked
+    for other in batch.batch_kinds():
+        protocol = negsim.AlternatingOffers(n_rounds=15, discount=0.95)
+        out = batch.run(protocol, agents=[name, other], rng=3, **_arrays(3, (3, 2), seed=1))
+        _check_against_loop(out, protocol)
+    stacked = negsim.AlternatingOffers(n_rounds=12, opener=2)
+    out = batch.run(stacked, agents=[name, "linear", name], rng=4, **_arrays(3, (2, 2), 3, seed=2))
+    _check_against_loop(out, stacked)
