@@ -58,13 +58,13 @@ def w1_arrays(n: int, seed: int = 0) -> dict[str, Any]:
     }
 
 
-def time_batch(n: int, agents: list[str], repeats: int) -> dict[str, float]:
+def time_batch(n: int, agents: list[str], repeats: int, workers: int = 1) -> dict[str, float]:
     arrays = w1_arrays(n)
     walls, cpus = [], []
     out = None
     for rep in range(repeats):
         wall, cpu = time.perf_counter(), time.process_time()
-        out = batch.run(PROTOCOL, agents=agents, rng=rep, **arrays)
+        out = batch.run(PROTOCOL, agents=agents, rng=rep, workers=workers, **arrays)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     assert out is not None
@@ -115,23 +115,34 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Any] = {"loop_rate": loop, "w1": {}, "pairs": {}}
     w1_agents = ["boulware", "conceder"]
     print(f"B1  W1, boulware vs conceder (loop, object API, cold: {loop:,.0f} a second)")
-    print(f"{'N':>9} {'best /s':>11} {'median /s':>11} {'CPU /s':>11} {'peak MB':>8} {'x loop':>7}")
+    print(
+        f"{'N':>9} {'best /s':>11} {'median /s':>11} {'CPU /s':>11} {'2 threads':>11}"
+        f" {'peak MB':>8} {'x loop':>7}"
+    )
     for n in sizes:
-        timing = time_batch(n, w1_agents, repeats if n < 100_000 else max(2, repeats - 2))
+        count = repeats if n < 100_000 else max(2, repeats - 2)
+        timing = time_batch(n, w1_agents, count)
+        threads = time_batch(n, w1_agents, count, workers=2)
         memory = peak_memory(n, w1_agents)
-        figures["w1"][n] = {**timing, "peak_bytes": memory}
-        ratio = timing["rate_best"] / loop
+        figures["w1"][n] = {**timing, "rate_2_threads": threads["rate_best"], "peak_bytes": memory}
+        ratio = max(timing["rate_best"], threads["rate_best"]) / loop
         print(
             f"{n:>9,} {timing['rate_best']:>11,.0f} {timing['rate_median']:>11,.0f}"
-            f" {timing['rate_cpu']:>11,.0f} {memory / 1e6:>8.1f} {ratio:>6.0f}x"
+            f" {timing['rate_cpu']:>11,.0f} {threads['rate_best']:>11,.0f}"
+            f" {memory / 1e6:>8.1f} {ratio:>6.0f}x"
         )
     big = figures["w1"][sizes[-1]]
-    fast = "met" if big["rate_best"] >= TARGET_RATE else "NOT met"
+    best = max(big["rate_best"], big["rate_2_threads"])
+    fast = "met" if best >= TARGET_RATE else "NOT met"
     small = "met" if big["peak_bytes"] <= TARGET_MEMORY else "NOT met"
     print(
         f"    targets at N = {sizes[-1]:,}: {TARGET_RATE:,} a second ({fast}),"
         f" {TARGET_MEMORY / 1e6:.0f} MB ({small});"
         f" mean rounds {big['mean_rounds']:.1f}, agreement rate {big['agreement_rate']:.3f}"
+    )
+    print(
+        "    (best: the fastest of the repeats, one thread; CPU: N over the process's CPU"
+        " time, what\n    a quiet core would give; 2 threads: workers=2)"
     )
     print()
     n = sizes[-1]
@@ -162,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["negmas_rate"] = rate
         print(
             f"B3  NegMAS W1: {negmas['W1'] * 1e3:.2f} ms a run ({rate:,.0f} a second); batch at"
-            f" N = {sizes[-1]:,} is {big['rate_best'] / rate:,.0f}x"
+            f" N = {sizes[-1]:,} is {best / rate:,.0f}x"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -143,9 +143,20 @@ def test_chunking_changes_nothing() -> None:
     agents = ["boulware", "random"]
     whole = batch.run(protocol, agents=agents, rng=5, **arrays)
     pieces = batch.run(protocol, agents=agents, rng=5, chunk_size=3, **arrays)
+    threads = batch.run(protocol, agents=agents, rng=5, chunk_size=4, workers=3, **arrays)
     for name in ("agreement", "end", "rounds", "utilities", "seeds"):
         assert np.array_equal(getattr(whole, name), getattr(pieces, name))
-    assert whole.result(37) == pieces.result(37)
+        assert np.array_equal(getattr(whole, name), getattr(threads, name))
+    assert whole.result(37) == pieces.result(37) == threads.result(37)
+
+
+def test_a_large_space_takes_fewer_runs_a_chunk() -> None:
+    arrays = _arrays(40, (40, 40, 40))  # 64,000 outcomes: 32 runs a chunk
+    protocol = negsim.AlternatingOffers(n_rounds=8)
+    out = batch.run(protocol, agents=["conceder", "tit-for-tat"], rng=1, **arrays)
+    assert [start for start, _ in out._transcript.chunks] == [0, 32]
+    for i in (0, 31, 32, 39):
+        assert out.result(i) == _loop(out, protocol, i)
 
 
 def test_seeds_are_the_spawned_children_or_given() -> None:
@@ -228,6 +239,7 @@ def test_supports() -> None:
     assert not batch.supports(ao, [negsim.make_agent("opponent-model", legacy=True), "linear"])
     assert not batch.supports(negsim.NashDemand(), ["boulware", "conceder"])
     assert not batch.supports(ao, ["no-such-agent", "boulware"])
+    assert not batch.supports(ao)
     assert "hardliner" in batch.batch_kinds()
     assert "zeuthen" not in batch.batch_kinds()
 
@@ -330,6 +342,7 @@ def _bad(**changes: object) -> None:
         ({"seeds": [1, 2, 3, 4], "rng": 3}, "seeds: given with rng"),
         ({"names": ["a"]}, "names: 1 names"),
         ({"chunk_size": 0}, "chunk_size: 0"),
+        ({"workers": 1.5}, "workers: 1.5"),
     ],
 )
 def test_bad_input_is_a_clear_error(changes: dict, message: str) -> None:

@@ -48,8 +48,10 @@ from .seeds import spawn_seeds_array
 
 __all__ = ["CHUNK_SIZE", "LoopFallbackWarning", "obstacle", "run", "supports"]
 
-#: Runs processed together (the working arrays hold this many rows).
+#: Runs processed together (the working arrays hold this many rows) ...
 CHUNK_SIZE = 16_384
+#: ... and at most this many (run, outcome) cells, so a large space takes fewer runs a chunk.
+CHUNK_CELLS = 16_384 * 128
 
 _END = {EndReason.AGREEMENT: 0, EndReason.DEADLINE: 1, EndReason.BREAKDOWN: 2}
 _END_NAMES = np.array([e.value for e in _END])
@@ -88,9 +90,11 @@ def supports(protocol: Any, agents: Sequence[Any] | None = None) -> bool:
         if scenario_obstacle(scenario) is not None:
             return False
         return obstacle(scenario.protocol, [p.agent for p in scenario.parties]) is None
+    if agents is None:
+        return False
     try:
-        made = resolve_agents(agents or (), len(agents or ()))
-    except ValidationError:
+        made = resolve_agents(agents, len(agents))
+    except (ValidationError, TypeError):
         return False
     return obstacle(protocol, made) is None
 
@@ -108,6 +112,7 @@ def run(
     seeds: Any = None,
     batch_only: bool = False,
     chunk_size: int = CHUNK_SIZE,
+    workers: int = 1,
 ) -> BatchResult:
     """Run ``N`` negotiations under ``protocol`` at once.
 
@@ -120,7 +125,10 @@ def run(
     Run ``i`` uses seed ``seeds[i]``: by default ``SeedSequence(seed).spawn(N)``'s children
     of the seed ``rng`` resolves to (:func:`negsim.rng.spawn_seeds`), so the batch does not
     depend on how it is chunked. With ``batch_only=True`` a protocol or agent without a batch
-    form is an error instead of a fallback to the object API.
+    form is an error instead of a fallback to the object API. Runs are processed
+    ``chunk_size`` at a time (fewer over a space so large that a chunk would hold more than
+    :data:`CHUNK_CELLS` run-outcome cells), by ``workers`` threads at once; the result
+    depends on neither.
     """
     if not isinstance(protocol, Protocol):
         raise ValidationError("protocol", f"got {type(protocol).__name__}", "a Protocol")
@@ -133,8 +141,9 @@ def run(
     names = tuple(names) if names is not None else tuple(f"p{j}" for j in range(n_parties))
     if len(names) != n_parties:
         raise ValidationError("names", f"{len(names)} names", f"one per party ({n_parties})")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValidationError("chunk_size", f"{chunk_size!r}", "a whole number >= 1")
+    for field, value in (("chunk_size", chunk_size), ("workers", workers)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(field, f"{value!r}", "a whole number >= 1")
     run_seeds = _seeds(rng, seeds, n)
     if n:  # the rules that depend on the parties (count, names, opener): checked once
         check_parties(protocol, build_parties(space, w, t, r, made, names, 0))
@@ -151,7 +160,7 @@ def run(
         )
         return _loop(protocol, space, w, t, r, made, names, run_seeds, reason)
     assert isinstance(protocol, AlternatingOffers)
-    return _batch(protocol, space, w, t, r, made, names, run_seeds, chunk_size)
+    return _batch(protocol, space, w, t, r, made, names, run_seeds, chunk_size, workers)
 
 
 def _seeds(rng: RNGLike, seeds: Any, n: int) -> Any:
@@ -212,6 +221,7 @@ def _batch(
     names: tuple[str, ...],
     seeds: Any,
     chunk_size: int,
+    workers: int,
 ) -> BatchResult:
     n, n_parties = r.shape
     agreement = np.full(n, -1, dtype=np.int64)
@@ -220,7 +230,9 @@ def _batch(
     transcript = Transcript()
     grid = np.asarray(space.grid(), dtype=np.int64)
     factors = tuple(1.0 * protocol.discount for _ in range(n_parties))
-    for start in range(0, n, chunk_size):
+    chunk_size = max(1, min(chunk_size, CHUNK_CELLS // space.size))
+
+    def play(start: int) -> list[tuple[Any, Any, Any]]:
         rows = slice(start, min(n, start + chunk_size))
         chunk = Chunk(
             [utilities(w, t, j, rows) for j in range(n_parties)],
@@ -233,7 +245,19 @@ def _batch(
             protocol.information,
             seeds[rows],
         )
-        record = _alternate(protocol, chunk, agents, agreement[rows], end[rows], rounds[rows])
+        return _alternate(protocol, chunk, agents, agreement[rows], end[rows], rounds[rows])
+
+    starts = range(0, n, chunk_size)
+    if workers > 1 and len(starts) > 1:
+        # chunks are independent and write disjoint slices; numpy releases the GIL in its
+        # loops, so threads share the cores without copying the arrays
+        from concurrent.futures import ThreadPoolExecutor  # only when asked: import time
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            records = list(pool.map(play, starts))
+    else:
+        records = [play(start) for start in starts]
+    for start, record in zip(starts, records, strict=True):
         transcript.add(start, record)
     final = _final_utilities(r, agreement, rounds, w, t, factors)
     return BatchResult(
