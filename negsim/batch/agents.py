@@ -197,7 +197,9 @@ class JointConcession(BatchForm):
     Per row: the ranking of its outcomes, the other side's best offer so far and, under
     incomplete information, the frequency model's counts. ``choose`` is
     ``JointPlan.choose`` for all rows at once; the band ``[start, count)`` of the ranking is
-    gathered as a window as wide as the widest band among the rows.
+    gathered as a window, rows grouped by the band's width. What it would propose next,
+    computed when it answers, is kept as the next round's proposal when nobody else offers
+    in between (``JointPlan.planned``).
     """
 
     def __init__(self, agent: Agent, chunk: Chunk, party: int) -> None:
@@ -230,6 +232,7 @@ class JointConcession(BatchForm):
             self.unchanged = np.ones(n * k)
             self.last = np.full(n * k, -1, dtype=np.int64)
             self.columns = [np.ascontiguousarray(chunk.grid[:, i]) for i in range(k)]
+            self.issues = np.arange(k, dtype=np.int64)
 
     def observe(self, rows: Ints, offer: Ints) -> None:
         u = self.utility(rows, offer)
@@ -240,18 +243,15 @@ class JointConcession(BatchForm):
         if self.known is not None:
             return
         k = len(self.columns)
-        for i, column in enumerate(self.columns):  # issue by issue, flat (m,) arrays
-            options = column.take(offer)
-            cell = rows * k + i
-            index = cell * self.widest + options
-            counts = self.counts.take(index) + 1.0
-            self.counts[index] = counts
-            np.maximum(self.most.take(cell), counts, out=counts)
-            self.most[cell] = counts
-            repeated = self.last.take(cell) == options
-            if repeated.any():
-                self.unchanged[cell[repeated]] += 1.0
-            self.last[cell] = options
+        options = self.chunk.grid.take(offer, axis=0)  # (m, k)
+        cell = rows[:, None] * k + self.issues  # (row, issue), flat
+        index = cell * self.widest + options
+        counts = self.counts.take(index) + 1.0
+        self.counts[index] = counts
+        np.maximum(self.most.take(cell), counts, out=counts)
+        self.most[cell] = counts
+        self.unchanged[cell] += self.last.take(cell) == options
+        self.last[cell] = options
 
     def target(self, rows: Ints, t: int) -> Floats:
         tau = self.r[rows] + self.span[rows] * self.remaining[t]
