@@ -285,7 +285,7 @@ class JointConcession(BatchForm):
     def _best_for_them(self, rows: Ints, start: Ints, count: Ints) -> Ints:
         """In each row's band ``[start, count)`` of the ranking, the first outcome whose
         estimate for the other side is within ``_TOL`` of the band's best (rows grouped by
-        band width, to the next power of two, so a few wide bands do not widen all)."""
+        band width, so a few wide bands do not widen all)."""
         widths = count - start
         widest = int(widths.max())
         if widest <= 2:
@@ -293,12 +293,12 @@ class JointConcession(BatchForm):
         found = np.empty(len(rows), dtype=np.int64)
         one = widths == 1
         found[one] = self.ranking.outcome(rows[one], start[one])
-        low = 1
-        while low < widest:
-            group = (widths > low) & (widths <= 2 * low)
+        for low, high in ((1, 4), (4, 8), (8, widest)):  # most bands are narrow
+            group = (widths > low) & (widths <= high)
             if group.any():
-                found[group] = self._window(rows[group], start[group], count[group], 2 * low)
-            low *= 2
+                found[group] = self._window(rows[group], start[group], count[group], high)
+            if high >= widest:
+                break
         return found
 
     def _window(self, rows: Ints, start: Ints, count: Ints, width: int) -> Ints:
