@@ -177,6 +177,72 @@ def bilateral_workloads(size: int = 25) -> st.SearchStrategy[list[Any]]:
     return st.integers(0, 2**32 - 1).map(build)
 
 
+# --- batches of negotiations (negsim.batch) ---
+
+#: Agent specs with a batch form, as a caller would write them.
+BATCH_AGENT_SPECS = st.one_of(
+    st.sampled_from(["boulware", "linear", "conceder", "hardliner", "tit-for-tat", "random"]),
+    st.sampled_from(["opponent-model", "time-dependent"]),
+    st.builds(
+        lambda e, legacy: {"kind": "time-dependent", "exponent": e, "legacy": legacy},
+        st.sampled_from([0.5, 1.0, 3.0]),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda p: {"kind": "random", "acceptance_probability": p}, st.sampled_from([0.0, 0.3, 1.0])
+    ),
+)
+
+
+@st.composite
+def batch_cases(draw: Any) -> dict[str, Any]:
+    """The arguments of ``negsim.batch.run``: alternating offers among 2 or 3 parties, 1 to
+    4 runs over a space of at most 64 outcomes, weights (some zero) and tables from a few
+    levels (so ties between outcomes are common), every rule drawn (rounds, opener, common
+    discount, breakdown risk, information)."""
+    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    space = negsim.OutcomeSpace(
+        [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate(sizes)]
+    )
+    n_parties = draw(st.integers(2, 3))
+    n = draw(st.integers(1, 4))
+    k = len(sizes)
+    raw = np.array(
+        draw(st.lists(st.integers(0, 4), min_size=n * n_parties * k, max_size=n * n_parties * k)),
+        dtype=float,
+    ).reshape(n, n_parties, k)
+    raw[raw.sum(axis=2) == 0] = 1.0
+    weights = raw / raw.sum(axis=2, keepdims=True)
+    level = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+    tables = [
+        np.array(
+            draw(st.lists(level, min_size=n * n_parties * m, max_size=n * n_parties * m))
+        ).reshape(n, n_parties, m)
+        for m in sizes
+    ]
+    cells = n * n_parties
+    reservations = np.array(
+        draw(st.lists(st.sampled_from([0.0, 0.2, 0.3, 0.5, 0.9]), min_size=cells, max_size=cells))
+    ).reshape(n, n_parties)
+    protocol = negsim.AlternatingOffers(
+        n_rounds=draw(st.integers(1, 40)),
+        opener=draw(st.integers(0, n_parties - 1)),
+        discount=draw(st.sampled_from([1.0, 1.0, 0.95, 0.5])),
+        breakdown_probability=draw(st.sampled_from([0.0, 0.0, 0.1, 0.5])),
+        information=draw(st.sampled_from(["incomplete", "complete"])),
+    )
+    agents = draw(st.lists(BATCH_AGENT_SPECS, min_size=n_parties, max_size=n_parties))
+    return {
+        "protocol": protocol,
+        "space": space,
+        "weights": weights,
+        "tables": tables,
+        "reservations": reservations,
+        "agents": agents,
+        "rng": draw(st.integers(0, 2**40)),
+    }
+
+
 # --- legislatures (Baron–Ferejohn) ---
 
 
