@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ..errors import NegsimError
 from ..io import json_text, write_text_atomic
 from ..outdir import staged_output
 from ..scenario import Scenario, load_scenario, scenario_from_data
@@ -167,7 +168,8 @@ def read_folder(folder: str | os.PathLike[str]) -> Scenario:
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "", text.title()) or "domain"
+    words = re.split(r"[^A-Za-z0-9]+", text)
+    slug = "".join(w[:1].upper() + w[1:] for w in words) or "Domain"
     return slug if not slug[0].isdigit() else f"d{slug}"
 
 
@@ -177,7 +179,7 @@ def write_folder(scenario: Scenario, out: str | os.PathLike[str], kind: str) -> 
     Raises :class:`~negsim.errors.NegsimError` for what the format cannot express (red
     lines, ratification, a protocol other than alternating offers, ...)."""
     if kind not in ("genius", "geniusweb"):
-        raise ValueError(f"kind {kind!r}: expected 'genius' or 'geniusweb'")
+        raise NegsimError(f"kind {kind!r}: expected 'genius' or 'geniusweb'")
     domain, profiles, notes = from_scenario(scenario)
     slug = _slug(domain.name)
     files: dict[str, str] = {}
@@ -222,13 +224,13 @@ def target_format(target: str | os.PathLike[str], to: str | None = None) -> str:
     error asking for ``to``."""
     if to is not None:
         if to not in FORMATS:
-            raise ValueError(f"format {to!r}: expected one of {', '.join(FORMATS)}")
+            raise NegsimError(f"format {to!r}: expected one of {', '.join(FORMATS)}")
         return to
     if str(target).lower().endswith(".toml"):
         return "toml"
-    raise ValueError(
-        f"{target}: say which format to write (to='genius' or to='geniusweb' for a folder, "
-        "or a .toml file name)"
+    raise NegsimError(
+        f"{target}: say which format to write (--to genius or --to geniusweb for a folder, "
+        "or a file name ending in .toml)"
     )
 
 
@@ -245,7 +247,7 @@ def convert(
     ]
     if kind == "toml":
         if Path(target).is_dir():
-            raise ValueError(f"{target}: a folder (expected a .toml file name)")
+            raise NegsimError(f"{target}: a folder (expected a .toml file name)")
         scenario.to_toml(target)
         return notes
     return notes + write_folder(scenario, target, kind)
