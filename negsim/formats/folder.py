@@ -190,6 +190,12 @@ def write_folder(scenario: Scenario, out: str | os.PathLike[str], kind: str) -> 
         for profile in profiles:
             files[f"{profile.name}.xml"] = genius.profile_xml(domain, profile, kinds)
     else:
+        notes = [n for n in notes if "per unit of GENIUS time" not in n]
+        notes += [
+            f"parties.{p.name}: GeniusWeb profiles have no discount; its discount is left out"
+            for p in profiles
+            if p.discount < 1.0
+        ]
         numeric = geniusweb.number_issues(domain, profiles)
         flags = ["number" if n else "discrete" for n in numeric]
         notes += _kind_notes(domain, flags, "discrete")

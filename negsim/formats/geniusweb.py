@@ -450,7 +450,8 @@ def profile_json(
         outcome = domain.space.outcome_at(best)
         body["reservationBid"] = {
             "issuevalues": {
-                issue.name: _value(issue, int(j)) for issue, j in zip(domain.issues, outcome, strict=True)
+                issue.name: _value(issue, int(j)) if is_number else issue.options[int(j)]
+                for issue, j, is_number in zip(domain.issues, outcome, numeric, strict=True)
             }
         }
         if not math.isclose(float(u[best]), profile.reservation, abs_tol=1e-9):
