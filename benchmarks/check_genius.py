@@ -93,15 +93,21 @@ def check(path: Path) -> None:
         print(f"{name}: {scenario.space.size:,} outcomes, {len(part.profiles)} parties")
         print(f"    parties: {', '.join(scenario.names)}")
         print(f"    weights sum: {', '.join(f'{sum(p.weights):.6g}' for p in part.profiles)}")
-        print(f"    reservations: {', '.join(f'{x:g}' for x in r)}; discounts: "
-              f"{', '.join(f'{p.discount:g}' for p in part.profiles)}")
+        print(
+            f"    reservations: {', '.join(f'{x:g}' for x in r)}; discounts: "
+            f"{', '.join(f'{p.discount:g}' for p in part.profiles)}"
+        )
         print(f"    utilities: max |negsim - GENIUS| = {np.abs(U - G).max():.2e}")
-        print(f"    Pareto frontier: {len(frontier)} outcomes; GENIUS's definition: "
-              f"{'sound' if sound else 'NOT SOUND'}, {'complete' if complete else 'NOT COMPLETE'}")
+        print(
+            f"    Pareto frontier: {len(frontier)} outcomes; GENIUS's definition: "
+            f"{'sound' if sound else 'NOT SOUND'}, {'complete' if complete else 'NOT COMPLETE'}"
+        )
         shown = "none" if ours is None else ", ".join(f"{x:.4f}" for x in ours)
         genius_shown = "none" if genius_nash is None else ", ".join(f"{x:.4f}" for x in genius_nash)
-        print(f"    Nash point: negsim ({shown}); GENIUS getNash ({genius_shown}): "
-              f"{'same' if same else 'DIFFERENT'}")
+        print(
+            f"    Nash point: negsim ({shown}); GENIUS getNash ({genius_shown}): "
+            f"{'same' if same else 'DIFFERENT'}"
+        )
         notes = scenario.data["scenario"].get("notes", "")
         for line in notes.splitlines():
             print(f"    note: {line}")

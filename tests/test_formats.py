@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import math
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+import strategies
+from hypothesis import given
 
 import negsim
 from negsim.cli import main
 from negsim.formats import convert, read_folder, read_foreign, write_folder
 from negsim.formats.model import per_round_discount
-from negsim.scenario import ScenarioError
+from negsim.scenario import ScenarioError, scenario_from_data
 
 DATA = Path(__file__).parent / "data" / "genius"
 XML = DATA / "xml-holiday"
@@ -41,7 +44,8 @@ def test_genius_folder_reads_issues_as_genius_does() -> None:
     assert scenario.space.size == 3 * 5 * 21  # a real issue: GENIUS's 21 points
     assert scenario.names == ("alice", "bob")
     budget = scenario.space.issue("budget")
-    assert budget.values is not None and budget.values[1] == pytest.approx(50.0)
+    assert budget.values is not None
+    assert budget.values[1] == pytest.approx(50.0)
 
 
 def test_genius_utilities_known_values() -> None:
@@ -69,13 +73,15 @@ def test_genius_utilities_agree_with_the_formula_on_every_outcome() -> None:
 def test_genius_reservation_and_discount_mapping() -> None:
     scenario = negsim.load_scenario(XML)
     alice, bob = scenario.parties
-    assert alice.preferences.reservation == 0.3 and bob.preferences.reservation == 0.1
+    assert alice.preferences.reservation == 0.3
+    assert bob.preferences.reservation == 0.1
     # d = 0.9 per unit of time over the default 100 rounds: δ^100 = 0.9
     assert alice.preferences.discount**100 == pytest.approx(0.9)
     assert bob.preferences.discount == 1.0
     assert per_round_discount(0.9, 10) == pytest.approx(0.9**0.1)
     notes = scenario.data["scenario"]["notes"]
-    assert "listed twice" in notes and "0.9 per unit of time" in notes
+    assert "listed twice" in notes
+    assert "0.9 per unit of time" in notes
 
 
 def test_folder_scenario_runs_and_analyses() -> None:
@@ -124,7 +130,9 @@ def test_genius_files_written_are_plain_genius(tmp_path: Path) -> None:
     files = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
     assert files == ["Holiday-domain.xml", "alice.xml", "bob.xml"]
     text = (tmp_path / "out" / "bob.xml").read_text()
-    assert "<utility_space>" in text and 'type="integer"' in text and "<reservation" in text
+    assert "<utility_space>" in text
+    assert 'type="integer"' in text
+    assert "<reservation" in text
 
 
 def test_non_linear_numeric_tables_are_written_as_discrete(tmp_path: Path) -> None:
@@ -185,7 +193,8 @@ def test_cli_run_analyze_validate_convert_on_folders(
     assert main(["analyze", str(JSON)]) == 0
     assert main(["validate", str(XML)]) == 0
     captured = capsys.readouterr()
-    assert "Nash" in captured.out and "listed twice" in captured.err
+    assert "Nash" in captured.out
+    assert "listed twice" in captured.err
     assert main(["convert", str(XML), str(tmp_path / "w"), "--to", "geniusweb"]) == 0
     assert (tmp_path / "w" / "alice.json").exists()
     assert main(["convert", str(XML), str(tmp_path / "nowhere")]) == 2
@@ -199,7 +208,9 @@ def test_cli_bad_folder_exits_2_with_the_element(
     _edit(folder / "alice.xml", '<weight index="2" value="0.3"/>', "")
     assert main(["analyze", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert "alice.xml" in err and '<weight index="2">' in err and "Traceback" not in err
+    assert "alice.xml" in err
+    assert '<weight index="2">' in err
+    assert "Traceback" not in err
 
 
 # --- bad input -----------------------------------------------------------------------------
@@ -241,7 +252,9 @@ def test_missing_issue_and_missing_value(tmp_path: Path) -> None:
 
 def test_weights_above_one_are_normalised_with_a_note(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    _edit(folder / "alice.xml", '<weight index="1" value="0.6"/>', '<weight index="1" value="1.6"/>')
+    _edit(
+        folder / "alice.xml", '<weight index="1" value="0.6"/>', '<weight index="1" value="1.6"/>'
+    )
     scenario = negsim.load_scenario(folder)
     assert "sum to 2; normalised to 1" in scenario.data["scenario"]["notes"]
     weights = scenario.data["parties"]["alice"]["weights"]
@@ -275,14 +288,16 @@ def test_issue_type_genius_has_but_negsim_not(tmp_path: Path) -> None:
         'etype="objective" type="objective" vtype="objective" name="nights"',
     )
     message = _problems(folder)
-    assert "holiday-domain.xml" in message and "type 'objective'" in message
+    assert "holiday-domain.xml" in message
+    assert "type 'objective'" in message
 
 
 def test_profile_for_another_domain(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     _edit(folder / "bob.xml", 'name="destination"', 'name="airline"')
     message = _problems(folder)
-    assert "bob.xml" in message and "'airline' where the domain has 'destination'" in message
+    assert "bob.xml" in message
+    assert "'airline' where the domain has 'destination'" in message
     folder2 = _copy(tmp_path / "b")
     _edit(folder2 / "bob.xml", 'value="beach" evaluation="2"', 'value="desert" evaluation="2"')
     assert "value 'desert' is not in the domain's issue 'destination'" in _problems(folder2)
@@ -292,7 +307,9 @@ def test_malformed_xml_names_line_and_column(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     _edit(folder / "alice.xml", 'value="city"', 'value="a & b"')
     message = _problems(folder)
-    assert "alice.xml" in message and "not well-formed XML" in message and "line 8" in message
+    assert "alice.xml" in message
+    assert "not well-formed XML" in message
+    assert "line 8" in message
 
 
 def test_entity_declarations_are_refused(tmp_path: Path) -> None:
@@ -344,7 +361,10 @@ def test_huge_integer_issue_refused_before_allocating(tmp_path: Path) -> None:
         (lambda t: t.replace('"nights": 0.3', '"night": 0.3'), "issueWeights.night"),
         (lambda t: t.replace('"beach": 1', '"beach": 1.5'), "valueUtilities.beach: 1.5"),
         (lambda t: t.replace('"name": "holiday"', '"name": "other"'), "domain 'other'"),
-        (lambda t: t.replace("LinearAdditiveUtilitySpace", "SumOfGroupsUtilitySpace"), "not additive"),
+        (
+            lambda t: t.replace("LinearAdditiveUtilitySpace", "SumOfGroupsUtilitySpace"),
+            "not additive",
+        ),
         (lambda t: t.replace('"highValue": 5', '"highValue": 6'), "the range's ends"),
     ],
 )
@@ -353,7 +373,8 @@ def test_bad_geniusweb_json_names_the_key_path(tmp_path: Path, edit: object, exp
     path = folder / "alice.json"
     path.write_text(edit(path.read_text()))  # type: ignore[operator]
     message = _problems(folder)
-    assert "alice.json" in message and expected in message
+    assert "alice.json" in message
+    assert expected in message
 
 
 def test_geniusweb_weights_not_summing_to_one_get_a_note(tmp_path: Path) -> None:
@@ -361,3 +382,37 @@ def test_geniusweb_weights_not_summing_to_one_get_a_note(tmp_path: Path) -> None
     _edit(folder / "alice.json", '"nights": 0.3', '"nights": 0.8')
     notes = negsim.load_scenario(folder).data["scenario"]["notes"]
     assert "alice: the weights sum to 1.5; normalised to 1" in notes
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@given(data=strategies.foreign_scenario_data())
+def test_genius_round_trip_property(data: dict[str, object]) -> None:
+    """Random domain → GENIUS files → read: the same utilities, reservations and discounts."""
+    scenario = scenario_from_data(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_folder(scenario, Path(tmp) / "g", "genius")
+        found = read_foreign(Path(tmp) / "g")
+        after = scenario_from_data(found.scenario_data())
+    np.testing.assert_allclose(_u(after), _u(scenario), atol=1e-9)
+    # GENIUS's own utilities of the written files are the additive utilities too
+    genius = np.column_stack([p.utilities(found.domain) for p in found.profiles])
+    np.testing.assert_allclose(genius, _u(scenario), atol=1e-9)
+    rounds = scenario.protocol.n_rounds  # type: ignore[attr-defined]
+    for a, b in zip(after.preferences, scenario.preferences, strict=True):
+        assert a.reservation == pytest.approx(b.reservation, abs=1e-12)
+        # the folder is read over 100 rounds: δ_read^100 = δ^n_rounds
+        assert a.discount**100 == pytest.approx(b.discount**rounds, rel=1e-9)
+
+
+@given(data=strategies.foreign_scenario_data(attained_reservations=True))
+def test_geniusweb_round_trip_property(data: dict[str, object]) -> None:
+    """Random domain → GeniusWeb files → read: the same utilities and reservations."""
+    scenario = scenario_from_data(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_folder(scenario, Path(tmp) / "w", "geniusweb")
+        after = negsim.load_scenario(Path(tmp) / "w")
+    np.testing.assert_allclose(_u(after), _u(scenario), atol=1e-9)
+    for a, b in zip(after.preferences, scenario.preferences, strict=True):
+        assert a.reservation == pytest.approx(b.reservation, abs=1e-9)

@@ -76,7 +76,9 @@ def _files(folder: Path) -> list[Path]:
     try:
         entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     except OSError as error:
-        raise ScenarioError(str(folder), [Problem("", f"cannot read the folder: {error}")]) from None
+        raise ScenarioError(
+            str(folder), [Problem("", f"cannot read the folder: {error}")]
+        ) from None
     foreign = [p for p in entries if p.suffix.lower() in (".xml", ".json")]
     if len(foreign) > MAX_FOLDER_FILES:
         problem = Problem("", f"{len(foreign):,} XML/JSON files", f"at most {MAX_FOLDER_FILES}")
@@ -247,10 +249,8 @@ def convert(
     to ``target``: a TOML file, or a GENIUS or GeniusWeb folder (:func:`target_format`).
     Returns the notes of the reading and the writing."""
     kind = target_format(target, to)
-    scenario = load_scenario(source)
-    notes = [
-        line for line in str(scenario.data["scenario"].get("notes", "")).splitlines() if line
-    ]
+    scenario = load_scenario(Path(source))
+    notes = [line for line in str(scenario.data["scenario"].get("notes", "")).splitlines() if line]
     if kind == "toml":
         if Path(target).is_dir():
             raise NegsimError(f"{target}: a folder (expected a .toml file name)")

@@ -66,7 +66,9 @@ class _Collector:
     def add(self, element: ET.Element, message: str, expected: str = "") -> None:
         self.problems.append(Problem(self.document.path(element), message, expected))
 
-    def number(self, element: ET.Element, attribute: str, kind: Callable[[str], Any] = float) -> Any:
+    def number(
+        self, element: ET.Element, attribute: str, kind: Callable[[str], Any] = float
+    ) -> Any:
         raw = element.get(attribute)
         if raw is None:
             self.add(element, f"no {attribute!r} attribute", "a number")
@@ -111,7 +113,8 @@ def read_domain(data: bytes, source: str) -> tuple[Domain, dict[str, int]]:
     doc = parse_xml(data, source)
     if doc.root.tag != "negotiation_template":
         raise ScenarioError(
-            source, [Problem(doc.path(doc.root), f"root <{doc.root.tag}>", "<negotiation_template>")]
+            source,
+            [Problem(doc.path(doc.root), f"root <{doc.root.tag}>", "<negotiation_template>")],
         )
     spaces = doc.root.findall("utility_space")
     if not spaces:
@@ -276,25 +279,34 @@ def read_profile(
     by_index = {index: issue for issue, index in zip(domain.issues, indices.values(), strict=True)}
     for index, element in evaluators.items():
         if index not in by_index:
-            out.add(element, f"issue index {index} is not in the domain", "a profile of this domain")
+            out.add(
+                element, f"issue index {index} is not in the domain", "a profile of this domain"
+            )
         elif (element.get("name") or "").strip() != by_index[index].name:
             out.add(
                 element,
                 f"issue {element.get('name')!r} where the domain has {by_index[index].name!r}",
                 "a profile of this domain",
             )
-    for index, (_, element) in weights.items():
+    for index, (_, weight_at) in weights.items():
         if index not in by_index:
-            out.add(element, f"weight for issue index {index}, not in the domain", "a domain issue")
+            out.add(
+                weight_at, f"weight for issue index {index}, not in the domain", "a domain issue"
+            )
     tables: list[list[float]] = []
     weight_list: list[float] = []
     for issue, index in zip(domain.issues, indices.values(), strict=True):
-        element = evaluators.get(index)
-        if element is None:
-            out.add(root, f"no evaluator (<issue index=\"{index}\">) for {issue.name!r}", "one per issue")
+        found_element = evaluators.get(index)
+        if found_element is None:
+            out.add(
+                root, f'no evaluator (<issue index="{index}">) for {issue.name!r}', "one per issue"
+            )
             continue
+        element = found_element
         if index not in weights:
-            out.add(element, f"no <weight index=\"{index}\"> for {issue.name!r}", "a weight per issue")
+            out.add(
+                element, f'no <weight index="{index}"> for {issue.name!r}', "a weight per issue"
+            )
             continue
         weight, weight_element = weights[index]
         if weight < 0:
@@ -398,11 +410,19 @@ def _discrete(
             ok = False
             continue
         if evaluation < 0:
-            out.add(item, f"evaluation={evaluation}", "an evaluation >= 0 (negative evaluations are a GeniusBI extension)")
+            out.add(
+                item,
+                f"evaluation={evaluation}",
+                "an evaluation >= 0 (negative evaluations are a GeniusBI extension)",
+            )
             ok = False
             continue
         if value not in issue.options:
-            out.add(item, f"value {value!r} is not in the domain's issue {issue.name!r}", "a value of the domain")
+            out.add(
+                item,
+                f"value {value!r} is not in the domain's issue {issue.name!r}",
+                "a value of the domain",
+            )
             ok = False
             continue
         if value in given and given[value] != evaluation:
@@ -468,7 +488,13 @@ def _objective(parent: ET.Element, name: str) -> ET.Element:
 
 
 def _issue(parent: ET.Element, index: int, issue: Issue, kind: str) -> ET.Element:
-    attributes = {"index": str(index), "etype": kind, "type": kind, "vtype": kind, "name": issue.name}
+    attributes = {
+        "index": str(index),
+        "etype": kind,
+        "type": kind,
+        "vtype": kind,
+        "name": issue.name,
+    }
     element = ET.SubElement(parent, "issue", attributes)
     if kind == "integer":
         assert issue.values is not None
@@ -491,7 +517,9 @@ def domain_xml(domain: Domain, kinds: list[str]) -> str:
         element = _issue(objective, i, issue, kind)
         if kind == "discrete":
             for j, option in enumerate(issue.options, start=1):
-                ET.SubElement(element, "item", {"index": str(j), "value": option, "description": option})
+                ET.SubElement(
+                    element, "item", {"index": str(j), "value": option, "description": option}
+                )
         elif kind == "real":
             assert issue.values is not None
             low, high = float(issue.values[0]), float(issue.values[-1])
@@ -526,9 +554,11 @@ def profile_xml(domain: Domain, profile: Profile, kinds: list[str]) -> str:
             for j, (option, value) in enumerate(zip(issue.options, t, strict=True), start=1):
                 evaluation = value / top if top > 0 else 0.0
                 ET.SubElement(
-                    element, "item", {"index": str(j), "value": option, "evaluation": _number(evaluation)}
+                    element,
+                    "item",
+                    {"index": str(j), "value": option, "evaluation": _number(evaluation)},
                 )
-            weight *= top
+            weight *= top if top > 0 else 1.0  # all zeros: any weight gives 0
         else:
             assert issue.values is not None
             x = issue.values.astype(float)

@@ -21,6 +21,7 @@ Files are refused above :data:`MAX_JSON_BYTES`; a key given twice in one object 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from decimal import Decimal
@@ -46,7 +47,11 @@ MAX_JSON_BYTES = 8 * 1024 * 1024
 #: The GeniusWeb profile types negsim reads (the top-level key of a profile file).
 PROFILE_KINDS = ("LinearAdditiveUtilitySpace",)
 #: GeniusWeb profile types negsim recognises but cannot read (not additive).
-OTHER_PROFILE_KINDS = ("DefaultPartialOrdering", "SumOfGroupsUtilitySpace", "DiscountedUtilitySpace")
+OTHER_PROFILE_KINDS = (
+    "DefaultPartialOrdering",
+    "SumOfGroupsUtilitySpace",
+    "DiscountedUtilitySpace",
+)
 
 
 class _Duplicate(Exception):
@@ -122,11 +127,13 @@ class _Walker:
 
     def number(self, value: Any, path: str, unit: bool = False) -> float | None:
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ArithmeticError):
                 value = float(Decimal(value))
-            except ArithmeticError:
-                pass
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             self.add(path, f"got {_kind(value)} {value!r}"[:120], "a number")
             return None
         if unit and not 0.0 <= value <= 1.0:
@@ -172,7 +179,11 @@ def _issue(walk: _Walker, path: str, name: str, spec: Any) -> Issue | None:
     body = walk.table(spec, path)
     if "values" in body:
         values = body["values"]
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) for v in values)
+        ):
             walk.add(f"{path}.values", f"got {_kind(values)}", "a non-empty array of strings")
             return None
         repeated = sorted({v for v in values if values.count(v) > 1})
@@ -196,7 +207,9 @@ def _issue(walk: _Walker, path: str, name: str, spec: Any) -> Issue | None:
         if low is None or high is None or step is None:
             return None
         if step <= 0 or high < low:
-            walk.add(f"{path}.range", f"low {low}, high {high}, step {step}", "low <= high, step > 0")
+            walk.add(
+                f"{path}.range", f"low {low}, high {high}, step {step}", "low <= high, step > 0"
+            )
             return None
         count = math.floor((high - low) / step + 1e-9) + 1
         if count > MAX_OUTCOMES:
@@ -226,7 +239,8 @@ def _same_domain(a: Domain, b: Domain) -> str:
     if a.name != b.name:
         return f"domain {b.name!r} where the domain file is {a.name!r}"
     if [i.name for i in a.issues] != [i.name for i in b.issues]:
-        return f"issues {[i.name for i in b.issues]}, the domain file's are {[i.name for i in a.issues]}"
+        theirs, ours = [i.name for i in b.issues], [i.name for i in a.issues]
+        return f"issues {theirs}, the domain file's are {ours}"
     for x, y in zip(a.issues, b.issues, strict=True):
         if x != y:
             return f"issue {x.name!r} has other values than in the domain file"
@@ -271,14 +285,18 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
         weight = walk.number(weights_given[issue.name], where)
         if weight is not None and weight < 0:
             walk.add(where, f"{weight}", "a weight >= 0")
-        table = _utilities(walk, f"{path}.issueUtilities.{issue.name}", issue, utilities[issue.name])
+        table = _utilities(
+            walk, f"{path}.issueUtilities.{issue.name}", issue, utilities[issue.name]
+        )
         if weight is not None and table is not None:
             weights.append(weight)
             tables.append(table)
     walk.check()
     reservation = 0.0
     if "reservationBid" in body:
-        reservation = _reservation(walk, f"{path}.reservationBid", body["reservationBid"], domain, weights, tables)
+        reservation = _reservation(
+            walk, f"{path}.reservationBid", body["reservationBid"], domain, weights, tables
+        )
         walk.check()
     return Profile(name, weights, tables, reservation, 1.0, capped=False, notes=notes)
 
@@ -295,7 +313,9 @@ def _utilities(walk: _Walker, path: str, issue: Issue, spec: Any) -> list[float]
         table = []
         for key in given:
             if key not in issue.options:
-                walk.add(f"{where}.{key}", "not a value of the issue", f"one of {list(issue.options)}")
+                walk.add(
+                    f"{where}.{key}", "not a value of the issue", f"one of {list(issue.options)}"
+                )
         for option in issue.options:
             if option not in given:
                 walk.add(f"{where}.{option}", "missing", "a utility per value")
@@ -305,20 +325,34 @@ def _utilities(walk: _Walker, path: str, issue: Issue, spec: Any) -> list[float]
         return table if len(table) == issue.size else None
     if "numberutils" in body:
         where = f"{path}.numberutils"
-        inner = walk.table(body["numberutils"], where, ("lowValue", "lowUtility", "highValue", "highUtility"))
+        inner = walk.table(
+            body["numberutils"], where, ("lowValue", "lowUtility", "highValue", "highUtility")
+        )
         if issue.values is None:
             walk.add(path, "number utilities for a discrete issue", "discreteutils")
             return None
-        low_v, high_v = (walk.number(inner.get(k), f"{where}.{k}") for k in ("lowValue", "highValue"))
+        low_v, high_v = (
+            walk.number(inner.get(k), f"{where}.{k}") for k in ("lowValue", "highValue")
+        )
         low_u, high_u = (
-            walk.number(inner.get(k), f"{where}.{k}", unit=True) for k in ("lowUtility", "highUtility")
+            walk.number(inner.get(k), f"{where}.{k}", unit=True)
+            for k in ("lowUtility", "highUtility")
         )
         if None in (low_v, high_v, low_u, high_u):
             return None
-        assert low_v is not None and high_v is not None and low_u is not None and high_u is not None
+        assert low_v is not None
+        assert high_v is not None
+        assert low_u is not None
+        assert high_u is not None
         x = issue.values.astype(float)
-        if not (math.isclose(low_v, x[0], abs_tol=1e-9) and math.isclose(high_v, x[-1], abs_tol=1e-9)):
-            walk.add(where, f"values {low_v}..{high_v}, the range is {x[0]:g}..{x[-1]:g}", "the range's ends")
+        if not (
+            math.isclose(low_v, x[0], abs_tol=1e-9) and math.isclose(high_v, x[-1], abs_tol=1e-9)
+        ):
+            walk.add(
+                where,
+                f"values {low_v}..{high_v}, the range is {x[0]:g}..{x[-1]:g}",
+                "the range's ends",
+            )
             return None
         if high_v <= low_v:
             walk.add(where, f"highValue {high_v} <= lowValue {low_v}", "highValue > lowValue")
@@ -330,7 +364,12 @@ def _utilities(walk: _Walker, path: str, issue: Issue, spec: Any) -> list[float]
 
 
 def _reservation(
-    walk: _Walker, path: str, value: Any, domain: Domain, weights: list[float], tables: list[list[float]]
+    walk: _Walker,
+    path: str,
+    value: Any,
+    domain: Domain,
+    weights: list[float],
+    tables: list[list[float]],
 ) -> float:
     body = walk.table(value, path, ("issuevalues",))
     bid = walk.table(body.get("issuevalues", {}), f"{path}.issuevalues")
@@ -378,7 +417,8 @@ def number_issues(domain: Domain, profiles: list[Profile]) -> list[bool]:
     """Whether each issue is written as a GeniusWeb number value set (a numeric issue whose
     tables are all affine); the others are written as discrete values."""
     return [
-        _affine(issue, [list(p.tables[i]) for p in profiles]) for i, issue in enumerate(domain.issues)
+        _affine(issue, [list(p.tables[i]) for p in profiles])
+        for i, issue in enumerate(domain.issues)
     ]
 
 
@@ -387,9 +427,17 @@ def _issues_values(domain: Domain, numeric: list[bool]) -> dict[str, Any]:
     for issue, is_number in zip(domain.issues, numeric, strict=True):
         if is_number:
             assert issue.values is not None
-            step = 1 if issue.kind == "integer" else (float(issue.values[-1]) - float(issue.values[0])) / (issue.size - 1)
+            step = (
+                1
+                if issue.kind == "integer"
+                else (float(issue.values[-1]) - float(issue.values[0])) / (issue.size - 1)
+            )
             out[issue.name] = {
-                "range": {"low": _value(issue, 0), "high": _value(issue, issue.size - 1), "step": step}
+                "range": {
+                    "low": _value(issue, 0),
+                    "high": _value(issue, issue.size - 1),
+                    "step": step,
+                }
             }
         else:
             out[issue.name] = {"values": list(issue.options)}

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -62,13 +62,25 @@ DEFAULT_ROUNDS = 100
 WEIGHT_TOLERANCE = 1e-6
 
 
+def _issue_tuple(issues: Iterable[Issue]) -> tuple[Issue, ...]:
+    return tuple(issues)
+
+
+def _floats(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
 @attrs.frozen
 class Domain:
     """A domain: its name and its issues (negsim :class:`~negsim.Issue` objects: GENIUS
     discrete issues are categorical, integer issues integer, real issues continuous)."""
 
     name: str
-    issues: tuple[Issue, ...] = attrs.field(converter=tuple)
+    issues: tuple[Issue, ...] = attrs.field(converter=_issue_tuple)
 
     @property
     def space(self) -> OutcomeSpace:
@@ -92,12 +104,12 @@ class Profile:
     """
 
     name: str
-    weights: tuple[float, ...] = attrs.field(converter=lambda w: tuple(float(x) for x in w))
+    weights: tuple[float, ...] = attrs.field(converter=_floats)
     tables: tuple[tuple[float, ...], ...] = attrs.field(converter=_tables)
     reservation: float = 0.0
     discount: float = 1.0
     capped: bool = True
-    notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
     def utilities(self, domain: Domain) -> npt.NDArray[np.float64]:
         """The format's utility of every outcome of ``domain``, in negsim's index order
@@ -273,6 +285,7 @@ def from_scenario(scenario: Any) -> tuple[Domain, list[Profile], list[str]]:
     for key, party in zip(scenario.keys, scenario.parties, strict=True):
         position = party.preferences
         base = position.base if isinstance(position, Position) else position
+        assert isinstance(base, LinearAdditive)  # checked by _unsupported
         factor = float(position.discount) * common
         discount = factor**rounds if factor < 1.0 else 1.0
         if factor < 1.0:

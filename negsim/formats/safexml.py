@@ -95,7 +95,9 @@ def parse_xml(data: bytes, source: str) -> XmlDocument:
         stack.pop()
 
     def doctype(*_: object) -> None:
-        raise _Refused("a <!DOCTYPE> declaration", "plain XML without a DTD (GENIUS files have none)")
+        raise _Refused(
+            "a <!DOCTYPE> declaration", "plain XML without a DTD (GENIUS files have none)"
+        )
 
     def entity(*_: object) -> None:
         raise _Refused("an <!ENTITY> declaration", "plain XML without entity declarations")
