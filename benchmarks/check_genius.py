@@ -51,6 +51,19 @@ def _dominated(points: np.ndarray, by: np.ndarray, block: int = 1 << 21) -> np.n
     return out
 
 
+def _dominated_two(points: np.ndarray, by: np.ndarray) -> np.ndarray:
+    """:func:`_dominated` for two parties in ``O(n log m)``: ``p`` is strictly dominated iff
+    some ``f`` has ``f0 > p0, f1 >= p1`` or ``f0 >= p0, f1 > p1`` (suffix maxima of ``f1``
+    over ``by`` sorted by ``f0``)."""
+    order = np.argsort(by[:, 0], kind="stable")
+    f0, f1 = by[order, 0], by[order, 1]
+    suffix = np.maximum.accumulate(f1[::-1])[::-1]
+    suffix = np.append(suffix, -np.inf)
+    strict = suffix[np.searchsorted(f0, points[:, 0], side="right")]  # f0 > p0
+    weak = suffix[np.searchsorted(f0, points[:, 0], side="left")]  # f0 >= p0
+    return (strict >= points[:, 1]) | (weak > points[:, 1])
+
+
 def _groups(folder: Folder) -> list[tuple[str, Folder]]:
     groups: dict[str, list[negsim.formats.Profile]] = {}
     for profile in folder.profiles:
@@ -79,8 +92,9 @@ def check(path: Path) -> None:
         frontier = found.frontier
         on = np.zeros(len(G), dtype=bool)
         on[frontier] = True
-        sound = not _dominated(G[frontier], G).any()
-        complete = bool(_dominated(G[~on], G[frontier]).all())
+        dominated = _dominated_two if G.shape[1] == 2 else _dominated
+        sound = not dominated(G[frontier], G).any()
+        complete = bool(dominated(G[~on], G[frontier]).all())
         products = np.prod(G[frontier] - r, axis=1)
         genius_nash = G[frontier[int(np.argmax(products))]] if products.max() > -1 else None
         ours = None if found.nash is None else U[found.nash]

@@ -91,6 +91,15 @@ def test_folder_scenario_runs_and_analyses() -> None:
     assert scenario.analyse().bargaining.nash is not None
 
 
+def test_read_folder_chooses_profiles() -> None:
+    scenario = read_folder(XML, profiles=["bob", "alice"])
+    assert scenario.names == ("bob", "alice")
+    with pytest.raises(ScenarioError, match="no profile 'carol'"):
+        read_folder(XML, profiles=["alice", "carol"])
+    with pytest.raises(ScenarioError, match="at least two"):
+        read_folder(XML, profiles=["alice"])
+
+
 # --- reading GeniusWeb ---------------------------------------------------------------------
 
 

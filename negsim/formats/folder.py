@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
-from ..errors import NegsimError
+from ..errors import NegsimError, did_you_mean
 from ..io import json_text, write_text_atomic
 from ..outdir import staged_output
 from ..scenario import Scenario, load_scenario, scenario_from_data
@@ -48,7 +49,7 @@ Format = Literal["toml", "genius", "geniusweb"]
 FORMATS: tuple[str, ...] = ("toml", "genius", "geniusweb")
 #: Files of a folder looked at (more is refused: not a GENIUS folder).
 MAX_FOLDER_FILES = 512
-_DOMAIN_SUFFIX = re.compile(r"[-_ ]?domain$", re.IGNORECASE)
+_DOMAIN_SUFFIX = re.compile(r"[-_ ]?(domain|template)$", re.IGNORECASE)
 
 
 @attrs.frozen
@@ -158,10 +159,24 @@ def read_foreign(folder: str | os.PathLike[str]) -> Folder:
     return Folder(kind, domain, tuple(read), domain_file.name, tuple(notes))
 
 
-def read_folder(folder: str | os.PathLike[str]) -> Scenario:
+def read_folder(folder: str | os.PathLike[str], profiles: Sequence[str] | None = None) -> Scenario:
     """The scenario of a GENIUS or GeniusWeb folder (what :func:`negsim.load_scenario` does
-    with a folder). The notes of the reading are in ``scenario.data["scenario"]["notes"]``."""
+    with a folder): every profile a party, or only ``profiles`` (file names without
+    extension, in that order; at least two). The notes of the reading are in
+    ``scenario.data["scenario"]["notes"]``."""
     found = read_foreign(folder)
+    if profiles is not None:
+        by_name = {p.name: p for p in found.profiles}
+        problems = [
+            Problem("", f"no profile {name!r}", did_you_mean(name, by_name))
+            for name in profiles
+            if name not in by_name
+        ]
+        if len(profiles) < 2:
+            problems.append(Problem("", f"{len(profiles)} profile(s) chosen", "at least two"))
+        if problems:
+            raise ScenarioError(str(folder), problems)
+        found = attrs.evolve(found, profiles=tuple(by_name[name] for name in profiles))
     try:
         data = found.scenario_data()
     except ValueError as error:
