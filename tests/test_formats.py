@@ -425,3 +425,45 @@ def test_geniusweb_round_trip_property(data: dict[str, object]) -> None:
     np.testing.assert_allclose(_u(after), _u(scenario), atol=1e-9)
     for a, b in zip(after.preferences, scenario.preferences, strict=True):
         assert a.reservation == pytest.approx(b.reservation, abs=1e-9)
+
+
+def test_hierarchical_domain_in_genius_preorder(tmp_path: Path) -> None:
+    """Issues under a sub-objective come first (GENIUS's pre-order); a sub-objective's own
+    weight does not enter the utility (``AdditiveUtilitySpace.getUtility`` sums issues)."""
+    domain = """<negotiation_template><utility_space>
+      <objective index="0" type="objective" name="root">
+        <issue index="3" type="integer" name="nights" lowerbound="1" upperbound="2"/>
+        <objective index="1" type="objective" name="trip">
+          <issue index="2" type="discrete" name="destination">
+            <item index="1" value="beach"/><item index="2" value="city"/>
+          </issue>
+        </objective>
+      </objective></utility_space></negotiation_template>"""
+    profile = """<utility_space><objective index="0" type="objective" name="root">
+        <weight index="1" value="0.5"/><weight index="3" value="0.6"/>
+        <issue index="3" type="integer" name="nights" lowerbound="1" upperbound="2">
+          <evaluator ftype="linear" slope="1" offset="0"/></issue>
+        <objective index="1" type="objective" name="trip">
+          <weight index="2" value="0.4"/>
+          <issue index="2" type="discrete" name="destination">
+            <item index="1" value="beach" evaluation="1"/>
+            <item index="2" value="city" evaluation="2"/>
+          </issue>
+        </objective>
+      </objective></utility_space>"""
+    (tmp_path / "trip-domain.xml").write_text(domain)
+    (tmp_path / "a.xml").write_text(profile)
+    (tmp_path / "b.xml").write_text(profile)
+    scenario = negsim.load_scenario(tmp_path)
+    assert scenario.space.issue_names == ("destination", "nights")
+    a = scenario.preferences[0]
+    assert a.utility_of({"destination": "city", "nights": "2"}) == pytest.approx(1.0)
+    assert a.utility_of({"destination": "beach", "nights": "1"}) == pytest.approx(0.2)
+
+
+def test_writing_notes_agents_and_rounds_the_files_do_not_hold(tmp_path: Path) -> None:
+    scenario = negsim.load_scenario(XML).with_overrides(
+        {"parties.alice.agent": "conceder", "protocol.n_rounds": 40}
+    )
+    notes = write_folder(scenario, tmp_path / "out", "genius")
+    assert any("40 rounds, agents for alice" in n for n in notes)

@@ -325,7 +325,10 @@ def _collect(
     weights: dict[int, tuple[float, ET.Element]],
     evaluators: dict[int, ET.Element],
 ) -> None:
+    objectives = {child.get("index") for child in element.findall("objective")}
     for weight in element.findall("weight"):
+        if weight.get("index") in objectives:
+            continue  # a sub-objective's weight: GENIUS's utility sums over issues only
         index = out.number(weight, "index", int)
         value = out.number(weight, "value")
         if index is not None and value is not None:

@@ -281,6 +281,13 @@ def from_scenario(scenario: Any) -> tuple[Domain, list[Profile], list[str]]:
     rounds = int(protocol.n_rounds)
     common = float(protocol.discount)
     notes = []
+    agents = [k for k in scenario.keys if "agent" in scenario.data["parties"][k]]
+    if agents or rounds != DEFAULT_ROUNDS:
+        notes.append(
+            "the files hold preferences only: read back, every party has negsim's default "
+            f"agent and the talks {DEFAULT_ROUNDS} rounds of alternating offers (this scenario: "
+            f"{rounds} rounds{', agents for ' + ', '.join(agents) if agents else ''})"
+        )
     profiles = []
     for key, party in zip(scenario.keys, scenario.parties, strict=True):
         position = party.preferences
