@@ -214,11 +214,15 @@ def _domain_issue(out: _Collector, element: ET.Element, name: str) -> Issue | No
             resolution = given
         return continuous(name, low, high, resolution)
     if kind == "objective":
-        out.add(element, "an issue of type 'objective'", "discrete, integer or real issues")
+        out.add(
+            element,
+            "an issue of type 'objective' (GENIUS leaves objective evaluators out of utilities)",
+            "discrete, integer or real issues",
+        )
         return None
     out.add(
         element,
-        f"issue type {kind!r} (not one GENIUS reads into negsim)",
+        f"issue type {kind!r} (GENIUS warns 'Type specified incorrectly' and guesses discrete)",
         "type discrete, integer or real",
     )
     return None
