@@ -467,3 +467,91 @@ def test_writing_notes_agents_and_rounds_the_files_do_not_hold(tmp_path: Path) -
     )
     notes = write_folder(scenario, tmp_path / "out", "genius")
     assert any("40 rounds, agents for alice" in n for n in notes)
+
+
+DOMAIN_XML = "holiday-domain.xml"
+NIGHTS = 'etype="integer" type="integer" vtype="integer" name="nights"'
+RANGE = '<range lowerbound="0" upperbound="1000"/>'
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        (DOMAIN_XML, 'name="destination"', "", "no name"),
+        (DOMAIN_XML, 'name="nights"', 'name="destination"', "repeated issue name"),
+        (DOMAIN_XML, 'index="2" etype="integer"', 'index="1" etype="integer"', "repeated index"),
+        (DOMAIN_XML, 'value="beach" description="a beach"', "", "no value attribute"),
+        (DOMAIN_XML, 'value="city"', 'value="beach"', "listed more than once"),
+        (DOMAIN_XML, 'lowerbound="1"', 'lowerbound="6"', "upperbound 5 < lowerbound 6"),
+        (DOMAIN_XML, 'upperbound="5"', 'upperbound="five"', "expected an integer"),
+        (DOMAIN_XML, RANGE, "", "no <range>"),
+        (DOMAIN_XML, RANGE, '<range lowerbound="0" upperbound="-1"/>', "<= lowerbound"),
+        (DOMAIN_XML, RANGE, RANGE.replace("/>", ' resolution="300"/>'), "resolution=300"),
+        (DOMAIN_XML, NIGHTS, 'type="fancy" name="nights"', "guesses discrete"),
+        (DOMAIN_XML, "negotiation_template>", "template>", "0 domain files"),
+        ("alice.xml", 'index="1" value="0.6"', 'index="1" value="-0.6"', "a weight >= 0"),
+        ("alice.xml", '<weight index="3"', '<weight index="9" value="1"/><weight index="3"', "9"),
+        ("alice.xml", '<reservation value="0.3"/>', '<reservation value="1.5"/>', "in [0, 1]"),
+        ("alice.xml", NIGHTS, 'type="discrete" name="nights"', "domain's issue is 'integer'"),
+        ("alice.xml", 'slope="0.25" ', "", "no 'slope' attribute"),
+        ("alice.xml", 'ftype="linear" parameter0="1" parameter1="-0.001"',
+         'ftype="constant" parameter0="2"', "parameter0=2"),
+        ("bob.xml", 'parameter2="800"', 'parameter2="2000"', "low <= top <= high"),
+        ("bob.xml", 'name="nights" lowerbound="1" upperbound="5">',
+         'name="nights" lowerbound="1" upperbound="5"><evaluator ftype="linear"/>', "'slope'"),
+    ],
+)  # fmt: skip
+def test_bad_genius_files(tmp_path: Path, name: str, old: str, new: str, expected: str) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / name, old, new)
+    assert expected in _problems(folder)
+
+
+def test_genius_variants_that_load(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / DOMAIN_XML, RANGE, RANGE.replace("/>", ' resolution="250"/>'))
+    _edit(folder / "alice.xml", "<utility_space>", '<utility_space type="UNCERTAIN">')
+    _edit(folder / "alice.xml", 'discount_factor value="0.9"', 'discount_factor value="1.5"')
+    _edit(
+        folder / "alice.xml",
+        'ftype="linear" parameter0="1" parameter1="-0.001"',
+        'ftype="constant" parameter0="0.5"',
+    )
+    scenario = negsim.load_scenario(folder)
+    assert scenario.space.issue("budget").size == 5
+    notes = scenario.data["scenario"]["notes"]
+    assert "UNCERTAIN" in notes
+    assert "discount_factor 1.5 discarded" in notes
+    assert scenario.preferences[0].discount == 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        ("holiday.json", '["beach", "city", "mountains"]', "[1, 2]", "array of strings"),
+        ("holiday.json", '["beach", "city", "mountains"]', '["beach", "beach"]', "repeated"),
+        ("holiday.json", '"step": 1', '"step": 0', "step > 0"),
+        ("holiday.json", '{"values": ["beach", "city", "mountains"]}', "{}", "neither 'values'"),
+        ("holiday.json", '"name": "holiday"', '"name": 3', "name: got a number"),
+        ("alice.json", '"valueUtilities"', '"values"', "valueUtilities: missing"),
+        ("alice.json", '"beach": 1,', '"beach": "x",', "valueUtilities.beach"),
+        ("alice.json", '"numberutils"', '"discreteutils"', "for a number issue"),
+        ("alice.json", '"nights": 3', '"nights": 9', "9 is not a value"),
+        ("alice.json", '"destination": "city"', '"dest": "city"', "issuevalues.dest"),
+        ("alice.json", '"LinearAdditiveUtilitySpace"', '"Other"', "skipped alice.json: neither"),
+    ],
+)  # fmt: skip
+def test_bad_geniusweb_files(tmp_path: Path, name: str, old: str, new: str, expected: str) -> None:
+    folder = _copy(tmp_path, JSON)
+    _edit(folder / name, old, new)  # the domain file is read first, so its errors come first
+    assert expected in _problems(folder)
+
+
+def test_geniusweb_variants_that_load(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, JSON)
+    _edit(folder / "holiday.json", '{"low": 1, "high": 5, "step": 1}', "[1, 5, 1]")
+    for name in ("alice.json", "bob.json"):  # their embedded domain, as the domain file
+        _edit(folder / name, '"domain": {', '"nodomain": {')
+    scenario = negsim.load_scenario(folder)
+    assert scenario.space.issue("nights").kind == "integer"
+    assert "LinearAdditiveUtilitySpace.nodomain ignored" in scenario.data["scenario"]["notes"]

@@ -136,13 +136,14 @@ def read_foreign(folder: str | os.PathLike[str]) -> Folder:
             notes.append(f"skipped {p.name}: neither a domain nor a profile")
         else:
             role.append(p)
+    skipped = [Problem("", note) for note in notes]  # said along with a shape problem
     if len(domains) != 1:
         names = ", ".join(p.name for p in domains) or "none"
         problem = Problem("", f"{len(domains)} domain files ({names})", "exactly one domain file")
-        raise ScenarioError(str(path), [problem])
+        raise ScenarioError(str(path), [problem, *skipped])
     if len(profiles) < 2:
         problem = Problem("", f"{len(profiles)} profile(s)", "at least two profiles (parties)")
-        raise ScenarioError(str(path), [problem])
+        raise ScenarioError(str(path), [problem, *skipped])
     domain_file = domains[0]
     stem = _DOMAIN_SUFFIX.sub("", domain_file.stem) or path.name
     read: list[Profile] = []

@@ -259,7 +259,11 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
         walk.check()
     path = kinds[0]
     body = walk.table(top[path], path, ("issueUtilities", "issueWeights"))
-    notes: list[str] = []
+    notes: list[str] = [
+        f"{name}: key {path}.{key} ignored (not part of a GeniusWeb LinearAdditiveUtilitySpace)"
+        for key in body
+        if key not in ("name", "issueUtilities", "issueWeights", "domain", "reservationBid")
+    ]
     if "domain" in body:
         embedded = _domain(walk, body["domain"], f"{path}.domain")
         if embedded is not None:
