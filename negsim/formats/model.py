@@ -23,8 +23,10 @@ a file; GeniusWeb refuses weights that do not sum to 1. negsim's
 discounts per round, ``δ^r``; with a deadline of ``R`` rounds, round ``r`` is at time
 ``r / R``, so ``δ = d^{1/R}`` (:func:`per_round_discount`), with ``R`` the protocol's
 ``n_rounds`` (:data:`DEFAULT_ROUNDS` for a folder read). Writing back, ``d = (δ D)^R`` with
-``D`` the protocol's common discount. GENIUS also discounts the reservation value; negsim
-does not (a party gets its reservation value whenever the talks end without a deal).
+``D`` the protocol's common discount. This is an approximation of GENIUS's clocks (a rounds
+deadline in GENIUS counts ``t = round / (R + 1)``, a round being one move of every party; a
+time deadline counts seconds). GENIUS also discounts the reservation value; negsim does not
+(a party gets its reservation value whenever the talks end without a deal).
 """
 
 from __future__ import annotations
