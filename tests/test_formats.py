@@ -555,3 +555,30 @@ def test_geniusweb_variants_that_load(tmp_path: Path) -> None:
     scenario = negsim.load_scenario(folder)
     assert scenario.space.issue("nights").kind == "integer"
     assert "LinearAdditiveUtilitySpace.nodomain ignored" in scenario.data["scenario"]["notes"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"name": NaN}', "NaN is not a JSON number"),
+        (b'{"name": "\xff"}', "not UTF-8"),
+        (b"[" * 40 + b"]" * 40, "nested more than"),
+        (b'{"a": 1,}', "not valid JSON"),
+    ],
+)
+def test_hostile_or_broken_json(data: bytes, expected: str) -> None:
+    from negsim.formats import geniusweb
+
+    with pytest.raises(ScenarioError, match=expected):
+        geniusweb.parse_json(data, "x.json")
+
+
+def test_oversized_file_refused_before_reading(tmp_path: Path) -> None:
+    from negsim.formats.safexml import MAX_XML_BYTES
+
+    folder = _copy(tmp_path)
+    with (folder / "alice.xml").open("ab") as handle:
+        handle.truncate(MAX_XML_BYTES + 1)
+    message = _problems(folder)
+    assert "alice.xml" in message
+    assert f"at most {MAX_XML_BYTES:,} bytes" in message
