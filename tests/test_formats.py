@@ -91,6 +91,14 @@ def test_folder_scenario_runs_and_analyses() -> None:
     assert scenario.analyse().bargaining.nash is not None
 
 
+def test_read_folder_spreads_the_discount_over_its_rounds() -> None:
+    scenario = read_folder(XML, n_rounds=40)
+    assert scenario.protocol.n_rounds == 40  # type: ignore[attr-defined]
+    assert scenario.preferences[0].discount ** 40 == pytest.approx(0.9)
+    with pytest.raises(negsim.ValidationError, match="n_rounds"):
+        read_folder(XML, n_rounds=0)
+
+
 def test_read_folder_chooses_profiles() -> None:
     scenario = read_folder(XML, profiles=["bob", "alice"])
     assert scenario.names == ("bob", "alice")

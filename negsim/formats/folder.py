@@ -24,13 +24,13 @@ from typing import Any, Literal
 
 import attrs
 
-from ..errors import NegsimError, did_you_mean
+from ..errors import NegsimError, ValidationError, did_you_mean
 from ..io import json_text, write_text_atomic
 from ..outdir import staged_output
 from ..scenario import Scenario, load_scenario, scenario_from_data
-from ..scenario.reader import Problem, ScenarioError
+from ..scenario.reader import MAX_ROUNDS, Problem, ScenarioError
 from . import genius, geniusweb
-from .model import Domain, Profile, from_scenario, scenario_data
+from .model import DEFAULT_ROUNDS, Domain, Profile, from_scenario, scenario_data
 from .safexml import parse_xml, read_bytes
 
 __all__ = [
@@ -65,12 +65,15 @@ class Folder:
     domain_file: str
     notes: tuple[str, ...]
 
-    def scenario_data(self) -> dict[str, Any]:
-        """The scenario data (TOML tables) of the folder."""
+    def scenario_data(self, n_rounds: int = DEFAULT_ROUNDS) -> dict[str, Any]:
+        """The scenario data (TOML tables) of the folder: alternating offers over
+        ``n_rounds`` rounds, over which GENIUS's time discounts are spread."""
         names = ", ".join(p.name for p in self.profiles)
         label = "GENIUS" if self.kind == "genius" else "GeniusWeb"
         description = f"Read from {label} files: domain {self.domain_file}, profiles {names}."
-        return scenario_data(self.domain, self.profiles, description=description, notes=self.notes)
+        return scenario_data(
+            self.domain, self.profiles, description=description, notes=self.notes, n_rounds=n_rounds
+        )
 
 
 def _files(folder: Path) -> list[Path]:
@@ -160,11 +163,27 @@ def read_foreign(folder: str | os.PathLike[str]) -> Folder:
     return Folder(kind, domain, tuple(read), domain_file.name, tuple(notes))
 
 
-def read_folder(folder: str | os.PathLike[str], profiles: Sequence[str] | None = None) -> Scenario:
+def read_folder(
+    folder: str | os.PathLike[str],
+    profiles: Sequence[str] | None = None,
+    n_rounds: int = DEFAULT_ROUNDS,
+) -> Scenario:
     """The scenario of a GENIUS or GeniusWeb folder (what :func:`negsim.load_scenario` does
     with a folder): every profile a party, or only ``profiles`` (file names without
-    extension, in that order; at least two). The notes of the reading are in
+    extension, in that order; at least two); alternating offers over ``n_rounds`` rounds
+    (GENIUS's time discount ``d`` becomes ``d^{1/n_rounds}`` per round: to change the
+    deadline, read the folder again with another ``n_rounds`` rather than overriding
+    ``protocol.n_rounds``, which would keep the discount spread over the old deadline). The
+    notes of the reading are in
     ``scenario.data["scenario"]["notes"]``."""
+    if (
+        isinstance(n_rounds, bool)
+        or not isinstance(n_rounds, int)
+        or not 1 <= n_rounds <= MAX_ROUNDS
+    ):
+        raise ValidationError(
+            "n_rounds", f"{n_rounds!r}", f"a whole number from 1 to {MAX_ROUNDS:,}"
+        )
     found = read_foreign(folder)
     if profiles is not None:
         by_name = {p.name: p for p in found.profiles}
@@ -179,7 +198,7 @@ def read_folder(folder: str | os.PathLike[str], profiles: Sequence[str] | None =
             raise ScenarioError(str(folder), problems)
         found = attrs.evolve(found, profiles=tuple(by_name[name] for name in profiles))
     try:
-        data = found.scenario_data()
+        data = found.scenario_data(n_rounds)
     except ValueError as error:
         raise ScenarioError(str(folder), [Problem("", str(error))]) from None
     return scenario_from_data(data, str(folder))
