@@ -306,7 +306,9 @@ def _load(args: argparse.Namespace) -> Scenario:
     scenario = scenario.with_overrides(overrides) if overrides else scenario
     notes = list(scenario.notices)
     if Path(args.scenario).is_dir():  # what reading GENIUS / GeniusWeb files normalised
-        notes += str(scenario.data["scenario"].get("notes", "")).splitlines()
+        from .formats.model import reading_notes
+
+        notes += reading_notes(scenario.data)
     for notice in notes:
         print(f"negsim: note: {printable(notice)}", file=sys.stderr)
     return scenario

@@ -30,7 +30,14 @@ from ..outdir import staged_output
 from ..scenario import Scenario, load_scenario, scenario_from_data
 from ..scenario.reader import MAX_ROUNDS, Problem, ScenarioError
 from . import genius, geniusweb
-from .model import DEFAULT_ROUNDS, Domain, Profile, from_scenario, scenario_data
+from .model import (
+    DEFAULT_ROUNDS,
+    Domain,
+    Profile,
+    from_scenario,
+    reading_notes,
+    scenario_data,
+)
 from .safexml import parse_xml, read_bytes
 
 __all__ = [
@@ -285,7 +292,7 @@ def convert(
     Returns the notes of the reading and the writing."""
     kind = target_format(target, to)
     scenario = load_scenario(Path(source))
-    notes = [line for line in str(scenario.data["scenario"].get("notes", "")).splitlines() if line]
+    notes = reading_notes(scenario.data) if Path(source).is_dir() else []
     if kind == "toml":
         if Path(target).is_dir():
             raise NegsimError(f"{target}: a folder (expected a .toml file name)")

@@ -29,12 +29,14 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ValidationError
 from ..issues import Issue, categorical, continuous, integer
 from ..scenario.reader import MAX_DEPTH, MAX_OUTCOMES, Problem, ScenarioError
 from .model import Domain, Profile
 
 __all__ = [
     "MAX_JSON_BYTES",
+    "OTHER_PROFILE_KINDS",
     "PROFILE_KINDS",
     "domain_json",
     "parse_json",
@@ -388,7 +390,7 @@ def _reservation(
         raw = bid[issue.name]
         try:
             j = issue.index(raw if isinstance(raw, str) else float(raw))
-        except Exception:
+        except (ValidationError, TypeError, ValueError):
             walk.add(f"{path}.issuevalues.{issue.name}", f"{raw!r} is not a value of the issue")
             continue
         total += weights[i] * tables[i][j]

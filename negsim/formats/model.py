@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -55,6 +55,7 @@ __all__ = [
     "from_scenario",
     "party_key",
     "per_round_discount",
+    "reading_notes",
     "scenario_data",
 ]
 
@@ -233,7 +234,7 @@ def scenario_data(
     }
 
 
-def reading_notes(data: dict[str, Any]) -> list[str]:
+def reading_notes(data: Mapping[str, Any]) -> list[str]:
     """The notes :func:`scenario_data` recorded (one per line of ``scenario.notes``)."""
     text = data.get("scenario", {}).get("notes", "")
     return [line for line in str(text).splitlines() if line.strip()]
