@@ -305,7 +305,8 @@ def _load(args: argparse.Namespace) -> Scenario:
     overrides = dict(parse_override(item) for item in args.set)
     scenario = scenario.with_overrides(overrides) if overrides else scenario
     notes = list(scenario.notices)
-    if Path(args.scenario).is_dir():  # what reading GENIUS / GeniusWeb files normalised
+    if Path(args.scenario).is_dir() and args.scenario not in bundled_scenarios():
+        # what reading GENIUS / GeniusWeb files normalised
         from .formats.model import reading_notes
 
         notes += reading_notes(scenario.data)

@@ -27,7 +27,7 @@ import attrs
 from ..errors import NegsimError, ValidationError, did_you_mean
 from ..io import json_text, write_text_atomic
 from ..outdir import staged_output
-from ..scenario import Scenario, load_scenario, scenario_from_data
+from ..scenario import Scenario, bundled_scenarios, load_scenario, scenario_from_data
 from ..scenario.reader import MAX_ROUNDS, Problem, ScenarioError
 from . import genius, geniusweb
 from .model import (
@@ -106,11 +106,13 @@ def folder_kind(folder: str | os.PathLike[str]) -> str:
         return "genius"
     if suffixes == {".json"}:
         return "geniusweb"
-    found = "both XML and JSON files" if suffixes else "no .xml or .json files"
-    raise ScenarioError(
-        str(folder),
-        [Problem("", found, "a GENIUS (XML) or a GeniusWeb (JSON) domain with its profiles")],
+    found = (
+        "a folder with both XML and JSON files"
+        if suffixes
+        else "not a file, and a folder with no .xml or .json files"
     )
+    expected = "a .toml scenario file, or a folder of a GENIUS (XML) or GeniusWeb (JSON) domain"
+    raise ScenarioError(str(folder), [Problem("", found, f"{expected} with its profiles")])
 
 
 def read_foreign(folder: str | os.PathLike[str]) -> Folder:
@@ -292,7 +294,8 @@ def convert(
     Returns the notes of the reading and the writing."""
     kind = target_format(target, to)
     scenario = load_scenario(Path(source))
-    notes = reading_notes(scenario.data) if Path(source).is_dir() else []
+    from_folder = Path(source).is_dir() and str(source) not in bundled_scenarios()
+    notes = reading_notes(scenario.data) if from_folder else []
     if kind == "toml":
         if Path(target).is_dir():
             raise NegsimError(f"{target}: a folder (expected a .toml file name)")
