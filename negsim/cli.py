@@ -282,6 +282,22 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
     forecast.add_argument("--no-plots", action="store_true", help="write no plots")
 
+    convert = _command(
+        commands,
+        "convert",
+        "convert a scenario between TOML, GENIUS and GeniusWeb",
+        "Convert a scenario file, a bundled scenario or a folder of GENIUS or GeniusWeb files\n"
+        "to a TOML file (OUT ends in .toml) or to a folder of GENIUS XML or GeniusWeb JSON\n"
+        "files (--to). The output is written whole or not at all; notes say what the\n"
+        "conversion normalised or approximated.",
+        "negsim convert path/to/genius-folder england-zimbabwe.toml",
+    )
+    convert.add_argument("source", metavar="IN", help="a .toml file, a bundled name or a folder")
+    convert.add_argument("target", metavar="OUT", help="a .toml file or an output folder")
+    convert.add_argument(
+        "--to", choices=("toml", "genius", "geniusweb"), help="format of OUT (default: from .toml)"
+    )
+
     _command(commands, "agents", "list the registered agents", "List agents.", "negsim agents")
     _command(
         commands,
@@ -298,8 +314,14 @@ def _load(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario)
     overrides = dict(parse_override(item) for item in args.set)
     scenario = scenario.with_overrides(overrides) if overrides else scenario
-    for notice in scenario.notices:
-        print(f"negsim: note: {notice}", file=sys.stderr)
+    notes = list(scenario.notices)
+    if Path(args.scenario).is_dir() and args.scenario not in bundled_scenarios():
+        # what reading GENIUS / GeniusWeb files normalised
+        from .formats.model import reading_notes
+
+        notes += reading_notes(scenario.data)
+    for notice in notes:
+        print(f"negsim: note: {printable(notice)}", file=sys.stderr)
     return scenario
 
 
@@ -480,6 +502,20 @@ def _analyze(args: argparse.Namespace) -> None:
     print(format_scenario_analysis(_load(args)))
 
 
+def _convert(args: argparse.Namespace) -> None:
+    from .formats.folder import convert, target_format
+
+    try:
+        kind = target_format(args.target, args.to)
+    except ValueError as error:
+        raise NegsimError(str(error)) from None
+    if kind != "toml":
+        check_output(args.target)
+    for note in convert(args.source, args.target, kind):
+        print(f"negsim: note: {printable(note)}", file=sys.stderr)
+    print(printable(f"Wrote {args.target} ({kind})"))
+
+
 def _option(text: str) -> tuple[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
@@ -564,6 +600,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sweep(args)
         elif args.command == "forecast":
             _forecast(args)
+        elif args.command == "convert":
+            _convert(args)
         elif args.command == "agents":
             _list_registry(AGENTS, 16)
         elif args.command == "protocols":
