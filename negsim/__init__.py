@@ -54,6 +54,7 @@ from .protocols import (
 )
 from .results import EndReason, NegotiationResult
 from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
+from .tournament import TournamentResult, tournament
 
 __version__ = "0.1.0"
 
@@ -96,6 +97,7 @@ __all__ = [
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",
+    "TournamentResult",
     "ValidationError",
     "ZeuthenAgent",
     "ZeuthenConcession",
@@ -115,5 +117,6 @@ __all__ = [
     "register_agent",
     "spatial",
     "theory",
+    "tournament",
     "utility_matrix",
 ]
