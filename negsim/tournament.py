@@ -105,6 +105,8 @@ RANKED = tuple(metric for metric, better in METRICS.items() if better is not Non
 #: The most seeds a tournament plays (a bound, so a typo cannot start a run for ever).
 MAX_SEEDS = 10_000
 _BOOTSTRAP = 2_000
+#: Scores closer than this (relative, at least absolute) tie: rounding is not a ranking.
+_TIE = 1e-9
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -458,10 +460,11 @@ class TournamentResult:
         repetitions: Sequence[int] | None = None,
         rng: RNGLike = None,
     ) -> Ranking:
-        """The agents ranked by their mean ``by`` (see :data:`METRICS`; best first, ties by
-        label), with every metric's mean and its percentile-bootstrap interval over the seeds
-        (``rng`` of the resampling defaults to the tournament's seed, so the table is
-        reproducible; NaN bounds with fewer than two seeds)."""
+        """The agents ranked by their mean ``by`` (see :data:`METRICS`), best first, with
+        every metric's mean and its percentile-bootstrap interval over the seeds. Means
+        within a relative 1e-9 tie: they share a rank and are listed by label. ``rng`` of
+        the resampling defaults to the tournament's seed, so the table is reproducible;
+        the bounds are NaN with fewer than two seeds."""
         if by not in RANKED:
             raise ValidationError("by", f"{by!r}", "one of " + ", ".join(RANKED))
         if not 0 < confidence < 1:
@@ -489,7 +492,10 @@ class TournamentResult:
             key=lambda a: (-key[a] if np.isfinite(key[a]) else math.inf, self.agents[a]),
         )
         score = key[order]
-        rank = [1 + int(np.sum(score > v + 1e-12)) if np.isfinite(v) else len(score) for v in score]
+        rank = [
+            1 + int(np.sum(score > v + _TIE * max(1.0, abs(v)))) if np.isfinite(v) else len(score)
+            for v in score
+        ]
         return Ranking(
             by=by,
             confidence=confidence,
@@ -701,7 +707,7 @@ class Ranking:
 
 
 # --- stability -------------------------------------------------------------------------------
-def kendall_tau(x: Any, y: Any) -> float:
+def kendall_tau(x: Any, y: Any, tolerance: float = _TIE) -> float:
     """Kendall's rank correlation :math:`\\tau_b` of two score vectors (Kendall 1945,
     *Biometrika* 33:239–251), ties allowed:
 
@@ -711,10 +717,14 @@ def kendall_tau(x: Any, y: Any) -> float:
                        {\\sqrt{(n_0 - n_x)(n_0 - n_y)}}
 
     with :math:`n_0 = n(n-1)/2` and :math:`n_x, n_y` the pairs tied in ``x`` and in ``y``.
-    1: the same order; -1: reversed; NaN when either vector is constant.
+    Two scores closer than ``tolerance`` (relative to the larger magnitude, at least 1) tie,
+    so that means summed in a different order do not make a ranking out of rounding.
+    1: the same order; -1: reversed; NaN when either vector has all its scores tied.
 
     >>> kendall_tau([1, 2, 3, 4], [1, 3, 2, 4]), kendall_tau([1, 2, 3], [3, 2, 1])
     (0.6666666666666666, -1.0)
+    >>> print(kendall_tau([0.3, 0.3 + 1e-15, 0.3], [1, 2, 3]))
+    nan
     """
     a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if a.shape != b.shape or a.ndim != 1:
@@ -722,8 +732,13 @@ def kendall_tau(x: Any, y: Any) -> float:
             "kendall_tau", f"shapes {a.shape} and {b.shape}", "two equal-length vectors"
         )
     upper = np.triu_indices(len(a), k=1)
-    sa = np.sign(a[:, None] - a[None, :])[upper]
-    sb = np.sign(b[:, None] - b[None, :])[upper]
+
+    def signs(v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        gaps = (v[:, None] - v[None, :])[upper]
+        scale = np.maximum(1.0, np.maximum(np.abs(v[:, None]), np.abs(v[None, :]))[upper])
+        return np.where(np.abs(gaps) <= tolerance * scale, 0.0, np.sign(gaps))
+
+    sa, sb = signs(a), signs(b)
     denominator = math.sqrt(float(np.count_nonzero(sa)) * float(np.count_nonzero(sb)))
     return float(np.sum(sa * sb) / denominator) if denominator else math.nan
 
