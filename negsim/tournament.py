@@ -485,6 +485,12 @@ class TournamentResult:
                     warnings.simplefilter("ignore", RuntimeWarning)
                     boot = np.nanmean(resampled, axis=2)
                     low, high = np.nanpercentile(boot, [tail, 100 - tail], axis=1)
+                    spread = np.nanmax(per_seed[:, reps], axis=1) - np.nanmin(
+                        per_seed[:, reps], axis=1
+                    )
+                # the same value in every seed: exactly [mean, mean], not rounding around it
+                constant = spread <= _TIE * np.maximum(1.0, np.abs(mean))
+                low, high = np.where(constant, mean, low), np.where(constant, mean, high)
             lows[metric], highs[metric] = low, high
         key = means[by] if METRICS[by] else -means[by]
         order = sorted(

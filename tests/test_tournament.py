@@ -184,8 +184,11 @@ def test_the_intervals_hold_the_means_and_need_two_seeds(bundled: TournamentResu
 
 
 def test_an_agent_that_meets_no_chance_gets_an_interval_of_width_zero() -> None:
-    table = tournament(["boulware", "conceder", "hardliner"], "split-the-pie", 5, rng=0).ranking()
-    np.testing.assert_array_equal(table.low["utility"], table.high["utility"])
+    field = ["boulware", "conceder", "linear", "hardliner"]
+    table = tournament(field, ["split-the-pie", "two-issue-trade"], 3, rng=1).ranking()
+    np.testing.assert_array_equal(table.low["utility"], table.means["utility"])
+    np.testing.assert_array_equal(table.high["utility"], table.means["utility"])
+    assert "0.587 [0.587, 0.587]" in table.lines()[2]  # it printed 0.587 [0.588, 0.588]
 
 
 def test_the_random_agent_s_interval_is_wider_than_zero(bundled: TournamentResult) -> None:
