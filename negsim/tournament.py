@@ -80,6 +80,7 @@ from .scenario import Scenario, load_scenario
 from .validators import readonly
 
 __all__ = [
+    "MAX_NEGOTIATIONS",
     "METRICS",
     "RANKED",
     "Ranking",
@@ -104,6 +105,8 @@ METRICS: dict[str, bool | None] = {
 RANKED = tuple(metric for metric, better in METRICS.items() if better is not None)
 #: The most seeds a tournament plays (a bound, so a typo cannot start a run for ever).
 MAX_SEEDS = 10_000
+#: The most negotiations one tournament plays (every task is listed before the first runs).
+MAX_NEGOTIATIONS = 5_000_000
 _BOOTSTRAP = 2_000
 #: Scores closer than this (relative, at least absolute) tie: rounding is not a ranking.
 _TIE = 1e-9
@@ -221,6 +224,16 @@ def tournament(
     if isinstance(n_seeds, bool) or not isinstance(n_seeds, int) or not 1 <= n_seeds <= MAX_SEEDS:
         raise ValidationError("n_seeds", f"{n_seeds!r}", f"a whole number from 1 to {MAX_SEEDS:,}")
     labels, players = tuple(competitors), tuple(competitors.values())
+    k = len(players)
+    sizes = {name: len(c.parties) for name, c in cases.items()}
+    total = n_seeds * sum(k**n if self_play else math.perm(k, n) for n in sizes.values())
+    if total > MAX_NEGOTIATIONS:
+        raise ValidationError(
+            "tournament",
+            f"{total:,} negotiations ({k} agents, parties {sorted(set(sizes.values()))},"
+            f" {n_seeds} seeds)",
+            f"at most {MAX_NEGOTIATIONS:,}: fewer agents, seeds or parties",
+        )
     base = resolve_seed(rng)
     seeds = spawn_seeds(base, n_seeds)
     tasks: list[_Task] = []

@@ -338,6 +338,14 @@ def test_agents_given_as_objects_or_a_mapping() -> None:
         ({"scenarios": ["split-the-pie", "split-the-pie"]}, "given twice"),
         ({"n_seeds": 0}, "n_seeds"),
         ({"n_seeds": True}, "n_seeds"),
+        (
+            {
+                "agents": negsim.AGENTS.names(),
+                "n_seeds": 10_000,
+                "scenarios": ["split-the-pie", "two-issue-trade", "kurils-2016"],
+            },
+            "at most 5,000,000",
+        ),
     ],
 )
 def test_bad_input_is_named(kwargs: dict[str, object], message: str) -> None:
