@@ -427,3 +427,21 @@ def test_swapping_the_roles_of_a_symmetric_scenario_leaves_every_score_unchanged
     for metric in METRICS:
         if metric != "nash_distance" or unique_nash:
             np.testing.assert_allclose(first.means(metric), second.means(metric), equal_nan=True)
+
+
+def test_the_ranking_plot_shows_every_agent_in_rank_order(
+    bundled: TournamentResult, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from negsim import plots
+
+    table = bundled.ranking()
+    with plots.plain_text():
+        ax = plots.ranking(table, "A $field$")
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels == [f"{r}. {a}" for r, a in zip(table.rank, table.agents, strict=True)]
+        assert "95% bootstrap interval over 4 seeds" in ax.get_title()
+        assert ax.get_ylim()[0] > ax.get_ylim()[1]  # the best at the top
+        plots.save_figure(ax.figure, tmp_path / "ranking.png")
+        lower = plots.ranking(bundled.ranking(by="pareto_distance"))
+        assert "lower is better" in lower.get_xlabel()
+    assert (tmp_path / "ranking.png").stat().st_size > 10_000
