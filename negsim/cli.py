@@ -38,6 +38,7 @@ from .scenario import (
     load_scenario,
     parse_override,
 )
+from .tournaments import RANKED
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -100,6 +101,30 @@ def _seed_count(text: str) -> int:
             f"{text!r}: expected a whole number from 0 to {MAX_SEEDS:,}"
         )
     return value
+
+
+def _names(text: str) -> list[str]:
+    """An argparse type: a comma-separated list of names."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected names separated by commas")
+    return names
+
+
+def _tournament_seeds(text: str) -> int:
+    from .tournaments import MAX_SEEDS
+
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number from 1 to {MAX_SEEDS:,}"
+        )
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 1 to 256")
+    return int(text)
 
 
 def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
@@ -217,6 +242,51 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
     )
     sweep.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+
+    contest = _command(
+        commands,
+        "tournament",
+        "play agents against each other over scenarios and seeds, and rank them",
+        "Play every assignment of the agents to each scenario's parties (both role orders),\n"
+        "once per seed; print the ranking (mean scores with bootstrap intervals over the\n"
+        "seeds) and how stable it is across seeds; write negotiations.csv (one row per\n"
+        "negotiation), ranking.csv, tournament.json and ranking.png.",
+        "negsim tournament --agents boulware,conceder,linear --scenarios kurils-2016,"
+        "split-the-pie --seeds 10",
+    )
+    contest.add_argument(
+        "--agents",
+        type=_names,
+        default=None,
+        metavar="A,B,...",
+        help="registered agent names, comma-separated (default: every registered agent)",
+    )
+    contest.add_argument(
+        "--scenarios",
+        type=_names,
+        default=None,
+        metavar="S,T,...",
+        help="scenario files or bundled names, comma-separated (default: every bundled one)",
+    )
+    contest.add_argument(
+        "--seeds", type=_tournament_seeds, default=5, metavar="N", help="seeds (default 5)"
+    )
+    contest.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    contest.add_argument("--self-play", action="store_true", help="let an agent meet itself")
+    contest.add_argument(
+        "--rank-by",
+        default="utility",
+        choices=RANKED,
+        help="the score that ranks (default utility)",
+    )
+    contest.add_argument(
+        "--workers", type=_workers, default=1, metavar="N", help="processes (default 1: here)"
+    )
+    contest.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    contest.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+    contest.add_argument("--no-plots", action="store_true", help="write no plot")
 
     play = _command(
         commands,
@@ -579,6 +649,68 @@ def _sweep(args: argparse.Namespace) -> None:
     print(f"Wrote sweep.csv and sweep.{args.format} to {args.out}/")
 
 
+def _tournament(args: argparse.Namespace) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .tournaments import ranking_stability, tournament
+
+    check_output(args.out)
+    agents = args.agents or AGENTS.names()
+    scenarios = args.scenarios or list(bundled_scenarios())
+    pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+    try:
+        result = tournament(
+            agents, scenarios, args.seeds, args.seed, self_play=args.self_play,
+            executor=pool, progress=_negotiations,
+        )  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    table = result.ranking(by=args.rank_by)
+    print(
+        printable(
+            f"{result.n_negotiations:,} negotiations: {len(result.agents)} agents, "
+            f"{len(result.scenarios)} scenarios ({', '.join(result.scenarios)}), "
+            f"{result.n_seeds} seeds from seed {result.seed}; "
+            f"{100 * result.agreement_rate:.1f}% agreed"
+        )
+    )
+    print(printable("\n".join(table.lines())))
+    if result.n_seeds >= 2:
+        stability = ranking_stability(result, by=args.rank_by)
+        print(
+            f"\nStability across seeds: Kendall tau between the rankings of two disjoint halves"
+            f" of the seeds ({stability.halves} each, {len(stability.taus)} random splits):"
+            f" mean {stability.mean:.3f}, min {stability.min:.3f};"
+            f" identical order in {100 * stability.identical:.0f}% of splits"
+        )
+    with staged_output(args.out) as staging:
+        result.to_csv(staging / "negotiations.csv")
+        table.to_csv(staging / "ranking.csv")
+        result.to_json(staging / "tournament.json")
+        written = ["negotiations.csv", "ranking.csv", "tournament.json"]
+        if not args.no_plots:
+            from . import plots
+
+            with plots.plain_text():
+                ax = plots.ranking(table, "Tournament: " + ", ".join(result.scenarios))
+                plots.save_figure(ax.figure, staging / f"ranking.{args.format}")
+            written.append(f"ranking.{args.format}")
+    print(f"\nWrote {', '.join(written)} to {args.out}/")
+
+
+def _negotiations(done: int, total: int) -> None:
+    width = 30
+    filled = round(width * done / total)
+    end = "\n" if done == total else ""
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} negotiations",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``negsim`` command; returns the exit code."""
     parser = _parser()
@@ -602,6 +734,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _forecast(args)
         elif args.command == "convert":
             _convert(args)
+        elif args.command == "tournament":
+            _tournament(args)
         elif args.command == "agents":
             _list_registry(AGENTS, 16)
         elif args.command == "protocols":
