@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` s
     from .diagnosis import Diagnosis, diagnose
     from .levers import LeverReport, evaluate_levers
     from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
+    from .tournaments import TournamentResult, tournament
 
 #: Public names loaded on first access: name -> (module, attribute or None for the module).
 #: The analysis, the diagnosis, the levers, the spatial models, the theory and the scenario
@@ -81,6 +82,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "ScenarioError": ("negsim.scenario", "ScenarioError"),
     "bundled_scenarios": ("negsim.scenario", "bundled_scenarios"),
     "load_scenario": ("negsim.scenario", "load_scenario"),
+    "tournament": ("negsim.tournaments", "tournament"),
+    "TournamentResult": ("negsim.tournaments", "TournamentResult"),
 }
 
 
@@ -144,6 +147,7 @@ __all__ = [
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",
+    "TournamentResult",
     "ValidationError",
     "ZeuthenAgent",
     "ZeuthenConcession",
@@ -163,5 +167,6 @@ __all__ = [
     "register_agent",
     "spatial",
     "theory",
+    "tournament",
     "utility_matrix",
 ]

@@ -38,6 +38,7 @@ from .scenario import (
     load_scenario,
     parse_override,
 )
+from .tournaments import RANKED
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -100,6 +101,30 @@ def _seed_count(text: str) -> int:
             f"{text!r}: expected a whole number from 0 to {MAX_SEEDS:,}"
         )
     return value
+
+
+def _names(text: str) -> list[str]:
+    """An argparse type: a comma-separated list of names."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected names separated by commas")
+    return names
+
+
+def _tournament_seeds(text: str) -> int:
+    from .tournaments import MAX_SEEDS
+
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number from 1 to {MAX_SEEDS:,}"
+        )
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 1 to 256")
+    return int(text)
 
 
 def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
@@ -261,6 +286,51 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
 
+    contest = _command(
+        commands,
+        "tournament",
+        "play agents against each other over scenarios and seeds, and rank them",
+        "Play every assignment of the agents to each scenario's parties (both role orders),\n"
+        "once per seed; print the ranking (mean scores with bootstrap intervals over the\n"
+        "seeds) and how stable it is across seeds; write negotiations.csv (one row per\n"
+        "negotiation), ranking.csv, tournament.json and ranking.png.",
+        "negsim tournament --agents boulware,conceder,linear --scenarios kurils-2016,"
+        "split-the-pie --seeds 10",
+    )
+    contest.add_argument(
+        "--agents",
+        type=_names,
+        default=None,
+        metavar="A,B,...",
+        help="registered agent names, comma-separated (default: every registered agent)",
+    )
+    contest.add_argument(
+        "--scenarios",
+        type=_names,
+        default=None,
+        metavar="S,T,...",
+        help="scenario files or bundled names, comma-separated (default: every bundled one)",
+    )
+    contest.add_argument(
+        "--seeds", type=_tournament_seeds, default=5, metavar="N", help="seeds (default 5)"
+    )
+    contest.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    contest.add_argument("--self-play", action="store_true", help="let an agent meet itself")
+    contest.add_argument(
+        "--rank-by",
+        default="utility",
+        choices=RANKED,
+        help="the score that ranks (default utility)",
+    )
+    contest.add_argument(
+        "--workers", type=_workers, default=1, metavar="N", help="processes (default 1: here)"
+    )
+    contest.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    contest.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+    contest.add_argument("--no-plots", action="store_true", help="write no plot")
+
     play = _command(
         commands,
         "play",
@@ -326,6 +396,22 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
     forecast.add_argument("--no-plots", action="store_true", help="write no plots")
 
+    convert = _command(
+        commands,
+        "convert",
+        "convert a scenario between TOML, GENIUS and GeniusWeb",
+        "Convert a scenario file, a bundled scenario or a folder of GENIUS or GeniusWeb files\n"
+        "to a TOML file (OUT ends in .toml) or to a folder of GENIUS XML or GeniusWeb JSON\n"
+        "files (--to). The output is written whole or not at all; notes say what the\n"
+        "conversion normalised or approximated.",
+        "negsim convert path/to/genius-folder england-zimbabwe.toml",
+    )
+    convert.add_argument("source", metavar="IN", help="a .toml file, a bundled name or a folder")
+    convert.add_argument("target", metavar="OUT", help="a .toml file or an output folder")
+    convert.add_argument(
+        "--to", choices=("toml", "genius", "geniusweb"), help="format of OUT (default: from .toml)"
+    )
+
     _command(commands, "agents", "list the registered agents", "List agents.", "negsim agents")
     _command(
         commands,
@@ -342,8 +428,14 @@ def _load(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario)
     overrides = dict(parse_override(item) for item in args.set)
     scenario = scenario.with_overrides(overrides) if overrides else scenario
-    for notice in scenario.notices:
-        print(f"negsim: note: {notice}", file=sys.stderr)
+    notes = list(scenario.notices)
+    if Path(args.scenario).is_dir() and args.scenario not in bundled_scenarios():
+        # what reading GENIUS / GeniusWeb files normalised
+        from .formats.model import reading_notes
+
+        notes += reading_notes(scenario.data)
+    for notice in notes:
+        print(f"negsim: note: {printable(notice)}", file=sys.stderr)
     return scenario
 
 
@@ -524,6 +616,20 @@ def _analyze(args: argparse.Namespace) -> None:
     print(format_scenario_analysis(_load(args)))
 
 
+def _convert(args: argparse.Namespace) -> None:
+    from .formats.folder import convert, target_format
+
+    try:
+        kind = target_format(args.target, args.to)
+    except ValueError as error:
+        raise NegsimError(str(error)) from None
+    if kind != "toml":
+        check_output(args.target)
+    for note in convert(args.source, args.target, kind):
+        print(f"negsim: note: {printable(note)}", file=sys.stderr)
+    print(printable(f"Wrote {args.target} ({kind})"))
+
+
 def _option(text: str) -> tuple[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
@@ -620,6 +726,68 @@ def _sweep(args: argparse.Namespace) -> None:
     print(f"Wrote {', '.join(written)} to {args.out}/{stored}")
 
 
+def _tournament(args: argparse.Namespace) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .tournaments import ranking_stability, tournament
+
+    check_output(args.out)
+    agents = args.agents or AGENTS.names()
+    scenarios = args.scenarios or list(bundled_scenarios())
+    pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+    try:
+        result = tournament(
+            agents, scenarios, args.seeds, args.seed, self_play=args.self_play,
+            executor=pool, progress=_negotiations,
+        )  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    table = result.ranking(by=args.rank_by)
+    print(
+        printable(
+            f"{result.n_negotiations:,} negotiations: {len(result.agents)} agents, "
+            f"{len(result.scenarios)} scenarios ({', '.join(result.scenarios)}), "
+            f"{result.n_seeds} seeds from seed {result.seed}; "
+            f"{100 * result.agreement_rate:.1f}% agreed"
+        )
+    )
+    print(printable("\n".join(table.lines())))
+    if result.n_seeds >= 2:
+        stability = ranking_stability(result, by=args.rank_by)
+        print(
+            f"\nStability across seeds: Kendall tau between the rankings of two disjoint halves"
+            f" of the seeds ({stability.halves} each, {len(stability.taus)} random splits):"
+            f" mean {stability.mean:.3f}, min {stability.min:.3f};"
+            f" identical order in {100 * stability.identical:.0f}% of splits"
+        )
+    with staged_output(args.out) as staging:
+        result.to_csv(staging / "negotiations.csv")
+        table.to_csv(staging / "ranking.csv")
+        result.to_json(staging / "tournament.json")
+        written = ["negotiations.csv", "ranking.csv", "tournament.json"]
+        if not args.no_plots:
+            from . import plots
+
+            with plots.plain_text():
+                ax = plots.ranking(table, "Tournament: " + ", ".join(result.scenarios))
+                plots.save_figure(ax.figure, staging / f"ranking.{args.format}")
+            written.append(f"ranking.{args.format}")
+    print(f"\nWrote {', '.join(written)} to {args.out}/")
+
+
+def _negotiations(done: int, total: int) -> None:
+    width = 30
+    filled = round(width * done / total)
+    end = "\n" if done == total else ""
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} negotiations",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``negsim`` command; returns the exit code."""
     parser = _parser()
@@ -641,6 +809,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sweep(args)
         elif args.command == "forecast":
             _forecast(args)
+        elif args.command == "convert":
+            _convert(args)
+        elif args.command == "tournament":
+            _tournament(args)
         elif args.command == "agents":
             _list_registry(AGENTS, 16)
         elif args.command == "protocols":

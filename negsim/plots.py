@@ -12,7 +12,8 @@ simulation or calls ``plt.show()``; each takes an ``ax`` (a new figure is made w
 * :func:`funnel`, :func:`levers`, :func:`why_no_deal` — why the run ended as it did, and what
   one change at a time would have done;
 * :func:`win_sets` — which outcomes each party could ratify at home, and their overlap;
-* :func:`sweep` — agreement rate and utilities against a parameter, or a heatmap for two.
+* :func:`sweep` — agreement rate and utilities against a parameter, or a heatmap for two;
+* :func:`ranking` — a tournament's agents in rank order, each mean with its interval.
 
 Names and titles come from user files, so text is never read as mathtext: inside
 :func:`plain_text` (which :func:`save_figure` and the command line use) a ``$`` is a dollar
@@ -47,6 +48,7 @@ from .results import NegotiationResult
 if TYPE_CHECKING:
     from .diagnosis import Diagnosis
     from .levers import LeverOutcome, LeverReport
+    from .tournaments import Ranking
 
 __all__ = [
     "concessions",
@@ -54,6 +56,7 @@ __all__ = [
     "levers",
     "outcome_space",
     "plain_text",
+    "ranking",
     "save_figure",
     "sweep",
     "why_no_deal",
@@ -686,6 +689,39 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
         ax.set_ylabel(params[1])
     what = f"{table.n_points} {'sampled ' if table.design != 'grid' else ''}points"
     ax.set_title(title or f"Sweep over {' and '.join(params)} ({what}, {table.n_seeds} seeds each)")
+    return ax
+
+
+def ranking(table: Ranking, title: str = "", ax: Axes | None = None) -> Axes:
+    """A tournament's :class:`~negsim.tournaments.Ranking`: one row per agent, best at the top,
+    its mean score (the ranked metric) as a dot and its interval as a bar; at the right, the
+    figures and each agent's agreement rate. The axis is zoomed onto the scores, so read the
+    gaps against the intervals, not against zero."""
+    from .tournaments import METRICS
+
+    n = len(table.agents)
+    ax = _axes(ax, (8.5, max(2.5, 0.36 * n + 1.4)))
+    y = np.arange(n)
+    mean, low, high = table.means[table.by], table.low[table.by], table.high[table.by]
+    label = table.by.replace("_", " ")
+    if np.isfinite(low).any():
+        ax.hlines(y, low, high, colors="#1f77b4", lw=3, alpha=0.5, label="interval")
+    ax.plot(mean, y, "o", c="black", ms=5, label="mean", zorder=3)
+    rate = table.means["agreement_rate"]
+    for k in range(n):
+        text = f"{mean[k]:.3f}"
+        if np.isfinite(low[k]):
+            text += f" [{low[k]:.3f}, {high[k]:.3f}]"
+        text += f"   agreed {100 * rate[k]:.0f}%"
+        ax.annotate(text, (1.02, y[k]), xycoords=("axes fraction", "data"), va="center",
+                    fontsize=8, family="monospace")  # fmt: skip
+    ax.set_yticks(y, [f"{r}. {a}" for r, a in zip(table.rank, table.agents, strict=True)])
+    ax.set_ylim(n - 0.5, -0.5)
+    lower = " (lower is better)" if METRICS.get(table.by) is False else ""
+    ax.set_xlabel(f"mean {label} over the negotiations played{lower}")
+    ax.grid(axis="x", alpha=0.25)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.set_title(f"{title or 'Tournament ranking'}\n{table.caption}", fontsize=10)
     return ax
 
 

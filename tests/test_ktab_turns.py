@@ -286,8 +286,8 @@ def test_the_forecast_records_what_the_model_did(dummy: ActorData, tmp_path: Pat
     assert "  turn 1: 7 challenges (SActor-00 > SActor-06" in text
     write_forecast(tmp_path, forecast, plots=False)
     record = json.loads((tmp_path / "forecast.json").read_text(encoding="utf-8"))
-    assert record["turns"]["run"] == 10
-    assert record["turns"]["stopped"] == "settled"
+    assert record["ending"] == run.describe()
+    assert record["ending"].startswith("10 turns: settled")
 
 
 # --- properties ---

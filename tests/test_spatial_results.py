@@ -92,7 +92,7 @@ def test_results_record_their_provenance() -> None:
     assert (result.provenance.seed, result.provenance.source) == (9, "kurils-actors-2016")
     sweep = what_if(data, make_model("stokman"), ["Japan"], values=[0, 100], rounds=2)
     assert (sweep.provenance.model, sweep.provenance.seed, sweep.rounds) == ("stokman", None, 2)
-    path = Path("scenarios/kurils-actors-2016.csv").resolve()
+    path = (Path(negsim.__file__).parent / "scenarios" / "kurils-actors-2016.csv").resolve()
     assert read_actor_csv(path).source == str(path)
 
 
@@ -261,10 +261,17 @@ def test_tied_groups_are_found() -> None:
 
 @pytest.fixture(scope="module")
 def kurils_ktab() -> tuple[MonteCarlo, MonteCarlo]:
+    # KTAB's first turn (rounds=0): the election over the stated positions, where tied actors
+    # are split by independent noise (docs/explanation/monte-carlo-ties.md)
     data = load_actor_data("kurils-actors-2016")
-    loose = monte_carlo(data, make_model("ktab"), draws=200, rng=1)
+    loose = monte_carlo(data, make_model("ktab"), rounds=0, draws=200, rng=1)
     kept = monte_carlo(
-        data, make_model("ktab"), draws=200, rng=1, perturbation=Perturbation(keep_ties=True)
+        data,
+        make_model("ktab"),
+        rounds=0,
+        draws=200,
+        rng=1,
+        perturbation=Perturbation(keep_ties=True),
     )
     return loose, kept
 
@@ -369,7 +376,8 @@ def test_keep_ties_from_the_command_line(
 ) -> None:
     from negsim.cli import main
 
-    argv = ["forecast", "kurils-actors-2016", "--model", "ktab", "--montecarlo", "60"]
+    argv = ["forecast", "kurils-actors-2016", "--model", "ktab", "--rounds", "0"]
+    argv += ["--montecarlo", "60"]
     assert main([*argv, "--seed", "1", "--no-plots", "--out", str(tmp_path / "a")]) == 0
     assert "Warning: territory: the unperturbed forecast" in capsys.readouterr().out
     assert main([*argv, "--keep-ties", "--no-plots", "--out", str(tmp_path / "b")]) == 0

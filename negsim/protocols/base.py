@@ -45,6 +45,7 @@ import abc
 import operator
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from itertools import chain
 from typing import Any, ClassVar
 
 import attrs
@@ -282,9 +283,11 @@ class Table:
         parties = self.parties
         record = self.state.history if offers is None else offers
         shape = (len(record), len(parties))
-        # one conversion of the (round, proposer, outcome) triples, then three rows
-        rounds, proposers, index = np.array(record, dtype=np.int64).reshape(-1, 3).T.copy()
-        offered = np.stack([p.preferences.profile().utilities[index] for p in parties], axis=1)
+        # one pass over the (round, proposer, outcome) triples, then three rows (np.array of
+        # a list of tuples reads them item by item: twice as slow)
+        flat = np.fromiter(chain.from_iterable(record), dtype=np.int64, count=3 * len(record))
+        rounds, proposers, index = flat.reshape(-1, 3).T.copy()
+        offered = np.stack([view.utilities[index] for view in self.views], axis=1)
         if any(f != 1.0 for f in self.factors):
             # φ^t underflows to 0 for a tiny φ: discounted keeps -inf (a red line) as -inf
             offered = discounted(offered, np.array(self.factors) ** rounds[:, None])
@@ -300,7 +303,9 @@ class Table:
             offers=index,
             proposers=proposers,
             utilities=offered.reshape(shape),
-            accepted=np.array(accepted, dtype=bool).reshape(shape),
+            accepted=np.fromiter(
+                chain.from_iterable(accepted), dtype=bool, count=shape[0] * shape[1]
+            ).reshape(shape),
             end=end,
             agreement=agreement,
             final_utilities=offered[-1] if agreement is not None else reservations,

@@ -354,8 +354,13 @@ def bundled_scenarios() -> dict[str, Path]:
 
 
 def load_scenario(source: str | Path) -> Scenario:
-    """Load a scenario from a ``.toml`` path or a bundled scenario's name."""
+    """Load a scenario from a ``.toml`` path, a bundled scenario's name, or a folder of
+    GENIUS or GeniusWeb files (:func:`negsim.formats.read_folder`)."""
     path = Path(source)
+    if path.is_dir() and str(source) not in bundled_scenarios():  # a bundled name wins
+        from ..formats import read_folder  # the formats build on this module
+
+        return read_folder(path)
     if not path.is_file():  # a bundled name, unless a file of that name is here
         bundled = bundled_scenarios()
         if str(source) in bundled:

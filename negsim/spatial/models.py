@@ -61,8 +61,10 @@ class Forecast(Recorded):
 
     Provenance: ``model``, ``options``, ``seed`` (``None``: the model draws no random
     numbers), ``version`` (negsim's, not compared) and ``data.source``
-    (:attr:`provenance`). Compared by value; exported with ``to_dict``/``to_json`` and read
-    back with ``from_dict``/``from_json`` (:mod:`negsim.spatial.records`).
+    (:attr:`provenance`). ``ending`` says, in one line, how the model's run ended (for KTAB:
+    the turns run and why it stopped; empty when the model runs a fixed number of rounds).
+    Compared by value; exported with ``to_dict``/``to_json`` and read back with
+    ``from_dict``/``from_json`` (:mod:`negsim.spatial.records`).
     """
 
     model: str
@@ -75,6 +77,7 @@ class Forecast(Recorded):
     detail: tuple[Any, ...] = attrs.field(default=(), converter=as_tuple)
     seed: int | None = None
     version: str = attrs.field(factory=negsim_version, eq=False)
+    ending: str = ""
 
     @property
     def rounds(self) -> int:
@@ -284,6 +287,7 @@ class KTAB:
             {"expected": run.expected_position, "most probable": run.most_probable_position},
             (run,),
             seed=run.seed,
+            ending=run.describe(),
         )
 
 
