@@ -114,7 +114,17 @@ def _version() -> str:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(json_safe(value), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    """Canonical JSON of ``value``; plain data goes straight to :mod:`json` (the common case,
+    fast), anything else (numpy values, non-finite floats) through :func:`json_safe` first."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return json.dumps(json_safe(value), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _cell(value: Any) -> Any:
+    """A typed column's value as SQLite takes it (numpy scalars as Python's)."""
+    return value if value is None or type(value) in (int, float, str, bool) else json_safe(value)
 
 
 def _shown(value: str | None) -> str:
@@ -299,7 +309,7 @@ class RunStore:
             f" VALUES ({', '.join('?' * (len(names) + 2))})"
         )
         rows = [
-            (run.key, *(json_safe(run.columns.get(n)) for n in names), _dumps(run.payload))
+            (run.key, *(_cell(run.columns.get(n)) for n in names), _dumps(run.payload))
             for run in runs
         ]
         try:
