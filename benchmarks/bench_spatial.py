@@ -4,7 +4,8 @@ S1  ten rounds of Bueno de Mesquita's model (``run_bdm``, Scholz et al.'s option
     quantity of every round kept) on one issue, for 10, 100 and 1,000 actors with random
     capabilities in [1, 100], whole-number positions in [0, 100] and saliences in [1, 100].
     Target: 1,000 actors x 10 rounds in under 2 s.
-S2  KTAB's first turn and ten Stokman exchange rounds on 3 issues, for 10 and 100 actors.
+S2  KTAB's model (up to ten turns) and ten Stokman exchange rounds on 3 issues, for 10 and 100
+    actors.
 S3  a Monte Carlo run of 100 draws of ten BDM rounds on the EU data (10 actors), serial and
     with 2 worker processes (the same draws either way).
 

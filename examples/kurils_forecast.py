@@ -4,7 +4,7 @@ The actors (the governments of Japan, Russia and the United States, both publics
 residents, former islanders, Nemuro, the Diet opposition, Russia's security establishment)
 sit on a territorial scale (0 = all four islands Russian, 50 = the 1956 Declaration's two
 islands, 100 = all four Japanese) and a security scale; every number is cited in
-``scenarios/kurils-actors-2018-2019.csv`` or labelled a judgment.
+``negsim/scenarios/kurils-actors-2018-2019.csv`` or labelled a judgment.
 
 The script prints each model's forecast, reruns BDM on 200 perturbed copies of the data
 (seed 2019), and asks what would have moved the forecast: each of the three weightiest actors

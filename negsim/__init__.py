@@ -102,6 +102,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
+#: The version (the one source: pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
 __all__ = [

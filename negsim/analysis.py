@@ -63,6 +63,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .display import html_table, short_repr
 from .errors import ValidationError
 
 __all__ = [
@@ -394,6 +395,32 @@ class BargainingAnalysis:
     kalai_smorodinsky: int | None
     egalitarian: int | None
     max_welfare: int | None
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "BargainingAnalysis",
+            zone=int(self.zone.size),
+            frontier=int(self.frontier.size),
+            nash=self.nash,
+            kalai_smorodinsky=self.kalai_smorodinsky,
+            egalitarian=self.egalitarian,
+            max_welfare=self.max_welfare,
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ["Nash", self.nash],
+            ["Kalai-Smorodinsky", self.kalai_smorodinsky],
+            ["egalitarian", self.egalitarian],
+            ["utilitarian (max welfare)", self.max_welfare],
+        ]
+        caption = (
+            f"zone of agreement {self.zone.size:,} outcomes, Pareto frontier "
+            f"{self.frontier.size:,}; disagreement {tuple(self.disagreement.tolist())}"
+        )
+        return html_table(
+            ["point", "outcome"], [[k, "none" if v is None else v] for k, v in rows], caption
+        )
 
     @property
     def has_agreement_zone(self) -> bool:

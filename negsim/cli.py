@@ -17,12 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import spatial
+from . import __version__, spatial
 from .agents import AGENTS
 from .errors import NegsimError
-from .io import printable, write_json_atomic
+from .io import bundled_folder, printable, write_json_atomic
 from .outdir import check_output, staged_output
 from .protocols import PROTOCOLS
+from .registry import Registry
 from .report import (
     format_analysis,
     format_diagnosis,
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = _command(
         commands,
@@ -170,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
         "validate",
         "check scenario files",
         "Check scenario files and list every problem (file, key path, what was expected).",
-        "negsim validate scenarios/*.toml",
+        "negsim validate my-scenario.toml kurils-2016",
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
 
@@ -178,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
         commands,
         "list",
         "list the bundled scenarios and actor data sets",
-        "List the scenarios and the actor data sets bundled with negsim, one line each.",
+        "List the scenarios and the actor data sets bundled with negsim, one line each, and\n"
+        "the folder they are read from (copy one from there to make your own).",
         "negsim list",
     )
 
@@ -240,8 +243,10 @@ def _parser() -> argparse.ArgumentParser:
         "Run a spatial forecasting model on an actor table (KTAB or BDM CSV, or a bundled\n"
         "data set such as kurils-actors-2018-2019): print the round-by-round table and, with\n"
         "--montecarlo, how the forecast spreads when the inputs are perturbed; write\n"
-        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.csv) and\n"
-        "plots to the output folder.",
+        "forecast.json, positions.csv, forecasts.csv (and moves.csv, montecarlo.json,\n"
+        "montecarlo.csv) and plots to the output folder. A Monte Carlo run warns when its\n"
+        "band excludes the unperturbed forecast and says why (tied positions split, a\n"
+        "discontinuous model); --keep-ties keeps tied actors together.",
         "negsim forecast kurils-actors-2018-2019 --model bdm --rounds 10 --montecarlo 200",
     )
     forecast.add_argument("file", metavar="FILE", help="an actor CSV file or a bundled data set")
@@ -253,6 +258,11 @@ def _parser() -> argparse.ArgumentParser:
         "--montecarlo", type=int, default=0, metavar="N", help="perturbed draws (default 0: none)"
     )
     forecast.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    forecast.add_argument(
+        "--keep-ties",
+        action="store_true",
+        help="Monte Carlo: actors who share a position move together (one draw per group)",
+    )
     forecast.add_argument(
         "--what-if",
         action="store_true",
@@ -272,6 +282,22 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
     forecast.add_argument("--no-plots", action="store_true", help="write no plots")
 
+    convert = _command(
+        commands,
+        "convert",
+        "convert a scenario between TOML, GENIUS and GeniusWeb",
+        "Convert a scenario file, a bundled scenario or a folder of GENIUS or GeniusWeb files\n"
+        "to a TOML file (OUT ends in .toml) or to a folder of GENIUS XML or GeniusWeb JSON\n"
+        "files (--to). The output is written whole or not at all; notes say what the\n"
+        "conversion normalised or approximated.",
+        "negsim convert path/to/genius-folder england-zimbabwe.toml",
+    )
+    convert.add_argument("source", metavar="IN", help="a .toml file, a bundled name or a folder")
+    convert.add_argument("target", metavar="OUT", help="a .toml file or an output folder")
+    convert.add_argument(
+        "--to", choices=("toml", "genius", "geniusweb"), help="format of OUT (default: from .toml)"
+    )
+
     _command(commands, "agents", "list the registered agents", "List agents.", "negsim agents")
     _command(
         commands,
@@ -288,8 +314,14 @@ def _load(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario)
     overrides = dict(parse_override(item) for item in args.set)
     scenario = scenario.with_overrides(overrides) if overrides else scenario
-    for notice in scenario.notices:
-        print(f"negsim: note: {notice}", file=sys.stderr)
+    notes = list(scenario.notices)
+    if Path(args.scenario).is_dir() and args.scenario not in bundled_scenarios():
+        # what reading GENIUS / GeniusWeb files normalised
+        from .formats.model import reading_notes
+
+        notes += reading_notes(scenario.data)
+    for notice in notes:
+        print(f"negsim: note: {printable(notice)}", file=sys.stderr)
     return scenario
 
 
@@ -453,10 +485,35 @@ def _list() -> None:
     for name in spatial.bundled_actor_data():
         data = spatial.load_actor_data(name)
         print(f"{name:<24} {data.n_actors} actors on {', '.join(data.dimensions)}")
+    print(f"\nThe files are in {bundled_folder()}")
+
+
+def _list_registry(registry: Registry[Any], width: int) -> None:
+    """One line per registered name; a plugin that cannot be imported says why."""
+    for name in registry:
+        try:
+            summary = registry.summary(name)
+        except NegsimError as error:
+            summary = f"(not usable: {error})"
+        print(printable(f"{name:<{width}} {summary}"))
 
 
 def _analyze(args: argparse.Namespace) -> None:
     print(format_scenario_analysis(_load(args)))
+
+
+def _convert(args: argparse.Namespace) -> None:
+    from .formats.folder import convert, target_format
+
+    try:
+        kind = target_format(args.target, args.to)
+    except ValueError as error:
+        raise NegsimError(str(error)) from None
+    if kind != "toml":
+        check_output(args.target)
+    for note in convert(args.source, args.target, kind):
+        print(f"negsim: note: {printable(note)}", file=sys.stderr)
+    print(printable(f"Wrote {args.target} ({kind})"))
 
 
 def _option(text: str) -> tuple[str, Any]:
@@ -482,7 +539,12 @@ def _forecast(args: argparse.Namespace) -> None:
         montecarlo = None
         if args.montecarlo:
             montecarlo = spatial.monte_carlo(
-                data, model, args.rounds, args.montecarlo, rng=args.seed
+                data,
+                model,
+                args.rounds,
+                args.montecarlo,
+                perturbation=spatial.Perturbation(keep_ties=args.keep_ties),
+                rng=args.seed,
             )
         what_ifs: tuple[spatial.WhatIf, ...] = ()
         if args.what_if:
@@ -538,12 +600,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sweep(args)
         elif args.command == "forecast":
             _forecast(args)
+        elif args.command == "convert":
+            _convert(args)
         elif args.command == "agents":
-            for name in AGENTS:
-                print(f"{name:<16} {AGENTS.summary(name)}")
+            _list_registry(AGENTS, 16)
         elif args.command == "protocols":
-            for name in PROTOCOLS:
-                print(f"{name:<20} {PROTOCOLS.summary(name)}")
+            _list_registry(PROTOCOLS, 20)
         else:
             parser.print_help()
     except BrokenPipeError:  # the reader went away (`negsim run | head`): stop quietly

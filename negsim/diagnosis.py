@@ -42,6 +42,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .position import Position
 
 if TYPE_CHECKING:
@@ -126,6 +127,39 @@ class Diagnosis:
         """The constraints that bind, the costliest first."""
         found = [c for c in self.constraints if c.binding]
         return tuple(sorted(found, key=lambda c: -(c.without - c.with_)))
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "Diagnosis",
+            ending=self.ending.kind,
+            stage=self.stage,
+            funnel=tuple(step.count for step in self.funnel),
+            binding=tuple(f"{c.party}: {c.kind}" for c in self.binding),
+        )
+
+    def _repr_html_(self) -> str:
+        return self._tables_html() + "\n" + html_image(self._repr_png_(), "the funnel")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return figure_bundle(repr(self), self._tables_html(), self._repr_png_(), "the funnel")
+
+    def _tables_html(self) -> str:
+        funnel = html_table(
+            ["step", "outcomes"], [[s.label, f"{s.count:,}"] for s in self.funnel], self.ending.text
+        )
+        binding = html_table(
+            ["party", "constraint", "what", "zone with it", "zone without it"],
+            [[c.party, c.kind, c.text, f"{c.with_:,}", f"{c.without:,}"] for c in self.binding],
+            f"Binding ({self.stage})" if self.binding else f"Binding: none; {self.stage}",
+        )
+        return funnel + "\n" + binding
+
+    def _repr_png_(self) -> bytes:
+        """The funnel (:func:`negsim.plots.funnel`), for notebooks."""
+        from . import plots
+
+        with plots.plain_text():
+            return png_bytes(plots.funnel(self).figure)
 
     def lines(self) -> list[str]:
         """The diagnosis in plain words, one statement a line."""

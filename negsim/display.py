@@ -20,13 +20,22 @@ True
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import reprlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["MAX_REPR", "fmt", "html_table", "png_bytes", "short_repr"]
+__all__ = [
+    "MAX_REPR",
+    "figure_bundle",
+    "fmt",
+    "html_image",
+    "html_table",
+    "png_bytes",
+    "short_repr",
+]
 
 MAX_REPR = 300
 """The longest ``repr()`` of any negsim value object, in characters."""
@@ -80,3 +89,23 @@ def png_bytes(figure: Any) -> bytes:
     finally:
         plt.close(figure)
     return buffer.getvalue()
+
+
+def html_image(png: bytes, alt: str = "") -> str:
+    """An ``<img>`` holding ``png`` inline, for a ``_repr_html_`` that shows a picture under
+    its table (notebooks show the HTML of an object rather than its PNG when it has both)."""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+
+
+def figure_bundle(text: str, table: str, png: bytes, alt: str = "") -> dict[str, str]:
+    """Every view of an object with a picture, for its ``_repr_mimebundle_``: its repr, its
+    table with the picture under it, and the picture (base64, as notebooks store it).
+
+    IPython takes every format it finds here from here, so the picture is drawn once rather
+    than once for ``_repr_html_`` and again for ``_repr_png_``."""
+    return {
+        "text/plain": text,
+        "text/html": table + "\n" + html_image(png, alt),
+        "image/png": base64.b64encode(png).decode("ascii"),
+    }

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from .errors import NegsimError
-from .io import json_text
 
 __all__ = ["BAD_CELLS", "CLASSES", "classify", "mutate_actor_csv"]
 
@@ -186,7 +185,6 @@ def classify(name: str, text: str, models: Iterable[str] | None = None, rounds: 
     """What reading ``text`` (as file ``name``) and running ``models`` (default: every
     registered model) gives: one of :data:`CLASSES` but ``"hang"`` (module docstring)."""
     from .spatial import MODELS, make_model, read_actor_csv
-    from .spatial.report import _summary
 
     try:
         data = read_actor_csv(name, text=text)
@@ -209,7 +207,7 @@ def classify(name: str, text: str, models: Iterable[str] | None = None, rounds: 
         if not finite:
             return "NaN"
         try:
-            json_text(_summary(forecast, None))
+            forecast.to_json(detail=False)
         except ValueError:
             return "NaN"
     return outcome

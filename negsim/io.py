@@ -46,6 +46,7 @@ __all__ = [
     "number_from_json",
     "printable",
     "publish",
+    "read_json",
     "spreadsheet_safe",
     "write_json_atomic",
     "write_text_atomic",
@@ -164,6 +165,28 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     return json.dumps(json_safe(data), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def read_json(source: str | os.PathLike[str]) -> tuple[Any, str]:
+    """``(data, name)`` from JSON text or a ``.json`` file path; ``name`` is the path (or
+    ``"<json text>"``) for error messages. An unreadable file or invalid JSON raises a
+    :class:`~negsim.errors.NegsimError` naming the file, the line and the column."""
+    from .errors import NegsimError
+
+    text = str(source)
+    name = "<json text>"
+    if not isinstance(source, str) or not text.lstrip().startswith(("{", "[")):
+        name = text
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise NegsimError(f"{name}: cannot read it: {error}") from None
+    try:
+        return json.loads(text), name
+    except json.JSONDecodeError as error:
+        raise NegsimError(
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+        ) from None
+
+
 # --- printable text --------------------------------------------------------------------------
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -175,6 +198,11 @@ def printable(text: str) -> str:
     'Japan[2J PMoffice\\n'
     """
     return _CONTROL.sub("", str(text))
+
+
+def bundled_folder() -> Path:
+    """The folder of the files bundled with negsim (the package ``negsim.scenarios``)."""
+    return Path(str(resources.files("negsim.scenarios")))
 
 
 def bundled_files(suffix: str) -> dict[str, Path]:

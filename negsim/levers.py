@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .errors import NegsimError, did_you_mean
 from .rng import RNGLike, resolve_seed
 
@@ -103,6 +104,48 @@ class LeverReport:
     not_applicable: tuple[tuple[str, str], ...]
     seeds: int
     seed: int
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "LeverReport",
+            title=self.title,
+            seeds=self.seeds,
+            seed=self.seed,
+            baseline_deal_rate=self.baseline.deal_rate,
+            levers=len(self.outcomes),
+            strongest=tuple(o.lever for o in self.strongest()),
+        )
+
+    def _repr_html_(self) -> str:
+        return self._table_html() + "\n" + html_image(self._repr_png_(), "the levers")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return figure_bundle(repr(self), self._table_html(), self._repr_png_(), "the levers")
+
+    def _table_html(self) -> str:
+        rows = [
+            [
+                o.label,
+                f"{o.zone:,}",
+                "-" if o.ratifiable is None else f"{o.ratifiable:,}",
+                f"{o.agreement_rate:.0%}",
+                f"{o.deal_rate:.0%}",
+                o.minimal_text or "",
+            ]
+            for o in (self.baseline, *self.outcomes)
+        ]
+        return html_table(
+            ["lever", "zone", "ratifiable", "agreement rate", "deal rate", "smallest change"],
+            rows,
+            f"{self.title}: every lever over {self.seeds} seeds from seed {self.seed}",
+        )
+
+    def _repr_png_(self) -> bytes:
+        """The levers plot (:func:`negsim.plots.levers`), for notebooks."""
+        from . import plots
+
+        with plots.plain_text():
+            return png_bytes(plots.levers(self, self.title).figure)
 
     def strongest(self, k: int = 3) -> tuple[LeverOutcome, ...]:
         """The ``k`` levers that raise the deal rate most (then the ratifiable zone, then the

@@ -4,6 +4,19 @@ A factory is a class or any callable returning a configured object; presets are 
 too (``"boulware"`` is ``TimeDependent`` with ``exponent=4``). Registering is one call, so a
 user's own agent is reachable by name from scenario files and the CLI, and the contract suite
 (:mod:`negsim.testing`) checks everything registered.
+
+Other installed packages add to a registry through an entry point in their ``pyproject.toml``
+(the groups ``negsim.agents``, ``negsim.protocols`` and ``negsim.models``)::
+
+    [project.entry-points."negsim.agents"]
+    stubborn = "my_package.agents:Stubborn"
+
+The name on the left is then a registered name like any built-in one, in scenario files, the
+CLI and :func:`negsim.make_agent`. Entry points are looked up the first time a registry is
+asked for its names, and each is imported only when its name is first used, so an installed
+plugin costs nothing until then and a broken one fails only when used, with an error naming
+its package and entry point. A built-in name always wins: a plugin that reuses one is ignored
+with a warning.
 """
 
 from __future__ import annotations
@@ -11,12 +24,14 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
+import warnings
 from collections.abc import Callable, Iterator
+from importlib import metadata
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .errors import ValidationError, did_you_mean
+from .errors import NegsimError, ValidationError, did_you_mean
 
 __all__ = ["REQUIRED", "Parameter", "Registry", "parameters_of"]
 
@@ -110,16 +125,70 @@ def parameters_of(factory: Callable[..., Any]) -> tuple[Parameter, ...]:
 
 
 class Registry(Generic[T]):
-    """Name → factory mapping for one family of objects."""
+    """Name → factory mapping for one family of objects.
 
-    def __init__(self, family: str) -> None:
+    ``entry_point_group`` (for example ``"negsim.agents"``) names the entry-point group from
+    which other installed packages add factories (see the module's docstring).
+    """
+
+    def __init__(self, family: str, entry_point_group: str | None = None) -> None:
         self.family = family
+        self.entry_point_group = entry_point_group
         self._factories: dict[str, Callable[..., T]] = {}
         self._summaries: dict[str, str] = {}
+        # plugins found but not imported yet; None until entry points were first looked up
+        self._plugins: dict[str, metadata.EntryPoint] | None = None
+
+    def find_plugins(self) -> list[str]:
+        """Look up the entry points of :attr:`entry_point_group` (again) and return the
+        names of the plugins not imported yet; a name already registered is skipped with a
+        warning. Called by the first lookup; call it after installing a plugin in a running
+        session (a notebook)."""
+        _installed_entry_points.cache_clear()
+        return self._find()
+
+    def _find(self) -> list[str]:
+        found: dict[str, metadata.EntryPoint] = {}
+        if self.entry_point_group is not None:
+            for point in _installed_entry_points().get(self.entry_point_group, ()):
+                if point.name in self._factories or point.name in found:
+                    warnings.warn(
+                        f"negsim: {_origin(point)} ignored: {self.family} {point.name!r} "
+                        "is already registered",
+                        stacklevel=2,
+                    )
+                    continue
+                found[point.name] = point
+        self._plugins = found
+        return list(found)
+
+    def _pending(self) -> dict[str, metadata.EntryPoint]:
+        if self._plugins is None:
+            self._find()
+        assert self._plugins is not None
+        return self._plugins
+
+    def _load(self, name: str) -> None:
+        """Import the plugin ``name`` and register what its entry point names."""
+        point = self._pending()[name]
+        try:
+            factory = point.load()
+        except Exception as error:
+            raise NegsimError(
+                f"{self.family} {name!r}: {_origin(point)} cannot be imported: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        if not callable(factory):
+            raise NegsimError(
+                f"{self.family} {name!r}: {_origin(point)} is a {type(factory).__name__}, "
+                "expected a class or a function that makes one"
+            )
+        del self._pending()[name]
+        self.register(name, factory)
 
     def register(self, name: str, factory: Callable[..., T], summary: str = "") -> None:
         """Make ``factory`` reachable as ``name`` (names are unique)."""
-        if not name or name in self._factories:
+        if not name or name in self._factories or name in (self._plugins or {}):
             raise ValidationError(
                 f"{self.family}.{name}", "empty or already registered", "a new name"
             )
@@ -130,7 +199,7 @@ class Registry(Generic[T]):
     def unregister(self, name: str) -> None:
         """Remove ``name`` (useful in tests and notebooks)."""
         self._factories.pop(self._check(name))
-        self._summaries.pop(name)
+        self._summaries.pop(name, None)
 
     def make(self, name: str, **params: Any) -> T:
         """A new object from the factory called ``name``, configured with ``params``.
@@ -185,24 +254,46 @@ class Registry(Generic[T]):
         return self._summaries[self._check(name)]
 
     def names(self) -> list[str]:
-        """Registered names, in registration order."""
-        return list(self._factories)
+        """Registered names, in registration order, then the plugins not imported yet."""
+        return [*self._factories, *self._pending()]
 
     def _check(self, name: str) -> str:
-        if name not in self._factories:
-            raise ValidationError(
-                self.family, f"no {self.family} {name!r}", did_you_mean(name, self._factories)
-            )
-        return name
+        if name in self._factories:
+            return name
+        if name in self._pending():
+            self._load(name)
+            return name
+        raise ValidationError(
+            self.family, f"no {self.family} {name!r}", did_you_mean(name, self.names())
+        )
 
     def __contains__(self, name: object) -> bool:
-        return name in self._factories
+        return name in self._factories or name in self._pending()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._factories)
+        return iter(self.names())
 
     def __len__(self) -> int:
-        return len(self._factories)
+        return len(self._factories) + len(self._pending())
+
+
+@functools.cache
+def _installed_entry_points() -> dict[str, tuple[metadata.EntryPoint, ...]]:
+    """The ``negsim.*`` entry points of the installed packages, by group: read once for all
+    registries (reading them walks the metadata of every installed distribution). The same
+    entry point found twice (a package twice on ``sys.path``) counts once."""
+    found: dict[str, dict[tuple[str, str], metadata.EntryPoint]] = {}
+    for dist in metadata.distributions():
+        for point in dist.entry_points:
+            if point.group.startswith("negsim."):
+                found.setdefault(point.group, {}).setdefault((point.name, point.value), point)
+    return {group: tuple(points.values()) for group, points in found.items()}
+
+
+def _origin(point: metadata.EntryPoint) -> str:
+    """``entry point 'name = module:attr' of package 'dist'`` (for messages)."""
+    package = f" of package {point.dist.name!r}" if point.dist is not None else ""
+    return f"entry point {point.name!r} ({point.value}){package}"
 
 
 def _signature(factory: Callable[..., Any]) -> inspect.Signature | None:

@@ -17,17 +17,16 @@ Export: :meth:`~NegotiationResult.to_dict`, :meth:`~NegotiationResult.to_json`,
 from __future__ import annotations
 
 import enum
-import json
 import os
-from pathlib import Path
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ValidationError
-from .io import csv_text, json_number, json_text, number_from_json, write_text_atomic
+from .display import html_table, short_repr
+from .errors import NegsimError, ValidationError
+from .io import csv_text, json_number, json_text, number_from_json, read_json, write_text_atomic
 from .outcomes import OutcomeSpace
 from .validators import readonly
 
@@ -144,6 +143,36 @@ class NegotiationResult:
         return self.space.labels(self.space.outcome_at(int(self.offers[round])))
 
     # --- export ----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return short_repr(
+            "NegotiationResult",
+            protocol=self.protocol,
+            parties=self.party_names,
+            end=self.end.value,
+            rounds=self.n_rounds,
+            agreement=self.agreement_labels,
+            utilities=tuple(float(u) for u in self.final_utilities),
+            seed=self.seed,
+        )
+
+    def _repr_html_(self) -> str:
+        from .agents import agent_label  # the agents import this module
+
+        labels = self.agreement_labels
+        agreement = ", ".join(f"{k} = {v}" for k, v in labels.items()) if labels else "none"
+        rows = [
+            [name, agent_label(agent), float(r), float(u)]
+            for name, agent, r, u in zip(
+                self.party_names, self.agents, self.reservations, self.final_utilities, strict=True
+            )
+        ]
+        return html_table(
+            ["party", "agent", "reservation", "utility"],
+            rows,
+            f"{self.protocol}: {self.end.value} after {self.n_rounds} rounds, seed "
+            f"{self.seed}; agreement: {agreement}",
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready): provenance, space, rounds, end."""
         rounds = [
@@ -214,11 +243,20 @@ class NegotiationResult:
 
     @classmethod
     def from_json(cls, source: str | os.PathLike[str]) -> NegotiationResult:
-        """Read a result from JSON text or from a ``.json`` file path."""
-        text = str(source)
-        if not text.lstrip().startswith("{"):
-            text = Path(source).read_text(encoding="utf-8")
-        return cls.from_dict(json.loads(text))
+        """Read a result from JSON text or from a ``.json`` file path.
+
+        A malformed file raises a :class:`~negsim.errors.NegsimError` naming the file and the
+        key (``run.json: rounds[2].offer: missing``) or the line and column of bad JSON.
+        """
+        data, name = read_json(source)
+        _check_keys(data, name, "", _KEYS)
+        for t, entry in enumerate(data["rounds"] if isinstance(data["rounds"], list) else ()):
+            _check_keys(entry, name, f"rounds[{t}]", _ROUND_KEYS)
+        try:
+            return cls.from_dict(data)
+        except (NegsimError, KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+            problem = f"missing key {error}" if isinstance(error, KeyError) else str(error)
+            raise NegsimError(f"{name}: {problem}") from None
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """One row per round: round, proposer, offer index, one column per issue, then each
@@ -236,3 +274,30 @@ class NegotiationResult:
             for t in range(self.n_rounds)
         )
         return csv_text(header, rows, path)
+
+
+_KEYS = (
+    "protocol",
+    "parameters",
+    "seed",
+    "party_names",
+    "agents",
+    "space",
+    "rounds",
+    "end",
+    "agreement",
+    "final_utilities",
+    "reservations",
+)
+_ROUND_KEYS = ("round", "proposer", "offer", "utilities", "accepted")
+
+
+def _check_keys(data: Any, name: str, path: str, keys: tuple[str, ...]) -> None:
+    """Raise naming ``name`` and the key path if ``data`` is not an object with ``keys``."""
+    if not isinstance(data, dict):
+        raise NegsimError(
+            f"{name}: {path or '(top level)'}: got {type(data).__name__}, expected a JSON object"
+        )
+    for key in keys:
+        if key not in data:
+            raise NegsimError(f"{name}: {f'{path}.{key}' if path else key}: missing")

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .errors import ValidationError
 from .io import csv_text
 from .rng import RNGLike, resolve_seed, spawn_seeds
@@ -75,6 +76,50 @@ class SweepResult:
     deal_rate: np.ndarray
     mean_payoffs: np.ndarray
     mean_rounds: np.ndarray
+
+    def __repr__(self) -> str:
+        best = int(np.argmax(self.deal_rate)) if len(self.points) else None
+        return short_repr(
+            "SweepResult",
+            scenario=self.scenario,
+            params=self.params,
+            points=len(self.points),
+            n_seeds=self.n_seeds,
+            seed=self.seed,
+            best_deal_rate=None if best is None else float(self.deal_rate[best]),
+            at=None if best is None else tuple(float(v) for v in self.points[best]),
+        )
+
+    def _repr_html_(self) -> str:
+        return self._table_html() + "\n" + html_image(self._repr_png_(), "the sweep")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return figure_bundle(repr(self), self._table_html(), self._repr_png_(), "the sweep")
+
+    def _table_html(self) -> str:
+        rows = [
+            [
+                *(float(v) for v in point),
+                f"{self.agreement_rate[k]:.0%}",
+                f"{self.deal_rate[k]:.0%}",
+                float(self.mean_rounds[k]),
+                *(float(u) for u in self.mean_payoffs[k]),
+            ]
+            for k, point in enumerate(self.points)
+        ]
+        headers = [*self.params, "agreement rate", "deal rate", "mean rounds"]
+        headers += [f"mean payoff {n}" for n in self.names]
+        caption = (
+            f"{self.scenario}: {len(self.points)} points x {self.n_seeds} seeds, seed {self.seed}"
+        )
+        return html_table(headers, rows, caption)
+
+    def _repr_png_(self) -> bytes:
+        """The sweep plot (:func:`negsim.plots.sweep`), for notebooks."""
+        from . import plots
+
+        with plots.plain_text():
+            return png_bytes(plots.sweep(self, self.scenario).figure)
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """One row per grid point; written atomically to ``path`` when given."""

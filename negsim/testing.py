@@ -26,7 +26,10 @@ is finite with one value per round and dimension, (3) positions and forecasts st
 range the data span on each dimension, (4) a unanimous dimension is forecast at its common
 position, (5) the same data give the same forecast, (6) scaling every capability by the same
 factor or renaming the actors changes nothing (to 1e-6: KTAB floors coalition strengths),
-(7) a negative number of rounds is refused.
+(7) a negative number of rounds is refused, (8) the result follows the results convention
+(:mod:`negsim.spatial.records`): a frozen value whose arrays are read-only, equal to a rerun
+and to its own JSON round trip (with and without detail), with a short ``repr`` and an HTML
+table, and a provenance naming the model.
 
 Scripted opponents (:class:`ScriptedAgent`, after Axelrod's ``MockPlayer``) make agent tests
 exact without reaching into a run's private state: the opponent's offers and answers are fixed
@@ -385,9 +388,41 @@ def check_forecast_model(model: Any, rounds: int = 4) -> None:
             for name, series in forecast.forecasts.items():
                 if not np.allclose(series, other.forecasts[name], rtol=1e-6, atol=1e-6):
                     raise _fail(f"invariant under {rule}", f"{label}: {name}")
+        _check_convention(forecast, again, label)
     try:
         model.run(forecast_cases()[0][1], -1)
     except ValidationError:
         pass
     else:
         raise _fail("negative rounds refused", "no ValidationError for rounds=-1")
+
+
+def _check_convention(forecast: Any, again: Any, label: str) -> None:
+    """Rule (8) of the forecast-model contract (module docstring)."""
+    from .display import MAX_REPR
+
+    arrays = [forecast.positions, *forecast.forecasts.values()]
+    if any(array.flags.writeable for array in arrays):
+        raise _fail("read-only arrays", label)
+    try:
+        forecast.model = "x"  # frozen: assignment must fail
+    except attrs.exceptions.FrozenInstanceError:
+        pass
+    else:
+        raise _fail("frozen result", label)
+    if forecast != again:
+        raise _fail("equal to a rerun (by value)", label)
+    cls = type(forecast)
+    try:
+        whole = cls.from_json(forecast.to_json())
+        light = cls.from_json(forecast.to_json(detail=False))
+    except (TypeError, ValueError) as error:
+        raise _fail("JSON round trip", f"{label}: {error}") from None
+    if whole != forecast:
+        raise _fail("JSON round trip", label)
+    if light != attrs.evolve(forecast, detail=()):
+        raise _fail("JSON round trip without detail", label)
+    if len(repr(forecast)) > MAX_REPR or "<table>" not in forecast._repr_html_():
+        raise _fail("short repr and an HTML table", label)
+    if forecast.provenance.model != forecast.model:
+        raise _fail("provenance", label)

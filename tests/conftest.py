@@ -1,14 +1,26 @@
-"""Shared test configuration: hypothesis profiles.
+"""Shared test configuration: hypothesis profiles, and the negsim of subprocesses.
 
 ``dev`` (default) keeps the suite quick; ``ci`` (selected by ``CI=true``, or by
 ``HYPOTHESIS_PROFILE=ci``) tries more examples. Individual tests do not set ``max_examples``.
+
+The tests run ``python -m negsim`` and the examples in subprocesses, often from a temporary
+folder: ``PYTHONPATH`` makes them import the same negsim as the tests, whether it is
+installed or read from the root of a clone that is not (``python -m pytest`` there).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+import negsim
+
+_HOME = str(Path(negsim.__file__).parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [_HOME, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+)
 
 settings.register_profile("dev", max_examples=40, deadline=None)
 settings.register_profile(

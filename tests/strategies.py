@@ -177,6 +177,72 @@ def bilateral_workloads(size: int = 25) -> st.SearchStrategy[list[Any]]:
     return st.integers(0, 2**32 - 1).map(build)
 
 
+# --- batches of negotiations (negsim.batch) ---
+
+#: Agent specs with a batch form, as a caller would write them.
+BATCH_AGENT_SPECS = st.one_of(
+    st.sampled_from(["boulware", "linear", "conceder", "hardliner", "tit-for-tat", "random"]),
+    st.sampled_from(["opponent-model", "time-dependent"]),
+    st.builds(
+        lambda e, legacy: {"kind": "time-dependent", "exponent": e, "legacy": legacy},
+        st.sampled_from([0.5, 1.0, 3.0]),
+        st.booleans(),
+    ),
+    st.builds(
+        lambda p: {"kind": "random", "acceptance_probability": p}, st.sampled_from([0.0, 0.3, 1.0])
+    ),
+)
+
+
+@st.composite
+def batch_cases(draw: Any) -> dict[str, Any]:
+    """The arguments of ``negsim.batch.run``: alternating offers among 2 or 3 parties, 1 to
+    4 runs over a space of at most 64 outcomes, weights (some zero) and tables from a few
+    levels (so ties between outcomes are common), every rule drawn (rounds, opener, common
+    discount, breakdown risk, information)."""
+    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    space = negsim.OutcomeSpace(
+        [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate(sizes)]
+    )
+    n_parties = draw(st.integers(2, 3))
+    n = draw(st.integers(1, 4))
+    k = len(sizes)
+    raw = np.array(
+        draw(st.lists(st.integers(0, 4), min_size=n * n_parties * k, max_size=n * n_parties * k)),
+        dtype=float,
+    ).reshape(n, n_parties, k)
+    raw[raw.sum(axis=2) == 0] = 1.0
+    weights = raw / raw.sum(axis=2, keepdims=True)
+    level = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+    tables = [
+        np.array(
+            draw(st.lists(level, min_size=n * n_parties * m, max_size=n * n_parties * m))
+        ).reshape(n, n_parties, m)
+        for m in sizes
+    ]
+    cells = n * n_parties
+    reservations = np.array(
+        draw(st.lists(st.sampled_from([0.0, 0.2, 0.3, 0.5, 0.9]), min_size=cells, max_size=cells))
+    ).reshape(n, n_parties)
+    protocol = negsim.AlternatingOffers(
+        n_rounds=draw(st.integers(1, 40)),
+        opener=draw(st.integers(0, n_parties - 1)),
+        discount=draw(st.sampled_from([1.0, 1.0, 0.95, 0.5])),
+        breakdown_probability=draw(st.sampled_from([0.0, 0.0, 0.1, 0.5])),
+        information=draw(st.sampled_from(["incomplete", "complete"])),
+    )
+    agents = draw(st.lists(BATCH_AGENT_SPECS, min_size=n_parties, max_size=n_parties))
+    return {
+        "protocol": protocol,
+        "space": space,
+        "weights": weights,
+        "tables": tables,
+        "reservations": reservations,
+        "agents": agents,
+        "rng": draw(st.integers(0, 2**40)),
+    }
+
+
 # --- legislatures (Baron–Ferejohn) ---
 
 
@@ -271,3 +337,77 @@ def _bundled_data(name: str) -> dict[str, Any]:
 
 
 _BUNDLED: dict[str, dict[str, Any]] = {}
+
+
+# --- scenarios GENIUS and GeniusWeb can hold (negsim.formats round trips) ---
+
+
+@st.composite
+def foreign_scenario_data(draw: Any, attained_reservations: bool = False) -> dict[str, Any]:
+    """Scenario data of 1 to 3 issues (categorical, integer, continuous) and 2 or 3 linear
+    additive parties, some numeric tables linear in the value and some not, with discounts
+    and reservations. With ``attained_reservations`` each reservation is 0 or the utility of
+    an outcome (a GeniusWeb reservation is a bid)."""
+    issues_data: list[dict[str, Any]] = []
+    sizes = []
+    for j in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["categorical", "integer", "continuous"]))
+        size = draw(st.integers(1, 4))
+        if kind == "categorical":
+            issues_data.append(
+                {"name": f"i{j}", "kind": kind, "options": [f"v{k}" for k in range(size)]}
+            )
+        elif kind == "integer":
+            low = draw(st.integers(-3, 3))
+            issues_data.append({"name": f"i{j}", "kind": kind, "low": low, "high": low + size - 1})
+        else:
+            issues_data.append(
+                {
+                    "name": f"i{j}",
+                    "kind": kind,
+                    "low": 0.0,
+                    "high": 0.5 * (size - 1),
+                    "resolution": 0.5,
+                }
+            )
+        sizes.append(size)
+    eighths = st.integers(0, 8).map(lambda v: v / 8)
+    parties: dict[str, Any] = {}
+    for p in range(draw(st.integers(2, 3))):
+        raw = np.array(draw(st.lists(st.integers(0, 10), min_size=len(sizes), max_size=len(sizes))))
+        weights = (raw + 1) / (raw + 1).sum()
+        values: dict[str, Any] = {}
+        for entry, size in zip(issues_data, sizes, strict=True):
+            if entry["kind"] != "categorical" and size > 1 and draw(st.booleans()):
+                start, end = draw(eighths), draw(eighths)  # linear in the value
+                table = list(np.linspace(start, end, size))
+            else:
+                table = draw(st.lists(eighths, min_size=size, max_size=size))
+            values[entry["name"]] = (
+                dict(zip(entry["options"], table, strict=True))
+                if entry["kind"] == "categorical"
+                else table
+            )
+        party: dict[str, Any] = {
+            "weights": {e["name"]: float(w) for e, w in zip(issues_data, weights, strict=True)},
+            "values": values,
+            "reservation": 0.0,
+            "discount": draw(st.sampled_from([1.0, 0.999, 0.99])),
+        }
+        if attained_reservations:
+            if draw(st.booleans()):
+                outcome = [draw(st.integers(0, m - 1)) for m in sizes]
+                tables = [list(v.values()) if isinstance(v, dict) else v for v in values.values()]
+                party["reservation"] = min(
+                    1.0,
+                    float(sum(w * t[k] for w, t, k in zip(weights, tables, outcome, strict=True))),
+                )
+        else:
+            party["reservation"] = draw(eighths)
+        parties[f"p{p}"] = party
+    return {
+        "scenario": {"title": "Random domain"},
+        "issues": issues_data,
+        "parties": parties,
+        "protocol": {"kind": "alternating-offers", "n_rounds": draw(st.sampled_from([10, 100]))},
+    }

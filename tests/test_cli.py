@@ -161,8 +161,8 @@ def test_help_has_an_example_for_every_command(capsys: pytest.CaptureFixture[str
 def test_python_dash_m_negsim_is_the_negsim_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # run away from the checkout: `python -m` puts the working folder first on sys.path,
-    # and the source tree is not the installed package (scenarios/ installs as a subpackage)
+    # away from the checkout: `python -m` finds the installed package there (from the
+    # checkout's root it finds the source tree, which is a complete package too)
     done = subprocess.run(
         [sys.executable, "-m", "negsim", "validate", "nope-not-a-scenario"],
         capture_output=True,

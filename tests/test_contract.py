@@ -129,7 +129,12 @@ class _BrokenModel:
             series = series * np.nan
         elif self.flaw == "depends on the capability scale":
             series = series + float(data.capability.sum() > 20) * 1e-3
-        return negsim.spatial.Forecast("broken", data, {}, positions, {"mean": series})
+        detail: tuple[object, ...] = ()
+        if self.flaw == "detail that JSON cannot hold":
+            detail = (1j,)  # a complex number: equal on a rerun, not JSON
+        elif self.flaw == "detail that reads back differently":
+            detail = ({"x": [1, 2]},)  # a list comes back as a tuple
+        return negsim.spatial.Forecast("broken", data, {}, positions, {"mean": series}, detail)
 
 
 @pytest.mark.parametrize(
@@ -142,6 +147,8 @@ class _BrokenModel:
         ("not finite", "forecasts finite"),
         ("depends on the capability scale", "invariant under capability scale"),
         ("accepts negative rounds", "negative rounds refused"),
+        ("detail that JSON cannot hold", "JSON round trip"),
+        ("detail that reads back differently", "JSON round trip"),
     ],
 )
 def test_the_forecast_contract_catches_each_flaw(flaw: str, rule: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import matplotlib as mpl
 import numpy as np
 import pytest
@@ -159,16 +160,22 @@ def test_report_and_outputs(model: str, tmp_path: Path) -> None:
     assert "Monte Carlo: 8 perturbed draws, seed 2" in text
     written = write_forecast(tmp_path, forecast, result)
     expected = {"forecast.json", "positions.csv", "forecasts.csv", "montecarlo.csv"}
-    expected |= {"power.png", "forecast.png"}
-    expected |= {"win-probability.png"} if model == "ktab" else {"positions.png"}
+    expected |= {"montecarlo.json", "power.png", "forecast.png", "positions.png"}
+    expected |= {"win-probability.png"} if model == "ktab" else set()
     if model == "bdm":
         expected |= {"moves.csv", "quad.png"}
     assert set(written) == expected
     assert {p.name for p in tmp_path.iterdir()} == expected
     record = json.loads((tmp_path / "forecast.json").read_text(encoding="utf-8"))
     assert record["model"] == model
-    assert record["montecarlo"]["seed"] == 2
     assert record["data"]["dimensions"] == ["territory", "security"]
+    assert record["data"]["source"] == "kurils-actors-2018-2019"
+    assert record["detail"] == []  # the per-round internals stay out of the file
+    again = negsim.spatial.Forecast.from_json(tmp_path / "forecast.json")
+    assert again == attrs.evolve(forecast, detail=())
+    montecarlo = negsim.spatial.MonteCarlo.from_json(tmp_path / "montecarlo.json")
+    assert montecarlo.seed == 2
+    assert montecarlo.draws.shape == result.draws.shape
 
 
 def test_bdm_report_explains_every_move(eu: ActorData) -> None:
@@ -201,8 +208,8 @@ def test_plots_name_what_they_show(eu: ActorData) -> None:
     power = plots.effective_power(eu)
     assert power.get_xlabel() == "Share of capability × salience (%)"
     assert len(power.patches) == eu.n_actors
-    result = monte_carlo(eu, make_model("ktab"), draws=10, rng=1)
-    band = plots.forecast_band(result)  # a model without rounds: a histogram
+    result = monte_carlo(eu, make_model("ktab"), rounds=0, draws=10, rng=1)
+    band = plots.forecast_band(result)  # no rounds: a histogram
     assert band.get_ylabel() == "Draws"
     rounds = monte_carlo(eu, make_model("bdm"), rounds=2, draws=10, rng=1)
     assert plots.forecast_band(rounds).get_xlabel() == "Round"
@@ -318,15 +325,37 @@ def test_ktab_draws_each_positions_chance_of_winning(tmp_path: Path) -> None:
     from negsim.spatial import plots
 
     data = load_actor_data("kurils-actors-2018-2019")
-    forecast = make_model("ktab").run(data)
-    ax = plots.win_probabilities(forecast.detail[0], data, data.title)
+    forecast = make_model("ktab").run(data, 0)
+    run = forecast.detail[0]
+    ax = plots.win_probabilities(run, data, data.title)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1] == "Japan, Japanese public, Nemuro  (60, 25)"  # the most probable, on top
-    assert len(ax.patches) == len(set(forecast.detail[0].position_class))
+    assert len(ax.patches) == len(set(run.states[0].position_class))
     assert "expected position: territory 46.4, security 49.4" in ax.get_title(loc="left")
+    assert "KTAB first turn" in ax.get_title(loc="left")
+    assert plots.win_probabilities(run.states[0], data, data.title).get_title(loc="left") == (
+        ax.get_title(loc="left")
+    )
     written = write_forecast(tmp_path, forecast)
     assert "win-probability.png" in written
     assert "positions.png" not in written  # no rounds to draw
+
+
+def test_ktab_draws_any_state_and_marks_where_it_settled() -> None:
+    from negsim.spatial import plots
+
+    data = load_actor_data("kurils-actors-2018-2019")
+    forecast = make_model("ktab").run(data, 40)
+    run = forecast.detail[0]
+    assert run.stopped == "settled"
+    assert run.turns < 40
+    last = plots.win_probabilities(run, data, state=-1)
+    assert f"KTAB state {run.turns} of {run.turns}" in last.get_title(loc="left")
+    assert len(last.patches) == len(set(run.states[-1].position_class))
+    ax = plots.positions(forecast, "territory")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"settled after turn {run.turns}" in labels
+    assert "forecast: expected" in labels
 
 
 # --- what-if sweeps ---

@@ -1,4 +1,5 @@
-"""The bundled Kurils actor data sets (``scenarios/kurils-actors-*.csv``) for the spatial models.
+"""The bundled Kurils actor data sets (``negsim/scenarios/kurils-actors-*.csv``), for the
+spatial models.
 
 Each file must read with :func:`negsim.spatial.read_actor_csv`, name the actors of its period,
 keep every number in 0-100, and cite every number. The citation convention (stated at the top
@@ -20,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
+import negsim.scenarios
 from negsim.spatial import read_actor_csv, weighted_median
 
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
+SCENARIOS = Path(negsim.scenarios.__file__).parent
 FILES = sorted(SCENARIOS.glob("kurils-actors-*.csv"))
 PERIODS = ("1956", "2016", "2018-2019", "2020-2022")
 

@@ -134,8 +134,8 @@ def test_many_actors_draw_a_bounded_figure(tmp_path: Path) -> None:
     assert f"the other {n - plots.TOP_ACTORS} actors" in labels
     assert f"the {plots.TOP_ACTORS} largest of {n} actors" in ax.get_title(loc="left")
     assert ax.figure.get_size_inches()[1] < 20
-    turn = make_model("ktab").run(data, 0).detail[0]
-    ax = plots.win_probabilities(turn, data)
+    run = make_model("ktab").run(data, 0).detail[0]
+    ax = plots.win_probabilities(run, data)
     assert len(ax.patches) <= plots.TOP_ACTORS + 1
     assert ax.figure.get_size_inches()[1] < 20
 
@@ -525,6 +525,9 @@ class _Forecast:
         self.positions = np.array([[value]])
         self.forecasts = {"x": np.array([value])}
 
+    def to_json(self, detail: bool = True) -> str:
+        return "{}"
+
 
 class _Model:
     def __init__(self, behaviour: str) -> None:
@@ -546,7 +549,6 @@ def test_classify_tells_each_outcome_of_a_model(
     monkeypatch: pytest.MonkeyPatch, behaviour: str, expected: str
 ) -> None:
     monkeypatch.setattr("negsim.spatial.make_model", lambda name: _Model(behaviour))
-    monkeypatch.setattr("negsim.spatial.report._summary", lambda forecast, title: {})
     text = BDM_HEADER + "A,1,4,80\nB,1,7,40\n"
     assert classify("a.csv", text, models=["m"]) == expected
 
@@ -569,9 +571,9 @@ def test_classify_tells_unnamed_errors_tracebacks_and_unwritable_summaries(
     assert classify("a.csv", "", models=[]) == "traceback"
     monkeypatch.undo()
 
-    def not_json(forecast: object, title: object) -> None:
+    def not_json(forecast: object, detail: bool = True) -> str:
         raise ValueError("Out of range float values are not JSON compliant")
 
     monkeypatch.setattr("negsim.spatial.make_model", lambda name: _Model("fine"))
-    monkeypatch.setattr("negsim.spatial.report._summary", not_json)
+    monkeypatch.setattr(_Forecast, "to_json", not_json)
     assert classify("a.csv", BDM_HEADER + "A,1,4,80\nB,1,7,40\n", models=["m"]) == "NaN"

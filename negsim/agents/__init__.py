@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: Every registered agent factory, by name.
-AGENTS: Registry[Agent] = Registry("agent")
+AGENTS: Registry[Agent] = Registry("agent", "negsim.agents")
 
 A = TypeVar("A", bound=type[Agent])
 

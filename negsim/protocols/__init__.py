@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: Every registered protocol, by name.
-PROTOCOLS: Registry[Protocol] = Registry("protocol")
+PROTOCOLS: Registry[Protocol] = Registry("protocol", "negsim.protocols")
 PROTOCOLS.register(AlternatingOffers.name, AlternatingOffers)
 PROTOCOLS.register(ZeuthenConcession.name, ZeuthenConcession)
 PROTOCOLS.register(SingleText.name, SingleText)

@@ -27,7 +27,8 @@ import numpy as np
 import tomli_w
 
 from .. import analysis
-from ..agents import Agent
+from ..agents import Agent, agent_label
+from ..display import html_table, short_repr
 from ..errors import ValidationError, did_you_mean
 from ..io import bundled_files, write_text_atomic
 from ..outcomes import OutcomeSpace
@@ -78,6 +79,36 @@ class ScenarioRun:
         """Final utilities: the agreement's if ratified, otherwise the reservation values."""
         return self.result.final_utilities if self.deal else self.result.reservations
 
+    def __repr__(self) -> str:
+        r = self.result
+        return short_repr(
+            "ScenarioRun",
+            title=self.title,
+            end=r.end.value,
+            rounds=r.n_rounds,
+            agreement=r.agreement_labels,
+            deal=self.deal,
+            seed=r.seed,
+        )
+
+    def _repr_html_(self) -> str:
+        r = self.result
+        rows = [
+            [name, agent_label(agent), float(res), float(u), _vote(vote)]
+            for name, agent, res, u, vote in zip(
+                r.party_names, r.agents, r.reservations, r.final_utilities, self.votes, strict=True
+            )
+        ]
+        labels = r.agreement_labels
+        agreement = ", ".join(f"{k} = {v}" for k, v in labels.items()) if labels else "none"
+        caption = (
+            f"{self.title}: {r.end.value} after {r.n_rounds} rounds (seed {r.seed}), "
+            f"{'a ratified deal' if self.deal else 'no ratified deal'}; agreement: {agreement}"
+        )
+        return html_table(
+            ["party", "agent", "reservation", "utility", "ratification"], rows, caption
+        )
+
     def to_dict(self, diagnosis: Any = None, levers: Any = None) -> dict[str, Any]:
         """The result's plain data (:meth:`NegotiationResult.to_dict`) with the votes, the
         verdict and, when given, the diagnosis and the lever report (their ``to_dict``)."""
@@ -103,6 +134,44 @@ class ScenarioAnalysis:
     bargaining: analysis.BargainingAnalysis
     win_sets: tuple[np.ndarray | None, ...]
     win_set_overlap: np.ndarray | None
+
+    def __repr__(self) -> str:
+        b = self.bargaining
+        return short_repr(
+            "ScenarioAnalysis",
+            parties=self.U.shape[1],
+            outcomes=self.U.shape[0],
+            zone=int(b.zone.size),
+            frontier=int(b.frontier.size),
+            nash=b.nash,
+            win_set_overlap=None if self.win_set_overlap is None else self.win_set_overlap.size,
+        )
+
+    def _repr_html_(self) -> str:
+        b = self.bargaining
+        points = {
+            "Nash": b.nash,
+            "Kalai-Smorodinsky": b.kalai_smorodinsky,
+            "egalitarian": b.egalitarian,
+            "utilitarian (max welfare)": b.max_welfare,
+        }
+        n = self.U.shape[1]
+        rows = [
+            [label, "none" if i is None else i, *(["-"] * n if i is None else self.U[i].tolist())]
+            for label, i in points.items()
+        ]
+        rows.append(["reservation (disagreement)", "", *self.reservations.tolist()])
+        overlap = (
+            ""
+            if self.win_set_overlap is None
+            else f", win-sets overlap on {self.win_set_overlap.size:,}"
+        )
+        caption = (
+            f"{self.U.shape[0]:,} outcomes: zone of agreement {b.zone.size:,}, Pareto frontier "
+            f"{b.frontier.size:,}{overlap}"
+        )
+        headers = ["point", "outcome", *(f"utility {k + 1}" for k in range(n))]
+        return html_table(headers, rows, caption)
 
 
 @attrs.frozen(eq=False)
@@ -173,6 +242,28 @@ class Scenario:
         """The validated scenario data (a copy: change a scenario with
         :meth:`with_overrides` or ``attrs.evolve(scenario, data=...)``)."""
         return copy.deepcopy(self._data)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "Scenario",
+            title=self.title,
+            parties=self.names,
+            issues=self.space.n_issues,
+            outcomes=self.space.size,
+            protocol=self.protocol.name,
+            source=Path(self.source).name,
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [key, p.name, agent_label(p.agent.describe()), float(p.preferences.reservation)]
+            for key, p in zip(self.keys, self.parties, strict=True)
+        ]
+        caption = (
+            f"{self.title} ({self.source}): {self.space.n_issues} issues, "
+            f"{self.space.size:,} outcomes, protocol {self.protocol.name}"
+        )
+        return html_table(["key", "party", "agent", "reservation"], rows, caption)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -263,8 +354,13 @@ def bundled_scenarios() -> dict[str, Path]:
 
 
 def load_scenario(source: str | Path) -> Scenario:
-    """Load a scenario from a ``.toml`` path or a bundled scenario's name."""
+    """Load a scenario from a ``.toml`` path, a bundled scenario's name, or a folder of
+    GENIUS or GeniusWeb files (:func:`negsim.formats.read_folder`)."""
     path = Path(source)
+    if path.is_dir() and str(source) not in bundled_scenarios():  # a bundled name wins
+        from ..formats import read_folder  # the formats build on this module
+
+        return read_folder(path)
     if not path.is_file():  # a bundled name, unless a file of that name is here
         bundled = bundled_scenarios()
         if str(source) in bundled:
@@ -292,3 +388,10 @@ def load_scenario(source: str | Path) -> Scenario:
         problem = Problem("", "not readable: tables or arrays nested too deeply", "a flatter file")
         raise ScenarioError(str(path), [problem]) from None
     return scenario_from_data(data, str(path))
+
+
+def _vote(vote: RatificationVote | None) -> str:
+    """A ratification vote in a table cell."""
+    if vote is None:
+        return "-"
+    return f"{'passed' if vote.ratified else 'failed'} ({vote.support:.0%} support)"

@@ -7,10 +7,15 @@ of politics, Stokman's models).
 * :mod:`.bdm` — Bueno de Mesquita's expected-utility rounds (Scholz et al. 2011);
 * :mod:`.ktab`, :mod:`.condorcet` — KTAB's first turn: values, risk attitudes, coalition
   strengths, victory probabilities, the probabilistic Condorcet election;
+* :mod:`.ktab_bargain` — KTAB's later turns: challenges, bargains, the election among them,
+  new positions, the stopping rule;
 * :mod:`.stokman` — Stokman's weighted-mean forecast and exchange model;
 * :mod:`.models` — every model behind one interface (``model.run(data, rounds)`` →
   :class:`Forecast`) and the ``MODELS`` registry;
 * :mod:`.sensitivity` — Monte Carlo perturbation of the inputs; what-if sweeps;
+* :mod:`.spread` — whether a Monte Carlo band is honest (ties, discontinuous models);
+* :mod:`.records` — the one convention of every result: value equality, read-only arrays,
+  ``to_dict``/``to_json``/``from_json``, provenance;
 * :mod:`.plots` (imported on its own: it loads matplotlib) — position paths, forecast bands,
   the BDM quad chart, effective power.
 """
@@ -26,7 +31,14 @@ from .condorcet import (
     probabilistic_condorcet,
     victory_probabilities,
 )
-from .data import ActorData, ActorDataError, bundled_actor_data, load_actor_data, read_actor_csv
+from .data import (
+    ActorData,
+    ActorDataError,
+    RowProblem,
+    bundled_actor_data,
+    load_actor_data,
+    read_actor_csv,
+)
 from .forecasts import weighted_mean, weighted_median
 from .ktab import (
     KTABTurn,
@@ -36,10 +48,14 @@ from .ktab import (
     value_matrix,
     weighted_distance,
 )
+from .ktab_bargain import KTABBargain, KTABRun, KTABStep, run_ktab
 from .models import BDM, KTAB, MODELS, Forecast, ForecastModel, Stokman, make_model
+from .records import Provenance, ResultFileError
 from .sensitivity import MonteCarlo, Perturbation, WhatIf, monte_carlo, perturb, what_if
+from .spread import SpreadCheck, tied_groups
 from .stokman import (
     Exchange,
+    ExchangeOptions,
     ExchangeStep,
     StokmanRun,
     exchange_candidates,
@@ -62,12 +78,20 @@ __all__ = [
     "BDMRound",
     "BDMRun",
     "Exchange",
+    "ExchangeOptions",
     "ExchangeStep",
     "Forecast",
     "ForecastModel",
+    "KTABBargain",
+    "KTABRun",
+    "KTABStep",
     "KTABTurn",
     "MonteCarlo",
     "Perturbation",
+    "Provenance",
+    "ResultFileError",
+    "RowProblem",
+    "SpreadCheck",
     "Stokman",
     "StokmanRun",
     "WhatIf",
@@ -86,7 +110,9 @@ __all__ = [
     "risk_utility",
     "run_bdm",
     "run_exchanges",
+    "run_ktab",
     "stokman_forecast",
+    "tied_groups",
     "value_matrix",
     "victory_probabilities",
     "weighted_distance",

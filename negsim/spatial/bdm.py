@@ -69,10 +69,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..display import html_table, short_repr
 from ..errors import ValidationError
 from ..validators import check_unit, one_of
-from .data import ActorData, readonly, whole_number
+from .data import HTML_ROWS, ActorData, readonly, whole_number
 from .forecasts import mean_of, median_of
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = ["OFFER_KINDS", "BDMOptions", "BDMRound", "BDMRun", "run_bdm"]
 
@@ -93,7 +95,7 @@ def _t(value: Any) -> float:
 
 
 @attrs.frozen
-class BDMOptions:
+class BDMOptions(Recorded):
     """The model's open choices (module docstring, steps 2–6); defaults as Scholz et al. coded.
 
     Each field is validated; make variants with ``attrs.evolve(options, probability="pair")``.
@@ -139,8 +141,16 @@ def _frozen(array: npt.ArrayLike) -> Array:
     return readonly(array, copy=False)  # a view, no copy: rounds hold n² matrices
 
 
-@attrs.frozen(eq=False)
-class BDMRound:
+def _kinds(array: npt.ArrayLike) -> npt.NDArray[np.int8]:
+    return readonly(array, np.int8, copy=False)
+
+
+def _indices(array: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    return readonly(array, np.int64, copy=False)
+
+
+@attrs.frozen(repr=False)
+class BDMRound(Recorded):
     """Every quantity of one round; matrices have the challenger ``i`` in rows, ``j`` in columns.
 
     ``*_neutral`` quantities use exponent 1 for everyone (they give the security levels);
@@ -151,24 +161,30 @@ class BDMRound:
     ``accepted[j]`` is the proposer whose offer ``j`` took, or -1.
     """
 
-    positions: Array = attrs.field(converter=_frozen)
+    positions: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
     mean: float
     median: float
-    probability_neutral: Array = attrs.field(converter=_frozen)
-    eu_neutral: Array = attrs.field(converter=_frozen)
-    security: Array = attrs.field(converter=_frozen)
-    risk_acceptance: Array = attrs.field(converter=_frozen)
-    exponent: Array = attrs.field(converter=_frozen)
-    probability: Array = attrs.field(converter=_frozen)
-    eu_own: Array = attrs.field(converter=_frozen)
-    eu_seen_by_target: Array = attrs.field(converter=_frozen)
-    offer_kind: npt.NDArray[np.int8]
-    offer_position: Array = attrs.field(converter=_frozen)
-    accepted: npt.NDArray[np.int64]
-    next_positions: Array = attrs.field(converter=_frozen)
-    eu_offer: Array = attrs.field(converter=_frozen)
+    probability_neutral: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    eu_neutral: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    security: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    risk_acceptance: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    exponent: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    probability: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    eu_own: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    eu_seen_by_target: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    offer_kind: npt.NDArray[np.int8] = attrs.field(converter=_kinds, eq=ARRAY_EQ)
+    offer_position: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    accepted: npt.NDArray[np.int64] = attrs.field(converter=_indices, eq=ARRAY_EQ)
+    next_positions: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
+    eu_offer: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)
     span: float = 1.0
     forecast: float = 0.0
+
+    def __repr__(self) -> str:
+        moved = int((self.accepted >= 0).sum())
+        return short_repr(
+            "BDMRound", actors=len(self.positions), median=self.median, mean=self.mean, moved=moved
+        )
 
     def utilities(
         self, perspective: Literal["own", "target", "neutral"] = "own"
@@ -215,17 +231,37 @@ class BDMRound:
         return tuple(lines)
 
 
-@attrs.frozen(eq=False)
-class BDMRun:
+@attrs.frozen(repr=False)
+class BDMRun(Recorded):
     """A run on one dimension: the rounds, the path and the options used."""
 
-    names: tuple[str, ...]
+    names: tuple[str, ...] = attrs.field(converter=as_tuple)
     dimension: str
     options: BDMOptions
-    rounds: tuple[BDMRound, ...]
-    positions: Array = attrs.field(converter=_frozen)  # (rounds + 1, n)
-    mean: Array = attrs.field(converter=_frozen)  # (rounds + 1,)
-    median: Array = attrs.field(converter=_frozen)  # (rounds + 1,)
+    rounds: tuple[BDMRound, ...] = attrs.field(converter=as_tuple)
+    positions: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)  # (rounds + 1, n)
+    mean: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)  # (rounds + 1,)
+    median: Array = attrs.field(converter=_frozen, eq=ARRAY_EQ)  # (rounds + 1,)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "BDMRun",
+            dimension=self.dimension,
+            actors=len(self.names),
+            rounds=len(self.rounds),
+            median=float(self.median[-1]),
+            mean=float(self.mean[-1]),
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [t, float(self.mean[t]), float(self.median[t]), len(self.rounds[t].moves(self.names))]
+            if t < len(self.rounds)
+            else [t, float(self.mean[t]), float(self.median[t]), ""]
+            for t in range(len(self.mean))
+        ]
+        caption = f"BDM on '{self.dimension}': forecasts by round"
+        return html_table(["round", "mean", "median", "moves"], rows[:HTML_ROWS], caption)
 
     def table(self) -> str:
         """The round-by-round forecasts and moves, as text."""

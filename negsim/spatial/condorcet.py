@@ -101,10 +101,16 @@ _SELF_INCENTIVE = 1e-10
 _BLOCK = 1 << 22  # vote-array elements computed at once
 
 
+def spelling(value: object) -> str:
+    """An option's name normalised (case, ``-`` for ``_`` and KTAB's spellings); a converter
+    of the model options, checked afterwards by their validators."""
+    key = str(value).strip().lower().replace("-", "_")
+    return _ALIASES.get(key, key)
+
+
 def choose(field: str, value: str, valid: tuple[str, ...]) -> str:
     """``value`` as one of ``valid`` (case, ``-`` and KTAB's spellings tolerated), else raise."""
-    key = str(value).strip().lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
+    key = spelling(value)
     if key not in valid:
         raise ValidationError(field, f"unknown {field} {value!r}", did_you_mean(str(value), valid))
     return key

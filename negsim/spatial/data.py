@@ -36,11 +36,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..display import html_table, short_repr
 from ..errors import NegsimError, ValidationError, did_you_mean
 from ..io import bundled_files
 from ..validators import readonly, whole_number
+from .records import ARRAY_EQ, Recorded
 
 __all__ = [
+    "HTML_ROWS",
     "MAX_ACTORS",
     "MAX_CELL",
     "MAX_DIMENSIONS",
@@ -48,6 +51,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "ActorData",
     "ActorDataError",
+    "RowProblem",
     "bundled_actor_data",
     "load_actor_data",
     "read_actor_csv",
@@ -67,10 +71,40 @@ MAX_FILE_BYTES = 64 * 2**20
 MAX_CELL = 131_072
 #: Largest absolute value of a capability or a position.
 MAX_MAGNITUDE = 1e12
+#: Most rows a notebook's HTML table of a result shows.
+HTML_ROWS = 30
+
+
+@attrs.frozen
+class RowProblem:
+    """One thing wrong in an actor file: its row (``None``: the file as a whole), column
+    (``""``: the whole row) and what is wrong."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def format(self, source: str) -> str:
+        """``file:row:column: message``."""
+        where = [source, *([str(self.row)] if self.row is not None else [])]
+        where += [self.column] if self.column else []
+        return ":".join(where) + ": " + self.message
 
 
 class ActorDataError(NegsimError):
-    """A problem in an actor-data file: ``file:row:column: message``."""
+    """Problems in an actor-data file, every one of them: ``file:row:column: message`` lines.
+
+    ``problems`` lists them (:class:`RowProblem`); ``source`` names the file.
+    """
+
+    def __init__(self, source: str, problems: str | list[RowProblem] | tuple[RowProblem, ...]):
+        if isinstance(problems, str):
+            problems = [RowProblem(None, "", problems)]
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [p.format(source) for p in self.problems]
+        text = lines[0] if len(lines) == 1 else f"{len(lines)} problems\n" + "\n".join(lines)
+        super().__init__(text)
 
 
 def _matrix(value: Any) -> Array:
@@ -82,17 +116,45 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-@attrs.frozen(eq=False)
-class ActorData:
-    """Actors with capabilities ``(n,)``, positions and saliences ``(n, m)``."""
+@attrs.frozen(repr=False)
+class ActorData(Recorded):
+    """Actors with capabilities ``(n,)``, positions and saliences ``(n, m)``.
+
+    ``source`` names where the data came from (the file :func:`read_actor_csv` read; empty
+    for data built in memory): results record it as their provenance.
+    """
 
     names: tuple[str, ...] = attrs.field(converter=_strings)
-    capability: Array = attrs.field(converter=readonly)
-    positions: Array = attrs.field(converter=_matrix)
-    saliences: Array = attrs.field(converter=_matrix)
+    capability: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    positions: Array = attrs.field(converter=_matrix, eq=ARRAY_EQ)
+    saliences: Array = attrs.field(converter=_matrix, eq=ARRAY_EQ)
     dimensions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     title: str = ""
     descriptions: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    source: str = attrs.field(default="", converter=str)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "ActorData",
+            title=self.title,
+            actors=self.n_actors,
+            dimensions=self.dimensions,
+            source=self.source,
+        )
+
+    def _repr_html_(self) -> str:
+        headers = ["actor", "capability"]
+        for dimension in self.dimensions:
+            headers += [dimension, f"salience {dimension}"]
+        rows = [
+            [name, float(self.capability[i])]
+            + [float(v) for k in range(self.n_dimensions) for v in
+               (self.positions[i, k], self.saliences[i, k])]
+            for i, name in enumerate(self.names[:HTML_ROWS])
+        ]  # fmt: skip
+        more = f" (the first {HTML_ROWS})" if self.n_actors > HTML_ROWS else ""
+        caption = f"{self.title or 'actor data'}: {self.n_actors} actors{more}"
+        return html_table(headers, rows, caption)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.names)
@@ -178,23 +240,6 @@ def _shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
-def _number(text: str, source: str, row: int, column: str) -> float:
-    try:
-        value = float(text) if len(text) <= 400 else math.nan  # a 400-digit number is not data
-    except ValueError:
-        value = math.nan
-    if math.isnan(value) and text.strip().lower().lstrip("+-") != "nan":
-        raise ActorDataError(f"{source}:{row}:{column}: '{_shown(text)}' is not a number")
-    if not math.isfinite(value):
-        raise ActorDataError(f"{source}:{row}:{column}: {_shown(text)} is not finite")
-    if abs(value) > MAX_MAGNITUDE:
-        raise ActorDataError(
-            f"{source}:{row}:{column}: {_shown(text)} is too large"
-            f" (expected at most {MAX_MAGNITUDE:g} in absolute value)"
-        )
-    return value
-
-
 def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> ActorData:
     """Read a KTAB or BDM actor table (the format is recognised from its first row).
 
@@ -204,7 +249,7 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
     if text is None:
         text = _read(Path(source), name)
     if len(text) > MAX_FILE_BYTES:
-        raise ActorDataError(f"{name}: {len(text):,} characters (expected at most {_limit()})")
+        raise ActorDataError(name, f"{len(text):,} characters (expected at most {_limit()})")
     text = text.removeprefix("\ufeff")  # a byte-order mark
     reader = csv.reader(io.StringIO(text), strict=False)
     rows: list[tuple[int, list[str]]] = []
@@ -216,12 +261,12 @@ def read_actor_csv(source: str | os.PathLike[str], text: str | None = None) -> A
                 rows.append((last + 1, cells))
             last = reader.line_num
     except csv.Error as error:  # a cell over the csv module's field limit (MAX_CELL)
-        raise ActorDataError(
-            f"{name}:{last + 1}: cannot read the row: {error}"
-            f" (expected cells of at most {MAX_CELL:,} characters)"
-        ) from None
+        message = (
+            f"cannot read the row: {error} (expected cells of at most {MAX_CELL:,} characters)"
+        )
+        raise ActorDataError(name, [RowProblem(last + 1, "", message)]) from None
     if not rows:
-        raise ActorDataError(f"{name}: the file is empty (no rows but comments)")
+        raise ActorDataError(name, "the file is empty (no rows but comments)")
     header = [cell.lower() for cell in rows[0][1]]
     if header[:1] == ["actor"]:  # a BDM header (a KTAB file starts with its scenario's name)
         return _bdm(name, rows)
@@ -236,14 +281,14 @@ def _read(path: Path, name: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ActorDataError(f"{name}: {size:,} bytes (expected at most {_limit()})")
+            raise ActorDataError(name, f"{size:,} bytes (expected at most {_limit()})")
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise ActorDataError(f"{name}: cannot read it: {error}") from None
+        raise ActorDataError(name, f"cannot read it: {error}") from None
 
 
 def bundled_actor_data() -> dict[str, Path]:
-    """The actor data sets shipped with negsim (``scenarios/*.csv``): ``{name: path}``."""
+    """The actor data sets shipped with negsim (``negsim/scenarios/*.csv``): ``{name: path}``."""
     return bundled_files(".csv")
 
 
@@ -255,126 +300,173 @@ def load_actor_data(source: str | os.PathLike[str]) -> ActorData:
     path = Path(source)
     if not path.is_file():
         bundled = bundled_actor_data()
-        if str(source) in bundled:
-            return read_actor_csv(bundled[str(source)])
+        if str(source) in bundled:  # its provenance is the data set's name, not a path
+            return attrs.evolve(read_actor_csv(bundled[str(source)]), source=str(source))
         if not path.exists():
             hint = did_you_mean(str(source), bundled)
-            raise ActorDataError(f"{source}: no such file or bundled actor data set; {hint}")
+            raise ActorDataError(str(source), f"no such file or bundled actor data set; {hint}")
     return read_actor_csv(path)
 
 
 _BDM_HEADER = ("Actor", "Capability", "Position", "Salience")
 
 
+class _Rows:
+    """Reads cells, collecting every problem (row, column, message) instead of stopping."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[RowProblem] = []
+
+    def problem(self, row: int | None, column: str, message: str) -> None:
+        self.problems.append(RowProblem(row, column, message))
+
+    def fail(self) -> ActorDataError:
+        return ActorDataError(self.source, self.problems)
+
+    def number(self, text: str, row: int, column: str) -> float:
+        """The cell as a finite number of moderate size (NaN, and a problem, if not)."""
+        try:
+            value = float(text) if len(text) <= 400 else math.nan  # 400 digits is not data
+        except ValueError:
+            value = math.nan
+        if math.isnan(value) and text.strip().lower().lstrip("+-") != "nan":
+            self.problem(row, column, f"'{_shown(text)}' is not a number")
+        elif not math.isfinite(value):
+            self.problem(row, column, f"{_shown(text)} is not finite")
+        elif abs(value) > MAX_MAGNITUDE:
+            self.problem(
+                row,
+                column,
+                f"{_shown(text)} is too large (expected at most {MAX_MAGNITUDE:g} in absolute"
+                " value)",
+            )
+        else:
+            return value
+        return math.nan
+
+    def weight(self, text: str, row: int, column: str) -> float:
+        value = self.number(text, row, column)
+        if value < 0:
+            self.problem(row, column, f"{_shown(text)} is negative (expected >= 0)")
+        return value
+
+    def salience(self, text: str, row: int, column: str) -> float:
+        value = self.weight(text, row, column)
+        if value > 100:
+            self.problem(row, column, f"{_shown(text)} is above 100 (saliences are 0–100)")
+        return value
+
+    def name(self, text: str, seen: list[str], row: int) -> str:
+        if not text:
+            self.problem(row, "Actor", "the actor has no name")
+        elif text in seen:
+            self.problem(row, "Actor", f"'{_shown(text)}' appears twice (names are unique)")
+        return text
+
+    def count(self, text: str, row: int, column: str, limit: int) -> int | None:
+        before = len(self.problems)
+        value = self.number(text, row, column)
+        if len(self.problems) == before and (value != int(value) or not 1 <= value <= limit):
+            self.problem(
+                row,
+                column,
+                f"{_shown(text)} is not a whole number from 1 to {limit:,} (negsim's limit)",
+            )
+        return int(value) if len(self.problems) == before else None
+
+
 def _bdm(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
+    cells = _Rows(name)
     line, header = rows[0]
     for k, expected in enumerate(_BDM_HEADER):
         found = header[k] if k < len(header) else ""
         if found.lower() != expected.lower():
-            raise ActorDataError(
-                f"{name}:{line}:{k + 1}: header '{_shown(found)}', expected '{expected}'"
-                f" (a BDM table starts 'Actor,Capability,Position,Salience')"
+            cells.problem(
+                line,
+                str(k + 1),
+                f"header '{_shown(found)}', expected '{expected}'"
+                " (a BDM table starts 'Actor,Capability,Position,Salience')",
             )
     if len(rows) == 1:
-        raise ActorDataError(f"{name}: a header but no actor rows (expected at least two actors)")
+        cells.problem(None, "", "a header but no actor rows (expected at least two actors)")
     if len(rows) - 1 > MAX_ACTORS:
         raise ActorDataError(
-            f"{name}: {len(rows) - 1:,} actor rows"
-            f" (expected at most {MAX_ACTORS:,}, negsim's limit)"
+            name, f"{len(rows) - 1:,} actor rows (expected at most {MAX_ACTORS:,}, negsim's limit)"
         )
     names: list[str] = []
     capability, positions, saliences = [], [], []
     for r, row in rows[1:]:
         if len(row) != 4:
-            raise ActorDataError(
-                f"{name}:{r}: {len(row)} columns, expected 4 (Actor,Capability,Position,Salience)"
+            cells.problem(
+                r, "", f"{len(row)} columns, expected 4 (Actor,Capability,Position,Salience)"
             )
-        names.append(_name(row[0], names, name, r))
-        capability.append(_weight(row[1], name, r, "Capability"))
-        positions.append(_number(row[2], name, r, "Position"))
-        saliences.append(_salience(row[3], name, r, "Salience"))
+            continue
+        names.append(cells.name(row[0], names, r))
+        capability.append(cells.weight(row[1], r, "Capability"))
+        positions.append(cells.number(row[2], r, "Position"))
+        saliences.append(cells.salience(row[3], r, "Salience"))
+    if cells.problems:
+        raise cells.fail()
     return _checked(name, names, capability, positions, saliences, (), "", ())
 
 
 def _ktab(name: str, rows: list[tuple[int, list[str]]]) -> ActorData:
+    cells = _Rows(name)
     line, first = rows[0]
     if len(first) < 4:
-        raise ActorDataError(
-            f"{name}:{line}: expected 'scenario, description, actors, dimensions' (KTAB) or the"
-            " header 'Actor,Capability,Position,Salience' (BDM)"
+        cells.problem(
+            line,
+            "",
+            "expected 'scenario, description, actors, dimensions' (KTAB) or the"
+            " header 'Actor,Capability,Position,Salience' (BDM)",
         )
-    n = _count(first[2], name, line, "number of actors", MAX_ACTORS)
-    m = _count(first[3], name, line, "number of dimensions", MAX_DIMENSIONS)
+        raise cells.fail()
+    n = cells.count(first[2], line, "number of actors", MAX_ACTORS)
+    m = cells.count(first[3], line, "number of dimensions", MAX_DIMENSIONS)
     if len(rows) < 2:
-        raise ActorDataError(f"{name}: no header row after row {line}")
+        cells.problem(None, "", f"no header row after row {line}")
+    if m is None or len(rows) < 2:
+        raise cells.fail()
     headers = rows[1][1]
     body = rows[2:]
-    if len(body) != n:
-        raise ActorDataError(f"{name}: {len(body)} actor rows, but row {line} says {n}")
+    if n is not None and len(body) != n:
+        cells.problem(None, "", f"{len(body)} actor rows, but row {line} says {n}")
+    if len(body) > MAX_ACTORS:
+        raise cells.fail()
     dimensions = tuple(headers[3 + 2 * k] for k in range(m)) if len(headers) >= 3 + 2 * m else ()
     columns = [header or f"column {c + 1}" for c, header in enumerate(headers)]
     columns += [f"column {c + 1}" for c in range(len(columns), 3 + 2 * m)]
     names: list[str] = []
     descriptions, capability, positions, saliences = [], [], [], []
     for r, row in body:
-        cells = list(row)
-        while cells and cells[-1] == "":
-            cells.pop()
-        if len(cells) != 3 + 2 * m:
-            raise ActorDataError(
-                f"{name}:{r}: {len(cells)} columns, expected {3 + 2 * m}"
-                f" (Actor, Description, Power, then position and salience for {m} dimensions)"
+        row = list(row)
+        while row and row[-1] == "":
+            row.pop()
+        if len(row) != 3 + 2 * m:
+            cells.problem(
+                r,
+                "",
+                f"{len(row)} columns, expected {3 + 2 * m}"
+                f" (Actor, Description, Power, then position and salience for {m} dimensions)",
             )
-        names.append(_name(cells[0], names, name, r))
-        descriptions.append(cells[1])
-        capability.append(_weight(cells[2], name, r, columns[2]))
-        positions.append([_number(cells[3 + 2 * k], name, r, columns[3 + 2 * k]) for k in range(m)])
-        saliences.append(
-            [_salience(cells[4 + 2 * k], name, r, columns[4 + 2 * k]) for k in range(m)]
-        )
+            continue
+        names.append(cells.name(row[0], names, r))
+        descriptions.append(row[1])
+        capability.append(cells.weight(row[2], r, columns[2]))
+        positions.append([cells.number(row[3 + 2 * k], r, columns[3 + 2 * k]) for k in range(m)])
+        saliences.append([cells.salience(row[4 + 2 * k], r, columns[4 + 2 * k]) for k in range(m)])
+    if cells.problems:
+        raise cells.fail()
     return _checked(
         name, names, capability, positions, saliences, dimensions, first[0], descriptions
     )
 
 
-def _name(text: str, seen: list[str], source: str, row: int) -> str:
-    if not text:
-        raise ActorDataError(f"{source}:{row}:Actor: the actor has no name")
-    if text in seen:
-        raise ActorDataError(
-            f"{source}:{row}:Actor: '{_shown(text)}' appears twice (names are unique)"
-        )
-    return text
-
-
-def _weight(text: str, source: str, row: int, column: str) -> float:
-    value = _number(text, source, row, column)
-    if value < 0:
-        raise ActorDataError(f"{source}:{row}:{column}: {_shown(text)} is negative (expected >= 0)")
-    return value
-
-
-def _salience(text: str, source: str, row: int, column: str) -> float:
-    value = _weight(text, source, row, column)
-    if value > 100:
-        raise ActorDataError(
-            f"{source}:{row}:{column}: {_shown(text)} is above 100 (saliences are 0–100)"
-        )
-    return value
-
-
-def _count(text: str, source: str, row: int, column: str, limit: int) -> int:
-    value = _number(text, source, row, column)
-    if value != int(value) or not 1 <= value <= limit:
-        raise ActorDataError(
-            f"{source}:{row}:{column}: {_shown(text)} is not a whole number from 1 to {limit:,}"
-            f" (negsim's limit)"
-        )
-    return int(value)
-
-
 def _checked(name: str, *parts: Any) -> ActorData:
+    fields = dict(zip(("names", "capability", "positions", "saliences"), parts, strict=False))
+    fields.update(zip(("dimensions", "title", "descriptions"), parts[4:], strict=False))
     try:
-        return ActorData(*parts)
+        return ActorData(**fields, source=name)
     except ValidationError as error:
-        raise ActorDataError(f"{name}: {error}") from None
+        raise ActorDataError(name, str(error)) from None

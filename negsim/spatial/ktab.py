@@ -28,7 +28,8 @@ KTAB does not take risk attitudes as input; it infers them (``SMPState::setAllAU
    the unit scale); actors sharing a position share its probability.
 
 :func:`first_turn` does all of this and returns a :class:`KTABTurn`. For KTAB's own reference
-run on ``dummyData_3Dim`` it reproduces every printed digit (``tests/test_ktab.py``).
+run on ``dummyData_3Dim`` it reproduces every printed digit (``tests/test_ktab.py``). The same
+analysis starts every later turn: :mod:`.ktab_bargain` runs the challenges and bargains.
 
 >>> from negsim.spatial import ActorData
 >>> data = ActorData(["a", "b", "c"], [1.0, 1.0, 1.0], [[0.0], [40.0], [100.0]],
@@ -52,6 +53,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..display import html_table, short_repr
 from ..errors import ValidationError
 from ..validators import check_positive
 from .condorcet import (
@@ -62,7 +64,8 @@ from .condorcet import (
     coalition_strengths,
     probabilistic_condorcet,
 )
-from .data import ActorData, readonly
+from .data import HTML_ROWS, ActorData, readonly
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = [
     "RISK_RANGES",
@@ -146,9 +149,10 @@ def position_classes(
     return tuple(unique), tuple(cls)
 
 
-@attrs.frozen(eq=False)
-class KTABTurn:
-    """Every quantity of KTAB's first turn (``n`` actors, ``m`` dimensions).
+@attrs.frozen(repr=False)
+class KTABTurn(Recorded):
+    """Every quantity of KTAB's first turn (``n`` actors, ``m`` dimensions); a run of
+    :func:`~negsim.spatial.ktab_bargain.run_ktab` holds one for every state it reached.
 
     Matrices are indexed by actors: ``[i, j]`` is about actor ``i`` (a voter, or the option
     ``i`` holds) and actor ``j``'s position. ``neutral_*`` are the risk-neutral election used
@@ -157,50 +161,66 @@ class KTABTurn:
     (actors who share a position have ``C = 10⁻⁸`` and ``P = ½`` between them).
     """
 
-    names: tuple[str, ...]
-    dimensions: tuple[str, ...]
+    names: tuple[str, ...] = attrs.field(converter=as_tuple)
+    dimensions: tuple[str, ...] = attrs.field(converter=as_tuple)
     voting_rule: str
     victory_model: str
     pce_model: str
     risk_range: str
-    distance: Array = attrs.field(converter=readonly)
+    distance: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """``d_i(p_j)``, in ``[0, 1]``."""
-    values: Array = attrs.field(converter=readonly)
+    values: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Risk-neutral values ``V[i, j] = 1 - d_ij``."""
-    neutral_strengths: Array = attrs.field(converter=readonly)
+    neutral_strengths: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Coalition strengths ``C[i, j]`` voted with ``V``."""
-    neutral_victory: Array = attrs.field(converter=readonly)
+    neutral_victory: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Victory probabilities ``P[i, j]`` from ``neutral_strengths``."""
-    neutral_probability: Array = attrs.field(converter=readonly)
+    neutral_probability: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """``π_i``: risk-neutral probability that actor ``i``'s position wins (sums to 1)."""
-    risk: Array = attrs.field(converter=readonly)
+    risk: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Inferred risk attitudes ``R_i`` (``π`` mapped onto ``risk_range``)."""
-    utilities: Array = attrs.field(converter=readonly)
+    utilities: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Risk-aware utilities ``U[i, j] = (1 - d_ij)(1 + d_ij R_i)``."""
-    strengths: Array = attrs.field(converter=readonly)
+    strengths: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Coalition strengths voted with ``U``."""
-    victory: Array = attrs.field(converter=readonly)
+    victory: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Victory probabilities from ``strengths``."""
-    win_probability: Array = attrs.field(converter=readonly)
+    win_probability: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """Turn-0 probability that actor ``i``'s position wins (KTAB's "winning probability"; shared
     positions share it, so the sum exceeds 1 when positions coincide)."""
-    outcome_probability: Array = attrs.field(converter=readonly)
+    outcome_probability: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """``win_probability`` split evenly among the actors sharing a position: a distribution."""
-    expected_position: Array = attrs.field(converter=readonly)
+    expected_position: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """``Σ_j P_j x_j`` per dimension (``P`` = ``outcome_probability``), on the data's scale."""
     most_probable: int
     """Index of the first actor holding the most probable position."""
-    most_probable_position: Array = attrs.field(converter=readonly)
+    most_probable_position: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     """That position, on the data's scale."""
-    unique: tuple[int, ...]
+    unique: tuple[int, ...] = attrs.field(converter=as_tuple)
     """The first actor holding each distinct position."""
-    position_class: tuple[int, ...]
+    position_class: tuple[int, ...] = attrs.field(converter=as_tuple)
     """For each actor, the index in ``unique`` of its position."""
 
     @property
     def n_actors(self) -> int:
         """Number of actors."""
         return len(self.names)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "KTABTurn",
+            actors=self.n_actors,
+            positions=len(self.unique),
+            most_probable=self.names[self.most_probable],
+            expected=tuple(float(v) for v in self.expected_position),
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [name, float(self.risk[i]), float(self.outcome_probability[i])]
+            for i, name in enumerate(self.names[:HTML_ROWS])
+        ]
+        return html_table(["actor", "risk R", "P(win)"], rows, "KTAB's first turn")
 
 
 def first_turn(

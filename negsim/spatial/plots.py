@@ -8,7 +8,7 @@ model or calls ``plt.show()``; each function takes an ``ax`` (a new figure when 
 * :func:`quad_chart` — Bueno de Mesquita's quad chart: one actor's expected utility of
   challenging each other actor against that actor's expected utility of challenging it;
 * :func:`effective_power` — each actor's share of capability × salience on an issue;
-* :func:`win_probabilities` — KTAB's first turn: each position's chance of winning;
+* :func:`win_probabilities` — KTAB: each position's chance of winning, in any state;
 * :func:`what_if` — the forecast as one actor at a time moves along the scale.
 
 Figures stay readable and small whatever the number of actors: bar charts show the
@@ -31,6 +31,7 @@ from ..plots import _axes
 from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
 from .ktab import KTABTurn
+from .ktab_bargain import KTABRun
 from .models import Forecast
 from .sensitivity import MonteCarlo, WhatIf
 
@@ -107,6 +108,11 @@ def positions(
             fontsize=7,
             color="#333333",
         )
+    for part in forecast.detail:
+        if isinstance(part, KTABRun) and part.stopped == "settled" and part.turns < rounds[-1]:
+            ax.axvline(
+                part.turns, c="grey", ls=":", lw=1.2, label=f"settled after turn {part.turns}"
+            )
     ax.set_xlim(-0.3, rounds[-1] * 1.5 + 1.5)  # room for the names at the right
     ticks = MaxNLocator(integer=True).tick_values(0, max(rounds[-1], 1))
     ax.set_xticks([t for t in ticks if 0 <= t <= rounds[-1]])
@@ -128,7 +134,7 @@ def forecast_band(
 ) -> Axes:
     """The baseline forecast by round with the draws' 5–95 % and 25–75 % bands.
 
-    A model without rounds (KTAB's first turn) gets a histogram of the draws instead.
+    A run of 0 rounds (a forecast of round 0 only) gets a histogram of the draws instead.
     """
     data = result.baseline.data
     k = data.dimension_index(dimension)
@@ -167,7 +173,17 @@ def forecast_band(
         f"How fragile is the forecast? {n} perturbed draws, seed {result.seed}\n"
         f"noise sd: positions {result.perturbation.position_sd:.0%} of the range, saliences"
         f" {result.perturbation.salience_sd:.0%} of the scale, log-capabilities"
-        f" {result.perturbation.capability_sd:g}",
+        f" {result.perturbation.capability_sd:g}"
+        + (
+            "\ntied actors move together (one draw per group)"
+            if result.perturbation.keep_ties
+            else ""
+        )
+        + (
+            "\nthe unperturbed forecast lies outside the 5–95 % band (see the warnings)"
+            if result.check is not None and result.check.outside[k]
+            else ""
+        ),
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     return ax
@@ -306,14 +322,27 @@ def effective_power(
 
 
 def win_probabilities(
-    turn: KTABTurn, data: ActorData, title: str = "", ax: Axes | None = None
+    turn: KTABTurn | KTABRun,
+    data: ActorData,
+    title: str = "",
+    ax: Axes | None = None,
+    state: int = 0,
 ) -> Axes:
-    """Each distinct position's probability of winning KTAB's turn-0 election, as bars.
+    """Each distinct position's probability of winning KTAB's election, as bars.
 
-    A bar per position (actors holding the same position share it), labelled with its
-    holders and coordinates; the subtitle gives the expected position ``Σ P_j x_j``. With more
-    than :data:`TOP_ACTORS` positions, the less probable ones share one bar.
+    ``turn`` is a first turn, or a whole run and the ``state`` to draw (0 the data, ``-1``
+    the last state it reached). A bar per position (actors holding the same position share
+    it), labelled with its holders and coordinates; the subtitle gives the expected position
+    ``Σ P_j x_j``. With more than :data:`TOP_ACTORS` positions, the less probable ones share
+    one bar.
     """
+    where_now = data.positions
+    when = "KTAB first turn"
+    if isinstance(turn, KTABRun):
+        state = range(turn.turns + 1)[state]
+        where_now = turn.positions[state]
+        when = f"KTAB state {state} of {turn.turns}" if state else when
+        turn = turn.states[state]
     classes = sorted(set(turn.position_class), key=lambda c: turn.win_probability[turn.unique[c]])
     rest, classes = classes[:-TOP_ACTORS], classes[-TOP_ACTORS:]
     ax = _axes(ax, (8.5, max(3.0, 0.42 * (len(classes) + bool(rest)) + 1.6)))
@@ -325,7 +354,7 @@ def win_probabilities(
         labels.append(f"the other {len(rest):,} positions")
         values.append(float(sum(turn.win_probability[turn.unique[c]] for c in rest)))
     for c in classes:
-        where = ", ".join(f"{v:g}" for v in data.positions[turn.unique[c]])
+        where = ", ".join(f"{v:g}" for v in where_now[turn.unique[c]])
         labels.append(f"{_listed(holders[int(c)])}  ({where})")
         values.append(float(turn.win_probability[turn.unique[c]]))
     colours = ["#3182bd" if v < max(values) else "#e6550d" for v in values]
@@ -334,12 +363,12 @@ def win_probabilities(
         ax.annotate(f"{value:.3f}", (bar.get_width(), bar.get_y() + 0.4), xytext=(3, 0),
                     textcoords="offset points", va="center", fontsize=8)  # fmt: skip
     ax.set_xlim(0, max(values) * 1.2)
-    ax.set_xlabel("Probability that the position wins (turn 0, risk-aware)")
+    ax.set_xlabel(f"Probability that the position wins ({when[5:]}, risk-aware)")
     ax.set_ylabel(f"Position ({', '.join(data.dimensions)})")
     expected = ", ".join(
         f"{d} {v:.1f}" for d, v in zip(data.dimensions, turn.expected_position, strict=True)
     )
-    _title(ax, title, f"KTAB first turn: {turn.pce_model} election, {turn.victory_model}"
+    _title(ax, title, f"{when}: {turn.pce_model} election, {turn.victory_model}"
            f" victory model\nexpected position: {expected}")  # fmt: skip
     return ax
 

@@ -3,8 +3,10 @@
 :func:`format_forecast` gives the round-by-round report (for BDM every move with the two
 expected utilities behind it; for KTAB each position's chance of winning; for Stokman the
 exchanges) and, with a Monte Carlo run, the spread of the final forecast.
-:func:`write_forecast` writes ``forecast.json``, ``positions.csv``, ``forecasts.csv``,
-``moves.csv`` (BDM), ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
+:func:`write_forecast` writes ``forecast.json`` (:meth:`Forecast.to_json
+<negsim.spatial.Forecast.to_json>` without the per-round detail: read it back with
+``Forecast.from_json``), ``positions.csv``, ``forecasts.csv``, ``moves.csv`` (BDM),
+``montecarlo.json`` and ``montecarlo.csv``, ``what-if.csv`` and the plots into a folder:
 ``power``, ``positions`` (models with rounds), ``forecast`` (with a Monte Carlo run),
 ``what-if`` (with what-if sweeps), ``quad`` (BDM) and ``win-probability`` (KTAB). A figure
 has one panel per dimension, at most :data:`PLOT_DIMENSIONS`, so its size stays bounded (the
@@ -16,14 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import attrs
 import numpy as np
 
-from ..io import csv_text, json_text, printable, write_text_atomic
+from ..io import csv_text, printable, write_text_atomic
 from .bdm import OFFER_KINDS, BDMRun
 from .ktab import KTABTurn
+from .ktab_bargain import KTABRun
 from .models import Forecast
-from .sensitivity import MonteCarlo, WhatIf
+from .sensitivity import WHAT_IF_HEADER, MonteCarlo, WhatIf
 from .stokman import StokmanRun
 
 __all__ = ["PLOT_DIMENSIONS", "format_forecast", "moves_csv", "what_if_csv", "write_forecast"]
@@ -47,16 +49,21 @@ def format_forecast(
     for part in forecast.detail:
         if isinstance(part, BDMRun):
             lines += [f"BDM on '{part.dimension}':", part.table(), ""]
-        elif isinstance(part, KTABTurn):
-            lines += _ktab_lines(part, forecast)
+        elif isinstance(part, KTABRun):
+            lines += _ktab_lines(part.states[0], forecast.data.positions, "first turn")
+            lines += _ktab_turns(part)
+            if part.turns:
+                last = part.states[-1]
+                lines += _ktab_lines(last, part.positions[part.turns], f"state {part.turns}")
         elif isinstance(part, StokmanRun):
             lines += _stokman_lines(part)
     lines += ["Forecasts by round:", forecast.table()]
     if montecarlo is not None:
+        ties = ", tied actors kept together" if montecarlo.perturbation.keep_ties else ""
         lines += [
             "",
-            f"Monte Carlo: {montecarlo.draws.shape[0]} perturbed draws, seed {montecarlo.seed};"
-            f" final {forecast.headline} forecast:",
+            f"Monte Carlo: {montecarlo.draws.shape[0]} perturbed draws, seed {montecarlo.seed}"
+            f"{ties}; final {forecast.headline} forecast:",
             montecarlo.summary(),
         ]
     for sweep in what_ifs:
@@ -64,13 +71,13 @@ def format_forecast(
     return printable("\n".join(lines))
 
 
-def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
+def _ktab_lines(turn: KTABTurn, positions: np.ndarray, when: str) -> list[str]:
     lines = [
-        "KTAB, first turn only (the model's later turns are not implemented; rounds ignored):",
+        f"KTAB, {when}:",
         f"{'actor':<32}{'risk R':>8}{'P(win)':>9}  position",
     ]
     for i, name in enumerate(turn.names):
-        where = ", ".join(f"{v:g}" for v in forecast.data.positions[i])
+        where = ", ".join(f"{v:g}" for v in positions[i])
         lines.append(f"{name:<32}{turn.risk[i]:8.3f}{turn.outcome_probability[i]:9.4f}  {where}")
     best = turn.position_class[turn.most_probable]
     holders = [n for n, c in zip(turn.names, turn.position_class, strict=True) if c == best]
@@ -80,6 +87,26 @@ def _ktab_lines(turn: KTABTurn, forecast: Forecast) -> list[str]:
         f" (P = {turn.win_probability[turn.most_probable]:.4f})"
     )
     return [*lines, ""]
+
+
+def _ktab_turns(run: KTABRun) -> list[str]:
+    """One line per turn: who challenged whom, who moved, the change against the first."""
+    names = run.states[0].names
+    lines = ["KTAB turns (challenger > target; movers; change / first turn's change):"]
+    for t, step in enumerate(run.steps, start=1):
+        pairs = [f"{names[i]} > {names[j]}" for i, j in enumerate(step.target) if j >= 0]
+        moved = np.flatnonzero(np.abs(step.next_positions - step.positions).max(axis=1) > 0)
+        lines.append(
+            f"  turn {t}: {len(pairs)} challenges ({_few(pairs)}); {len(moved)} moved"
+            f" ({_few([names[i] for i in moved])}); ratio {run.change_ratio[t - 1]:.4f}"
+        )
+    lines.append(f"  {run.describe()}")
+    return [*lines, ""]
+
+
+def _few(items: list[str], limit: int = 4) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f", +{len(items) - limit} more" if len(items) > limit else "") or "none"
 
 
 def _stokman_lines(run: StokmanRun) -> list[str]:
@@ -130,46 +157,9 @@ def moves_csv(forecast: Forecast) -> str:
     return csv_text(header, rows)
 
 
-def _summary(forecast: Forecast, montecarlo: MonteCarlo | None) -> dict[str, Any]:
-    data = forecast.data
-    record: dict[str, Any] = {
-        "model": forecast.model,
-        "options": forecast.options,
-        "data": {
-            "title": data.title,
-            "actors": list(data.names),
-            "dimensions": list(data.dimensions),
-        },
-        "rounds": forecast.rounds,
-        "forecasts": {name: series.tolist() for name, series in forecast.forecasts.items()},
-        "final_positions": {
-            name: forecast.positions[-1, i].tolist() for i, name in enumerate(data.names)
-        },
-    }
-    if montecarlo is not None:
-        q = [0.05, 0.25, 0.5, 0.75, 0.95]
-        record["montecarlo"] = {
-            "seed": montecarlo.seed,
-            "draws": int(montecarlo.draws.shape[0]),
-            "perturbation": attrs.asdict(montecarlo.perturbation),
-            "final_quantiles": {
-                f"{p:g}": v.tolist() for p, v in zip(q, montecarlo.quantiles(q)[:, -1], strict=True)
-            },
-            "final_mean": montecarlo.draws[:, -1].mean(axis=0).tolist(),
-            "final_sd": montecarlo.draws[:, -1].std(axis=0).tolist(),
-        }
-    return record
-
-
 def what_if_csv(what_ifs: tuple[WhatIf, ...]) -> str:
     """``dimension,actor,position,forecast`` rows of what-if sweeps."""
-    rows = (
-        (sweep.dimension, name, float(value), float(result))
-        for sweep in what_ifs
-        for name, row in zip(sweep.actors, sweep.forecasts, strict=True)
-        for value, result in zip(sweep.values, row, strict=True)
-    )
-    return csv_text(("dimension", "actor", "position", "forecast"), rows)
+    return csv_text(WHAT_IF_HEADER, (row for sweep in what_ifs for row in sweep.rows()))
 
 
 def write_forecast(
@@ -183,13 +173,14 @@ def write_forecast(
     """Write the results (module docstring) into ``folder``; returns the file names."""
     folder = Path(folder)
     files = {
-        "forecast.json": json_text(_summary(forecast, montecarlo)),
+        "forecast.json": forecast.to_json(detail=False),
         "positions.csv": forecast.positions_csv(),
         "forecasts.csv": forecast.forecasts_csv(),
     }
     if forecast.model == "bdm":
         files["moves.csv"] = moves_csv(forecast)
     if montecarlo is not None:
+        files["montecarlo.json"] = montecarlo.to_json(detail=False)
         files["montecarlo.csv"] = montecarlo.to_csv()
     if what_ifs:
         files["what-if.csv"] = what_if_csv(what_ifs)

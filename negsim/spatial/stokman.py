@@ -86,13 +86,17 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ValidationError
-from ..validators import check_positive
-from .data import ActorData, readonly, whole_number
+from ..display import html_table, short_repr
+from ..validators import one_of, positive
+from .data import HTML_ROWS, ActorData, readonly, whole_number
 from .forecasts import weighted_mean
+from .records import ARRAY_EQ, Recorded, as_tuple
 
 __all__ = [
+    "AT_FORECAST",
+    "RULES",
     "Exchange",
+    "ExchangeOptions",
     "ExchangeStep",
     "StokmanRun",
     "exchange_candidates",
@@ -105,8 +109,9 @@ Array = npt.NDArray[np.float64]
 Rule = Literal["equal_gain", "nash"]
 AtForecast = Literal["exclude", "supply"]
 
-_RULES = ("equal_gain", "nash")
-_AT_FORECAST = ("exclude", "supply")
+#: The exchange rates (``rule=``) and the treatments of an actor at the forecast.
+RULES = ("equal_gain", "nash")
+AT_FORECAST = ("exclude", "supply")
 _GAIN_TOL = 1e-12
 _TIE_TOL = 1e-9
 
@@ -117,7 +122,7 @@ def stokman_forecast(data: ActorData) -> Array:
 
 
 @attrs.frozen
-class Exchange:
+class Exchange(Recorded):
     """One exchange: ``i`` gains on issue ``p`` and gives way on ``q``; ``j`` the reverse.
 
     ``i``, ``j`` are actor indices and ``p``, ``q`` issue indices into the data; ``actors`` and
@@ -133,8 +138,8 @@ class Exchange:
     j: int
     p: int
     q: int
-    actors: tuple[str, str]
-    issues: tuple[str, str]
+    actors: tuple[str, str] = attrs.field(converter=as_tuple)
+    issues: tuple[str, str] = attrs.field(converter=as_tuple)
     move_i: float
     move_j: float
     position_i: float
@@ -155,15 +160,23 @@ class Exchange:
         return ((self.i, self.p), (self.i, self.q), (self.j, self.p), (self.j, self.q))
 
 
-@attrs.frozen(eq=False)
-class ExchangeStep:
+@attrs.frozen(repr=False)
+class ExchangeStep(Recorded):
     """One step: the realised exchanges, the new data and the forecasts ``(m,)``."""
 
-    exchanges: tuple[Exchange, ...]
+    exchanges: tuple[Exchange, ...] = attrs.field(converter=as_tuple)
     data: ActorData
-    before: Array = attrs.field(converter=readonly)
-    after: Array = attrs.field(converter=readonly)
+    before: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    after: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
     n_candidates: int = 0
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "ExchangeStep",
+            exchanges=len(self.exchanges),
+            candidates=self.n_candidates,
+            after=tuple(float(v) for v in self.after),
+        )
 
     @property
     def shift(self) -> Array:
@@ -171,8 +184,8 @@ class ExchangeStep:
         return readonly(self.after - self.before)
 
 
-@attrs.frozen(eq=False)
-class StokmanRun:
+@attrs.frozen(repr=False)
+class StokmanRun(Recorded):
     """A run: ``positions`` ``(rounds + 1, n, m)``, ``forecasts`` ``(rounds + 1, m)``.
 
     Row 0 is the initial state; ``steps[t]`` takes row ``t`` to row ``t + 1``. Only steps that
@@ -181,23 +194,44 @@ class StokmanRun:
     after the last step (the input if no exchange happened).
     """
 
-    names: tuple[str, ...]
-    dimensions: tuple[str, ...]
-    positions: Array = attrs.field(converter=readonly)
-    forecasts: Array = attrs.field(converter=readonly)
-    steps: tuple[ExchangeStep, ...]
+    names: tuple[str, ...] = attrs.field(converter=as_tuple)
+    dimensions: tuple[str, ...] = attrs.field(converter=as_tuple)
+    positions: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    forecasts: Array = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    steps: tuple[ExchangeStep, ...] = attrs.field(converter=as_tuple)
     converged: bool
     rule: str
     at_forecast: str
     final: ActorData
 
+    def __repr__(self) -> str:
+        return short_repr(
+            "StokmanRun",
+            rule=self.rule,
+            steps=len(self.steps),
+            exchanges=sum(len(step.exchanges) for step in self.steps),
+            converged=self.converged,
+            final=tuple(float(v) for v in self.forecasts[-1]),
+        )
 
-def check_options(rule: str, at_forecast: str, salience_scale: float) -> None:
-    if rule not in _RULES:
-        raise ValidationError("rule", f"{rule!r}", "'equal_gain' or 'nash'")
-    if at_forecast not in _AT_FORECAST:
-        raise ValidationError("at_forecast", f"{at_forecast!r}", "'exclude' or 'supply'")
-    check_positive("salience_scale", salience_scale)
+    def _repr_html_(self) -> str:
+        rows = [
+            [t, e.actors[0], e.issues[1], e.move_i, e.actors[1], e.issues[0], e.move_j, e.gain]
+            for t, step in enumerate(self.steps, start=1)
+            for e in step.exchanges
+        ]
+        headers = ["round", "i", "i gives way on", "move", "j", "j gives way on", "move", "gain"]
+        return html_table(headers, rows[:HTML_ROWS], f"Stokman exchanges ({self.rule})")
+
+
+@attrs.frozen
+class ExchangeOptions:
+    """The exchange model's options (module docstring), validated as every model's are: by
+    the fields' validators. The functions below check their arguments by building one."""
+
+    rule: str = attrs.field(default="equal_gain", validator=one_of(*RULES))
+    at_forecast: str = attrs.field(default="exclude", validator=one_of(*AT_FORECAST))
+    salience_scale: float = attrs.field(default=100.0, validator=positive())
 
 
 def _towards(start: Array, target: Array, fraction: Array) -> Array:
@@ -243,7 +277,7 @@ def exchange_candidates(
     ``"exclude"`` or ``"supply"``; ``salience_scale`` the number saliences are divided by
     (100 for 0–100 data). Invalid options raise :class:`~negsim.errors.ValidationError`.
     """
-    check_options(rule, at_forecast, salience_scale)
+    ExchangeOptions(rule, at_forecast, salience_scale)
     x = data.positions
     w = data.capability[:, None] * data.saliences  # (n, m)
     total = w.sum(axis=0)  # W_k
@@ -377,7 +411,7 @@ def run_exchanges(
     The options are those of :func:`exchange_candidates`.
     """
     rounds = whole_number("rounds", rounds)
-    check_options(rule, at_forecast, salience_scale)
+    ExchangeOptions(rule, at_forecast, salience_scale)
     current = data
     positions = [data.positions]
     forecasts = [weighted_mean(data)]

@@ -1,0 +1,592 @@
+"""GENIUS XML and GeniusWeb JSON: reading as GENIUS computes, writing back, folders as
+scenarios, ``negsim convert``. Fixtures are hand-made (tests/data/genius/README.md).
+
+Known answers follow GENIUS 10.4's definitions (``AdditiveUtilitySpace.getUtility``:
+``Σ w_i e_i`` capped at 1; ``EvaluatorDiscrete``: evaluation / largest evaluation;
+``EvaluatorInteger``: ``clamp(offset + slope (x - low))``; ``EvaluatorReal`` linear and
+triangular; ``IssueReal``: 21 discretisation points) and GeniusWeb's
+(``LinearAdditiveUtilitySpace``, ``NumberValueSetUtilities``)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import strategies
+from hypothesis import given
+
+import negsim
+from negsim.cli import main
+from negsim.formats import convert, read_folder, read_foreign, write_folder
+from negsim.formats.model import per_round_discount
+from negsim.scenario import ScenarioError, scenario_from_data
+
+DATA = Path(__file__).parent / "data" / "genius"
+XML = DATA / "xml-holiday"
+JSON = DATA / "json-holiday"
+
+
+def _u(scenario: negsim.Scenario) -> np.ndarray:
+    return negsim.utility_matrix(scenario.preferences)
+
+
+# --- reading GENIUS ------------------------------------------------------------------------
+
+
+def test_genius_folder_reads_issues_as_genius_does() -> None:
+    scenario = negsim.load_scenario(XML)
+    kinds = [issue.kind for issue in scenario.space.issues]
+    assert kinds == ["categorical", "integer", "continuous"]
+    assert scenario.space.size == 3 * 5 * 21  # a real issue: GENIUS's 21 points
+    assert scenario.names == ("alice", "bob")
+    budget = scenario.space.issue("budget")
+    assert budget.values is not None
+    assert budget.values[1] == pytest.approx(50.0)
+
+
+def test_genius_utilities_known_values() -> None:
+    alice, bob = negsim.load_scenario(XML).preferences
+    # alice: .6 * 4/4 + .3 * .25 (3 - 1) + .1 (1 - 500/1000)
+    assert alice.utility_of({"destination": "beach", "nights": "3", "budget": "500"}) == (
+        pytest.approx(0.8)
+    )
+    # bob's weights sum to 0.8 and GENIUS uses them as given: .2 * 10/10 + .2 * 1 + .4 * 1;
+    # "city" listed twice keeps its last evaluation (10), the nested item is ignored
+    assert bob.utility_of({"destination": "city", "nights": "1", "budget": "800"}) == (
+        pytest.approx(0.8)
+    )
+    assert bob.utility_of({"destination": "beach", "nights": "5", "budget": "0"}) == (
+        pytest.approx(0.2 * 2 / 10)
+    )
+
+
+def test_genius_utilities_agree_with_the_formula_on_every_outcome() -> None:
+    folder = read_foreign(XML)
+    genius = np.column_stack([p.utilities(folder.domain) for p in folder.profiles])
+    np.testing.assert_allclose(_u(read_folder(XML)), genius, atol=1e-12)
+
+
+def test_genius_reservation_and_discount_mapping() -> None:
+    scenario = negsim.load_scenario(XML)
+    alice, bob = scenario.parties
+    assert alice.preferences.reservation == 0.3
+    assert bob.preferences.reservation == 0.1
+    # d = 0.9 per unit of time over the default 100 rounds: δ^100 = 0.9
+    assert alice.preferences.discount**100 == pytest.approx(0.9)
+    assert bob.preferences.discount == 1.0
+    assert per_round_discount(0.9, 10) == pytest.approx(0.9**0.1)
+    notes = scenario.data["scenario"]["notes"]
+    assert "listed twice" in notes
+    assert "0.9 per unit of time" in notes
+
+
+def test_folder_scenario_runs_and_analyses() -> None:
+    scenario = negsim.load_scenario(XML)
+    run = scenario.run(rng=3)
+    assert run.result.end.value in ("agreement", "deadline")
+    assert scenario.analyse().bargaining.nash is not None
+
+
+def test_read_folder_spreads_the_discount_over_its_rounds() -> None:
+    scenario = read_folder(XML, n_rounds=40)
+    assert scenario.protocol.n_rounds == 40  # type: ignore[attr-defined]
+    assert scenario.preferences[0].discount ** 40 == pytest.approx(0.9)
+    with pytest.raises(negsim.ValidationError, match="n_rounds"):
+        read_folder(XML, n_rounds=0)
+
+
+def test_read_folder_chooses_profiles() -> None:
+    scenario = read_folder(XML, profiles=["bob", "alice"])
+    assert scenario.names == ("bob", "alice")
+    with pytest.raises(ScenarioError, match="no profile 'carol'"):
+        read_folder(XML, profiles=["alice", "carol"])
+    with pytest.raises(ScenarioError, match="at least two"):
+        read_folder(XML, profiles=["alice"])
+
+
+# --- reading GeniusWeb ---------------------------------------------------------------------
+
+
+def test_geniusweb_folder_reads() -> None:
+    scenario = negsim.load_scenario(JSON)
+    assert [i.kind for i in scenario.space.issues] == ["categorical", "integer"]
+    alice, bob = scenario.preferences
+    # reservation = utility of the reservation bid (city, 3): .7 * .5 + .3 * .5
+    assert alice.reservation == pytest.approx(0.5)
+    assert bob.reservation == 0.0
+    assert alice.utility_of({"destination": "beach", "nights": "3"}) == pytest.approx(0.85)
+    assert bob.utility_of({"destination": "city", "nights": "2"}) == pytest.approx(0.4 + 0.45)
+
+
+# --- writing and round trips ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [XML, JSON])
+@pytest.mark.parametrize("kind", ["genius", "geniusweb"])
+def test_round_trip_keeps_utilities(tmp_path: Path, source: Path, kind: str) -> None:
+    before = negsim.load_scenario(source)
+    notes = write_folder(before, tmp_path / "out", kind)
+    after = negsim.load_scenario(tmp_path / "out")
+    assert after.space.size == before.space.size
+    np.testing.assert_allclose(_u(after), _u(before), atol=1e-9)
+    for a, b, key in zip(after.preferences, before.preferences, before.keys, strict=True):
+        if kind == "genius":
+            assert a.discount == pytest.approx(b.discount, rel=1e-12)
+            assert a.reservation == pytest.approx(b.reservation)
+        elif b.discount < 1:  # GeniusWeb profiles have none: left out, with a note
+            assert a.discount == 1.0
+            assert any(f"parties.{key}: GeniusWeb profiles have no discount" in n for n in notes)
+
+
+def test_genius_files_written_are_plain_genius(tmp_path: Path) -> None:
+    write_folder(negsim.load_scenario(XML), tmp_path / "out", "genius")
+    files = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+    assert files == ["Holiday-domain.xml", "alice.xml", "bob.xml"]
+    text = (tmp_path / "out" / "bob.xml").read_text()
+    assert "<utility_space>" in text
+    assert 'type="integer"' in text
+    assert "<reservation" in text
+
+
+def test_non_linear_numeric_tables_are_written_as_discrete(tmp_path: Path) -> None:
+    scenario = negsim.load_scenario(XML)  # bob's budget evaluator is triangular
+    notes = write_folder(scenario, tmp_path / "out", "genius")
+    assert any("budget" in n and "discrete" in n for n in notes)
+    after = negsim.load_scenario(tmp_path / "out")
+    assert after.space.issue("budget").kind == "categorical"
+    np.testing.assert_allclose(_u(after), _u(scenario), atol=1e-9)
+
+
+def test_geniusweb_weights_sum_to_exactly_one_in_decimal(tmp_path: Path) -> None:
+    import json
+    from decimal import Decimal
+
+    write_folder(negsim.load_scenario(XML), tmp_path / "out", "geniusweb")
+    text = (tmp_path / "out" / "bob.json").read_text()
+    weights = json.loads(text, parse_float=Decimal)["LinearAdditiveUtilitySpace"]["issueWeights"]
+    assert sum(weights.values()) == Decimal(1)
+
+
+def test_geniusweb_reservation_becomes_a_bid_with_a_note(tmp_path: Path) -> None:
+    scenario = negsim.load_scenario(XML).with_overrides({"parties.alice.reservation": 0.333})
+    notes = write_folder(scenario, tmp_path / "out", "geniusweb")
+    after = negsim.load_scenario(tmp_path / "out").preferences[0].reservation
+    u = _u(scenario)[:, 0]
+    assert after == pytest.approx(u[u >= 0.333].min())  # the lowest utility at least as high
+    assert any("reservation 0.333 became the bid of utility" in n for n in notes)
+
+
+def test_scenarios_genius_cannot_express_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(negsim.NegsimError, match="red_lines: GENIUS profiles have none"):
+        write_folder(negsim.load_scenario("kurils-2018-2019"), tmp_path / "out", "genius")
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_between_all_three(tmp_path: Path) -> None:
+    convert(XML, tmp_path / "h.toml")
+    convert(tmp_path / "h.toml", tmp_path / "web", to="geniusweb")
+    convert(tmp_path / "web", tmp_path / "g", to="genius")
+    convert(tmp_path / "g", tmp_path / "h2.toml")
+    np.testing.assert_allclose(
+        _u(negsim.load_scenario(tmp_path / "h2.toml")), _u(negsim.load_scenario(XML)), atol=1e-9
+    )
+    with pytest.raises(negsim.NegsimError, match="--to genius"):
+        convert(XML, tmp_path / "somewhere")
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_run_analyze_validate_convert_on_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(XML), "--out", str(out), "--no-plots", "--lever-seeds", "0"]) == 0
+    assert (out / "result.json").exists()
+    assert main(["analyze", str(JSON)]) == 0
+    assert main(["validate", str(XML)]) == 0
+    captured = capsys.readouterr()
+    assert "Nash" in captured.out
+    assert "listed twice" in captured.err
+    assert main(["convert", str(XML), str(tmp_path / "w"), "--to", "geniusweb"]) == 0
+    assert (tmp_path / "w" / "alice.json").exists()
+    assert main(["convert", str(XML), str(tmp_path / "nowhere")]) == 2
+    assert "--to genius" in capsys.readouterr().err
+
+
+def test_cli_bad_folder_exits_2_with_the_element(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", '<weight index="2" value="0.3"/>', "")
+    assert main(["analyze", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "alice.xml" in err
+    assert '<weight index="2">' in err
+    assert "Traceback" not in err
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+def _copy(tmp_path: Path, source: Path = XML) -> Path:
+    folder = tmp_path / source.name
+    shutil.copytree(source, folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def _problems(folder: Path) -> str:
+    with pytest.raises(ScenarioError) as caught:
+        negsim.load_scenario(folder)
+    return str(caught.value)
+
+
+def test_missing_evaluator_names_the_element(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", '<evaluator ftype="linear" slope="0.25" offset="0"/>', "")
+    message = _problems(folder)
+    assert "alice.xml" in message
+    assert '/utility_space/objective[@index="0"]/issue[@index="2"]' in message
+    assert "no <evaluator>" in message
+
+
+def test_missing_issue_and_missing_value(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", '<item index="3" value="mountains" evaluation="1"/>', "")
+    message = _problems(folder)
+    assert "no evaluation for value(s) ['mountains']" in message
+
+
+def test_weights_above_one_are_normalised_with_a_note(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(
+        folder / "alice.xml", '<weight index="1" value="0.6"/>', '<weight index="1" value="1.6"/>'
+    )
+    scenario = negsim.load_scenario(folder)
+    assert "sum to 2; normalised to 1" in scenario.data["scenario"]["notes"]
+    weights = scenario.data["parties"]["alice"]["weights"]
+    assert math.isclose(sum(weights.values()), 1.0)
+    assert weights["destination"] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('ftype="linear" parameter0="1"', 'ftype="faratin" parameter0="1"', "faratin"),
+        ("<utility_space>", '<utility_space type="NONLINEAR">', "non-additive"),
+        ('evaluation="2"', 'evaluation="-2"', "GeniusBI"),
+        ('<reservation value="0.3"/>', '<reservation value="0.3"/><optout value="-5"/>', "optout"),
+        ('evaluation="2"', 'evaluation="lots"', "a number"),
+    ],
+)
+def test_unsupported_genius_features_are_refused(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", old, new)
+    assert expected in _problems(folder)
+
+
+def test_issue_type_genius_has_but_negsim_not(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(
+        folder / "holiday-domain.xml",
+        'etype="integer" type="integer" vtype="integer" name="nights"',
+        'etype="objective" type="objective" vtype="objective" name="nights"',
+    )
+    message = _problems(folder)
+    assert "holiday-domain.xml" in message
+    assert "type 'objective'" in message
+
+
+def test_profile_for_another_domain(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "bob.xml", 'name="destination"', 'name="airline"')
+    message = _problems(folder)
+    assert "bob.xml" in message
+    assert "'airline' where the domain has 'destination'" in message
+    folder2 = _copy(tmp_path / "b")
+    _edit(folder2 / "bob.xml", 'value="beach" evaluation="2"', 'value="desert" evaluation="2"')
+    assert "value 'desert' is not in the domain's issue 'destination'" in _problems(folder2)
+
+
+def test_malformed_xml_names_line_and_column(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", 'value="city"', 'value="a & b"')
+    message = _problems(folder)
+    assert "alice.xml" in message
+    assert "not well-formed XML" in message
+    assert "line 8" in message
+
+
+def test_entity_declarations_are_refused(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
+        "<utility_space>&lol2;</utility_space>\n"
+    )
+    (folder / "alice.xml").write_text(bomb)
+    assert "<!DOCTYPE> declaration" in _problems(folder)
+
+
+def test_oversized_and_deep_files_are_refused(tmp_path: Path) -> None:
+    from negsim.formats import safexml
+
+    with pytest.raises(ScenarioError, match="nested more than"):
+        safexml.parse_xml(b"<a>" * 40 + b"</a>" * 40, "deep.xml")
+    with pytest.raises(ScenarioError, match="bytes"):
+        safexml.parse_xml(b" " * (safexml.MAX_XML_BYTES + 1), "big.xml")
+
+
+def test_folder_shapes_are_checked(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no .xml or .json files" in _problems(empty)
+    mixed = _copy(tmp_path)
+    shutil.copy(JSON / "alice.json", mixed / "alice.json")
+    assert "both XML and JSON" in _problems(mixed)
+    lonely = _copy(tmp_path / "l")
+    (lonely / "bob.xml").unlink()
+    assert "1 profile(s)" in _problems(lonely)
+    two = _copy(tmp_path / "t")
+    shutil.copy(two / "holiday-domain.xml", two / "other-domain.xml")
+    assert "2 domain files" in _problems(two)
+
+
+def test_huge_integer_issue_refused_before_allocating(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "holiday-domain.xml", 'upperbound="5"', 'upperbound="999999999999"')
+    assert "at most" in _problems(folder)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace('"nights": 0.3', '"nights": 0.3, "nights": 0.2'), "key given twice"),
+        (lambda t: t[:-3], "not valid JSON"),
+        (lambda t: t.replace('"nights": 0.3', '"night": 0.3'), "issueWeights.night"),
+        (lambda t: t.replace('"beach": 1', '"beach": 1.5'), "valueUtilities.beach: 1.5"),
+        (lambda t: t.replace('"name": "holiday"', '"name": "other"'), "domain 'other'"),
+        (
+            lambda t: t.replace("LinearAdditiveUtilitySpace", "SumOfGroupsUtilitySpace"),
+            "not additive",
+        ),
+        (lambda t: t.replace('"highValue": 5', '"highValue": 6'), "the range's ends"),
+    ],
+)
+def test_bad_geniusweb_json_names_the_key_path(tmp_path: Path, edit: object, expected: str) -> None:
+    folder = _copy(tmp_path, JSON)
+    path = folder / "alice.json"
+    path.write_text(edit(path.read_text()))  # type: ignore[operator]
+    message = _problems(folder)
+    assert "alice.json" in message
+    assert expected in message
+
+
+def test_geniusweb_weights_not_summing_to_one_get_a_note(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, JSON)
+    _edit(folder / "alice.json", '"nights": 0.3', '"nights": 0.8')
+    notes = negsim.load_scenario(folder).data["scenario"]["notes"]
+    assert "alice: the weights sum to 1.5; normalised to 1" in notes
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@given(data=strategies.foreign_scenario_data())
+def test_genius_round_trip_property(data: dict[str, object]) -> None:
+    """Random domain → GENIUS files → read: the same utilities, reservations and discounts."""
+    scenario = scenario_from_data(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_folder(scenario, Path(tmp) / "g", "genius")
+        found = read_foreign(Path(tmp) / "g")
+        after = scenario_from_data(found.scenario_data())
+    np.testing.assert_allclose(_u(after), _u(scenario), atol=1e-9)
+    # GENIUS's own utilities of the written files are the additive utilities too
+    genius = np.column_stack([p.utilities(found.domain) for p in found.profiles])
+    np.testing.assert_allclose(genius, _u(scenario), atol=1e-9)
+    rounds = scenario.protocol.n_rounds  # type: ignore[attr-defined]
+    for a, b in zip(after.preferences, scenario.preferences, strict=True):
+        assert a.reservation == pytest.approx(b.reservation, abs=1e-12)
+        # the folder is read over 100 rounds: δ_read^100 = δ^n_rounds
+        assert a.discount**100 == pytest.approx(b.discount**rounds, rel=1e-9)
+
+
+@given(data=strategies.foreign_scenario_data(attained_reservations=True))
+def test_geniusweb_round_trip_property(data: dict[str, object]) -> None:
+    """Random domain → GeniusWeb files → read: the same utilities and reservations."""
+    scenario = scenario_from_data(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_folder(scenario, Path(tmp) / "w", "geniusweb")
+        after = negsim.load_scenario(Path(tmp) / "w")
+    np.testing.assert_allclose(_u(after), _u(scenario), atol=1e-9)
+    for a, b in zip(after.preferences, scenario.preferences, strict=True):
+        assert a.reservation == pytest.approx(b.reservation, abs=1e-9)
+
+
+def test_hierarchical_domain_in_genius_preorder(tmp_path: Path) -> None:
+    """Issues under a sub-objective come first (GENIUS's pre-order); a sub-objective's own
+    weight does not enter the utility (``AdditiveUtilitySpace.getUtility`` sums issues)."""
+    domain = """<negotiation_template><utility_space>
+      <objective index="0" type="objective" name="root">
+        <issue index="3" type="integer" name="nights" lowerbound="1" upperbound="2"/>
+        <objective index="1" type="objective" name="trip">
+          <issue index="2" type="discrete" name="destination">
+            <item index="1" value="beach"/><item index="2" value="city"/>
+          </issue>
+        </objective>
+      </objective></utility_space></negotiation_template>"""
+    profile = """<utility_space><objective index="0" type="objective" name="root">
+        <weight index="1" value="0.5"/><weight index="3" value="0.6"/>
+        <issue index="3" type="integer" name="nights" lowerbound="1" upperbound="2">
+          <evaluator ftype="linear" slope="1" offset="0"/></issue>
+        <objective index="1" type="objective" name="trip">
+          <weight index="2" value="0.4"/>
+          <issue index="2" type="discrete" name="destination">
+            <item index="1" value="beach" evaluation="1"/>
+            <item index="2" value="city" evaluation="2"/>
+          </issue>
+        </objective>
+      </objective></utility_space>"""
+    (tmp_path / "trip-domain.xml").write_text(domain)
+    (tmp_path / "a.xml").write_text(profile)
+    (tmp_path / "b.xml").write_text(profile)
+    scenario = negsim.load_scenario(tmp_path)
+    assert scenario.space.issue_names == ("destination", "nights")
+    a = scenario.preferences[0]
+    assert a.utility_of({"destination": "city", "nights": "2"}) == pytest.approx(1.0)
+    assert a.utility_of({"destination": "beach", "nights": "1"}) == pytest.approx(0.2)
+
+
+def test_writing_notes_agents_and_rounds_the_files_do_not_hold(tmp_path: Path) -> None:
+    scenario = negsim.load_scenario(XML).with_overrides(
+        {"parties.alice.agent": "conceder", "protocol.n_rounds": 40}
+    )
+    notes = write_folder(scenario, tmp_path / "out", "genius")
+    assert any("40 rounds, agents for alice" in n for n in notes)
+
+
+DOMAIN_XML = "holiday-domain.xml"
+NIGHTS = 'etype="integer" type="integer" vtype="integer" name="nights"'
+RANGE = '<range lowerbound="0" upperbound="1000"/>'
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        (DOMAIN_XML, 'name="destination"', "", "no name"),
+        (DOMAIN_XML, 'name="nights"', 'name="destination"', "repeated issue name"),
+        (DOMAIN_XML, 'index="2" etype="integer"', 'index="1" etype="integer"', "repeated index"),
+        (DOMAIN_XML, 'value="beach" description="a beach"', "", "no value attribute"),
+        (DOMAIN_XML, 'value="city"', 'value="beach"', "listed more than once"),
+        (DOMAIN_XML, 'lowerbound="1"', 'lowerbound="6"', "upperbound 5 < lowerbound 6"),
+        (DOMAIN_XML, 'upperbound="5"', 'upperbound="five"', "expected an integer"),
+        (DOMAIN_XML, RANGE, "", "no <range>"),
+        (DOMAIN_XML, RANGE, '<range lowerbound="0" upperbound="-1"/>', "<= lowerbound"),
+        (DOMAIN_XML, RANGE, RANGE.replace("/>", ' resolution="300"/>'), "resolution=300"),
+        (DOMAIN_XML, NIGHTS, 'type="fancy" name="nights"', "guesses discrete"),
+        (DOMAIN_XML, "negotiation_template>", "template>", "0 domain files"),
+        ("alice.xml", 'index="1" value="0.6"', 'index="1" value="-0.6"', "a weight >= 0"),
+        ("alice.xml", '<weight index="3"', '<weight index="9" value="1"/><weight index="3"', "9"),
+        ("alice.xml", '<reservation value="0.3"/>', '<reservation value="1.5"/>', "in [0, 1]"),
+        ("alice.xml", NIGHTS, 'type="discrete" name="nights"', "domain's issue is 'integer'"),
+        ("alice.xml", 'slope="0.25" ', "", "no 'slope' attribute"),
+        ("alice.xml", 'ftype="linear" parameter0="1" parameter1="-0.001"',
+         'ftype="constant" parameter0="2"', "parameter0=2"),
+        ("bob.xml", 'parameter2="800"', 'parameter2="2000"', "low <= top <= high"),
+        ("bob.xml", 'name="nights" lowerbound="1" upperbound="5">',
+         'name="nights" lowerbound="1" upperbound="5"><evaluator ftype="linear"/>', "'slope'"),
+    ],
+)  # fmt: skip
+def test_bad_genius_files(tmp_path: Path, name: str, old: str, new: str, expected: str) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / name, old, new)
+    assert expected in _problems(folder)
+
+
+def test_genius_variants_that_load(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / DOMAIN_XML, RANGE, RANGE.replace("/>", ' resolution="250"/>'))
+    _edit(folder / "alice.xml", "<utility_space>", '<utility_space type="UNCERTAIN">')
+    _edit(folder / "alice.xml", 'discount_factor value="0.9"', 'discount_factor value="1.5"')
+    _edit(
+        folder / "alice.xml",
+        'ftype="linear" parameter0="1" parameter1="-0.001"',
+        'ftype="constant" parameter0="0.5"',
+    )
+    scenario = negsim.load_scenario(folder)
+    assert scenario.space.issue("budget").size == 5
+    notes = scenario.data["scenario"]["notes"]
+    assert "UNCERTAIN" in notes
+    assert "discount_factor 1.5 discarded" in notes
+    assert scenario.preferences[0].discount == 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        ("holiday.json", '["beach", "city", "mountains"]', "[1, 2]", "array of strings"),
+        ("holiday.json", '["beach", "city", "mountains"]', '["beach", "beach"]', "repeated"),
+        ("holiday.json", '"step": 1', '"step": 0', "step > 0"),
+        ("holiday.json", '{"values": ["beach", "city", "mountains"]}', "{}", "neither 'values'"),
+        ("holiday.json", '"name": "holiday"', '"name": 3', "name: got a number"),
+        ("alice.json", '"valueUtilities"', '"values"', "valueUtilities: missing"),
+        ("alice.json", '"beach": 1,', '"beach": "x",', "valueUtilities.beach"),
+        ("alice.json", '"numberutils"', '"discreteutils"', "for a number issue"),
+        ("alice.json", '"nights": 3', '"nights": 9', "9 is not a value"),
+        ("alice.json", '"destination": "city"', '"dest": "city"', "issuevalues.dest"),
+        ("alice.json", '"LinearAdditiveUtilitySpace"', '"Other"', "skipped alice.json: neither"),
+    ],
+)  # fmt: skip
+def test_bad_geniusweb_files(tmp_path: Path, name: str, old: str, new: str, expected: str) -> None:
+    folder = _copy(tmp_path, JSON)
+    _edit(folder / name, old, new)  # the domain file is read first, so its errors come first
+    assert expected in _problems(folder)
+
+
+def test_geniusweb_variants_that_load(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, JSON)
+    _edit(folder / "holiday.json", '{"low": 1, "high": 5, "step": 1}', "[1, 5, 1]")
+    for name in ("alice.json", "bob.json"):  # their embedded domain, as the domain file
+        _edit(folder / name, '"domain": {', '"nodomain": {')
+    scenario = negsim.load_scenario(folder)
+    assert scenario.space.issue("nights").kind == "integer"
+    assert "LinearAdditiveUtilitySpace.nodomain ignored" in scenario.data["scenario"]["notes"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"name": NaN}', "NaN is not a JSON number"),
+        (b'{"name": "\xff"}', "not UTF-8"),
+        (b"[" * 40 + b"]" * 40, "nested more than"),
+        (b'{"a": 1,}', "not valid JSON"),
+    ],
+)
+def test_hostile_or_broken_json(data: bytes, expected: str) -> None:
+    from negsim.formats import geniusweb
+
+    with pytest.raises(ScenarioError, match=expected):
+        geniusweb.parse_json(data, "x.json")
+
+
+def test_oversized_file_refused_before_reading(tmp_path: Path) -> None:
+    from negsim.formats.safexml import MAX_XML_BYTES
+
+    folder = _copy(tmp_path)
+    with (folder / "alice.xml").open("ab") as handle:
+        handle.truncate(MAX_XML_BYTES + 1)
+    message = _problems(folder)
+    assert "alice.xml" in message
+    assert f"at most {MAX_XML_BYTES:,} bytes" in message
