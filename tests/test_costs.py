@@ -97,11 +97,13 @@ def test_import_negsim_loads_no_heavy_part_and_every_name_still_works() -> None:
 import json, sys
 import negsim
 heavy = ("negsim.spatial", "negsim.analysis", "negsim.scenario", "negsim.levers",
-         "concurrent.futures", "multiprocessing", "matplotlib", "tomllib")
+         "negsim.agents", "negsim.protocols", "concurrent.futures", "multiprocessing",
+         "matplotlib", "tomllib", "importlib.metadata")
 loaded = sorted(m for m in heavy if m in sys.modules)
 missing = [n for n in negsim.__all__ if getattr(negsim, n, None) is None]
 print(json.dumps({"loaded": loaded, "missing": missing,
                   "spatial": negsim.spatial.run_bdm.__module__,
+                  "same": negsim.AlternatingOffers is negsim.protocols.AlternatingOffers,
                   "scenario": negsim.scenario.load_scenario is negsim.load_scenario,
                   "dir": all(n in dir(negsim) for n in negsim.__all__)}))
 """
@@ -113,6 +115,7 @@ print(json.dumps({"loaded": loaded, "missing": missing,
     assert found["missing"] == []
     assert found["spatial"] == "negsim.spatial.bdm"
     assert found["scenario"] is True
+    assert found["same"] is True
     assert found["dir"] is True
 
 

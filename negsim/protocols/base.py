@@ -43,9 +43,9 @@ from __future__ import annotations
 
 import abc
 import operator
-from itertools import chain
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from itertools import chain
 from typing import Any, ClassVar
 
 import attrs
