@@ -9,9 +9,9 @@ smaller moves the forecast almost as much. With ``keep_ties=True`` each group of
 moves by one shared draw, and the band is centred on the forecast again.
 
 It runs KTAB's first turn (``rounds=0``: the election over the stated positions, where the
-effect is plainest). The script prints the figures of both runs and of a run with all noise divided by 100, and
-saves ``kurils_keep_ties.png``: the draws' histograms, independent noise above, tied actors
-kept together below (the figure in docs/explanation/monte-carlo-ties.md).
+effect is plainest). The script prints the figures of both runs and of a run with all noise
+divided by 100, and saves ``kurils_keep_ties.png``: the draws' histograms, independent noise
+above, tied actors kept together below (the figure in docs/explanation/monte-carlo-ties.md).
 """
 
 from __future__ import annotations

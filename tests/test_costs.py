@@ -3,8 +3,8 @@
 Per-profile plan memos are released with their model; ``import negsim`` stays light and
 still exposes every name; large spaces negotiate through array lookups exactly as small ones
 through tuples; the Nash point searched on the frontier is the one searched everywhere;
-BDM's positions-only runs follow the full runs' path; a PNG drawn once is the PNG savefig
-writes. (Speed and memory are measured in benchmarks/bench_costs.py, not here.)
+BDM's positions-only runs follow the full runs' path. (Speed and memory are measured in
+benchmarks/bench_costs.py, not here.)
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import json
 import subprocess
 import sys
 import weakref
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -288,22 +287,3 @@ def test_a_forecasts_options_leave_out_what_it_keeps() -> None:
     model = negsim.spatial.BDM(BDMOptions(keep="positions"))
     forecast = model.run(_actors(6), rounds=2)
     assert "keep" not in forecast.options
-
-
-# --- plots drawn once ------------------------------------------------------------------------
-def test_a_png_drawn_once_is_the_png_savefig_writes(tmp_path: Path) -> None:
-    from negsim import plots
-
-    def figure() -> Any:
-        fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
-        ax.plot([0, 1, 2], [1, 0, 2], label="a line")
-        ax.set_title("a title that the layout must make room for")
-        ax.legend()
-        return fig
-
-    with plots.plain_text():
-        reference = figure()
-        reference.savefig(tmp_path / "savefig.png", dpi=plots.DPI)
-        plt.close(reference)
-        plots.save_figure(figure(), tmp_path / "once.png")
-    assert (tmp_path / "once.png").read_bytes() == (tmp_path / "savefig.png").read_bytes()
