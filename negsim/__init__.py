@@ -22,68 +22,125 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .agents import (
-    AGENTS,
-    Agent,
-    Hardliner,
-    RandomAgent,
-    RubinsteinEquilibrium,
-    TimeDependent,
-    TitForTat,
-    ZeuthenAgent,
-    make_agent,
-    register_agent,
-)
-from .conditions import AllOf, AnyOf, Condition, IssueAtLeast, IssueAtMost, IssueIs, Not
 from .errors import NegsimError, OutcomeSpaceTooLarge, ValidationError
 from .issues import Issue, categorical, continuous, integer, ordered
-from .observation import Observation, Offer
 from .outcomes import OutcomeSpace
-from .position import Position, Precondition, RedLine, ThirdPartyPressure
 from .preferences import LinearAdditive, PreferenceModel, utility_matrix
-from .protocols import (
-    PROTOCOLS,
-    AlternatingOffers,
-    NashDemand,
-    Party,
-    Protocol,
-    SingleText,
-    ZeuthenConcession,
-    make_protocol,
-)
-from .results import EndReason, NegotiationResult
 
 if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` stays light
-    from . import analysis, diagnosis, levers, spatial, theory
+    from . import agents as agents
+    from . import analysis as analysis
+    from . import conditions as conditions
+    from . import diagnosis as diagnosis
+    from . import levers as levers
+    from . import observation as observation
+    from . import position as position
+    from . import protocols as protocols
+    from . import results as results
     from . import scenario as scenario
+    from . import spatial as spatial
+    from . import theory as theory
     from . import twolevel as twolevel
+    from .agents import (
+        AGENTS,
+        Agent,
+        Hardliner,
+        RandomAgent,
+        RubinsteinEquilibrium,
+        TimeDependent,
+        TitForTat,
+        ZeuthenAgent,
+        make_agent,
+        register_agent,
+    )
+    from .conditions import AllOf, AnyOf, Condition, IssueAtLeast, IssueAtMost, IssueIs, Not
     from .diagnosis import Diagnosis, diagnose
     from .levers import LeverReport, evaluate_levers
+    from .observation import Observation, Offer
+    from .position import Position, Precondition, RedLine, ThirdPartyPressure
+    from .protocols import (
+        PROTOCOLS,
+        AlternatingOffers,
+        NashDemand,
+        Party,
+        Protocol,
+        SingleText,
+        ZeuthenConcession,
+        make_protocol,
+    )
+    from .results import EndReason, NegotiationResult
     from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
-    from .tournaments import TournamentResult, tournament
 
-#: Public names loaded on first access: name -> (module, attribute or None for the module).
-#: The analysis, the diagnosis, the levers, the spatial models, the theory and the scenario
-#: reader pull in most of the library (and the standard library's TOML, JSON and process
-#: machinery); a negotiation needs none of them.
+#: Where the public names not imported above live: each module loads on first access to one
+#: of its names (PEP 562). ``import negsim`` itself loads the outcome space and the
+#: preference models only; the agents and protocols, the analysis, the diagnosis, the levers,
+#: the spatial models, the theory and the scenario reader (with the standard library's TOML,
+#: JSON and process machinery) load when first used.
+_HOMES: dict[str, tuple[str, ...]] = {
+    "negsim.agents": (
+        "AGENTS",
+        "Agent",
+        "Hardliner",
+        "RandomAgent",
+        "RubinsteinEquilibrium",
+        "TimeDependent",
+        "TitForTat",
+        "ZeuthenAgent",
+        "make_agent",
+        "register_agent",
+    ),
+    "negsim.conditions": (
+        "AllOf",
+        "AnyOf",
+        "Condition",
+        "IssueAtLeast",
+        "IssueAtMost",
+        "IssueIs",
+        "Not",
+    ),
+    "negsim.diagnosis": ("Diagnosis", "diagnose"),
+    "negsim.levers": ("LeverReport", "evaluate_levers"),
+    "negsim.observation": ("Observation", "Offer"),
+    "negsim.position": ("Position", "Precondition", "RedLine", "ThirdPartyPressure"),
+    "negsim.protocols": (
+        "PROTOCOLS",
+        "AlternatingOffers",
+        "NashDemand",
+        "Party",
+        "Protocol",
+        "SingleText",
+        "ZeuthenConcession",
+        "make_protocol",
+    ),
+    "negsim.results": ("EndReason", "NegotiationResult"),
+    "negsim.scenario": ("Scenario", "ScenarioError", "bundled_scenarios", "load_scenario"),
+}
+#: Public name -> (module, attribute, or ``None`` for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
-    "analysis": ("negsim.analysis", None),
-    "diagnosis": ("negsim.diagnosis", None),
-    "levers": ("negsim.levers", None),
-    "spatial": ("negsim.spatial", None),
-    "theory": ("negsim.theory", None),
-    "scenario": ("negsim.scenario", None),
-    "twolevel": ("negsim.twolevel", None),
-    "Diagnosis": ("negsim.diagnosis", "Diagnosis"),
-    "diagnose": ("negsim.diagnosis", "diagnose"),
-    "LeverReport": ("negsim.levers", "LeverReport"),
-    "evaluate_levers": ("negsim.levers", "evaluate_levers"),
-    "Scenario": ("negsim.scenario", "Scenario"),
-    "ScenarioError": ("negsim.scenario", "ScenarioError"),
-    "bundled_scenarios": ("negsim.scenario", "bundled_scenarios"),
-    "load_scenario": ("negsim.scenario", "load_scenario"),
-    "tournament": ("negsim.tournaments", "tournament"),
-    "TournamentResult": ("negsim.tournaments", "TournamentResult"),
+    **{name: (module, name) for module, names in _HOMES.items() for name in names},
+    **{
+        module: (f"negsim.{module}", None)
+        for module in (
+            "agents",
+            "analysis",
+            "conditions",
+            "diagnosis",
+            "display",
+            "io",
+            "levers",
+            "observation",
+            "position",
+            "protocols",
+            "registry",
+            "results",
+            "rng",
+            "scenario",
+            "spatial",
+            "theory",
+            "twolevel",
+            "validators",
+        )
+    },
 }
 
 
@@ -147,7 +204,6 @@ __all__ = [
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",
-    "TournamentResult",
     "ValidationError",
     "ZeuthenAgent",
     "ZeuthenConcession",
@@ -167,6 +223,5 @@ __all__ = [
     "register_agent",
     "spatial",
     "theory",
-    "tournament",
     "utility_matrix",
 ]

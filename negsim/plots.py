@@ -993,29 +993,6 @@ def _extent(x: Sequence[float], y: Sequence[float]) -> tuple[float, float, float
     return (*edges(x), *edges(y))
 
 
-#: Resolution of saved raster figures (dots per inch).
-DPI = 130
-
-
-def _save_png(figure: Figure, path: str) -> None:
-    """``figure.savefig(path, dpi=DPI)`` for a PNG in one drawing instead of two.
-
-    ``savefig`` on a figure with a layout engine draws it twice: once, with drawing
-    disabled, to lay it out, then again to render. Agg draws at the figure's own resolution,
-    laying out first, so drawing once at ``DPI`` and writing its pixels gives the same
-    image (the same bytes) for half the work. The figure is rebound to an Agg canvas: it is
-    closed after saving anyway.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.image import imsave
-
-    canvas = FigureCanvasAgg(figure)
-    figure.set_dpi(DPI)
-    canvas.draw()  # type: ignore[no-untyped-call]
-    pixels = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
-    imsave(path, pixels, format="png", origin="upper", dpi=DPI)
-
-
 def save_figure(figure: Figure | SubFigure, path: str | os.PathLike[str]) -> Path:
     """Save ``figure`` atomically (a temporary file in the same folder, then a rename)."""
     target = Path(path)
@@ -1023,13 +1000,9 @@ def save_figure(figure: Figure | SubFigure, path: str | os.PathLike[str]) -> Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
     os.close(fd)
-    fmt = target.suffix.lstrip(".") or "png"
     try:
         with plain_text():
-            if fmt == "png":
-                _save_png(root, tmp)
-            else:
-                root.savefig(tmp, dpi=DPI, format=fmt)
+            root.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
         publish(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

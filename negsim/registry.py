@@ -26,12 +26,14 @@ import inspect
 import typing
 import warnings
 from collections.abc import Callable, Iterator
-from importlib import metadata
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from .errors import NegsimError, ValidationError, did_you_mean
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 __all__ = ["REQUIRED", "Parameter", "Registry", "parameters_of"]
 
@@ -282,6 +284,8 @@ def _installed_entry_points() -> dict[str, tuple[metadata.EntryPoint, ...]]:
     """The ``negsim.*`` entry points of the installed packages, by group: read once for all
     registries (reading them walks the metadata of every installed distribution). The same
     entry point found twice (a package twice on ``sys.path``) counts once."""
+    from importlib import metadata  # only when plugins are looked for: it is slow to import
+
     found: dict[str, dict[tuple[str, str], metadata.EntryPoint]] = {}
     for dist in metadata.distributions():
         for point in dist.entry_points:
