@@ -30,8 +30,10 @@ from .preferences import LinearAdditive, PreferenceModel, utility_matrix
 if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` stays light
     from . import agents as agents
     from . import analysis as analysis
+    from . import batch as batch
     from . import conditions as conditions
     from . import diagnosis as diagnosis
+    from . import formats as formats
     from . import levers as levers
     from . import observation as observation
     from . import position as position
@@ -39,7 +41,10 @@ if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` s
     from . import results as results
     from . import scenario as scenario
     from . import spatial as spatial
+    from . import store as store
+    from . import sweep as sweep
     from . import theory as theory
+    from . import tournaments as tournaments
     from . import twolevel as twolevel
     from .agents import (
         AGENTS,
@@ -70,6 +75,7 @@ if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` s
     )
     from .results import EndReason, NegotiationResult
     from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
+    from .tournaments import TournamentResult, tournament
 
 #: Where the public names not imported above live: each module loads on first access to one
 #: of its names (PEP 562). ``import negsim`` itself loads the outcome space and the
@@ -114,6 +120,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "negsim.results": ("EndReason", "NegotiationResult"),
     "negsim.scenario": ("Scenario", "ScenarioError", "bundled_scenarios", "load_scenario"),
+    "negsim.tournaments": ("TournamentResult", "tournament"),
 }
 #: Public name -> (module, attribute, or ``None`` for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -123,9 +130,11 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         for module in (
             "agents",
             "analysis",
+            "batch",
             "conditions",
             "diagnosis",
             "display",
+            "formats",
             "io",
             "levers",
             "observation",
@@ -136,7 +145,10 @@ _LAZY: dict[str, tuple[str, str | None]] = {
             "rng",
             "scenario",
             "spatial",
+            "store",
+            "sweep",
             "theory",
+            "tournaments",
             "twolevel",
             "validators",
         )
@@ -204,6 +216,7 @@ __all__ = [
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",
+    "TournamentResult",
     "ValidationError",
     "ZeuthenAgent",
     "ZeuthenConcession",
@@ -223,5 +236,6 @@ __all__ = [
     "register_agent",
     "spatial",
     "theory",
+    "tournament",
     "utility_matrix",
 ]
