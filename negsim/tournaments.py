@@ -72,17 +72,19 @@ from . import analysis
 from .agents import Agent, agent_label, make_agent
 from .display import fmt, html_table, short_repr
 from .errors import ValidationError
-from .io import csv_text, write_json_atomic
-from .parallel import imap_chunks
+from .io import csv_text, number_from_json, write_json_atomic
+from .parallel import ExecutorFailed, imap_chunks
 from .preferences import utility_matrix
 from .rng import RNGLike, resolve_rng, resolve_seed, spawn_seeds
 from .scenario import Scenario, load_scenario
+from .store import RunStore, StoredRun, fingerprint, map_stored
 from .validators import readonly
 
 __all__ = [
     "MAX_NEGOTIATIONS",
     "METRICS",
     "RANKED",
+    "STORE_COLUMNS",
     "Ranking",
     "RankingStability",
     "TournamentResult",
@@ -107,6 +109,19 @@ RANKED = tuple(metric for metric, better in METRICS.items() if better is not Non
 MAX_SEEDS = 10_000
 #: The most negotiations one tournament plays (every task is listed before the first runs).
 MAX_NEGOTIATIONS = 5_000_000
+#: The typed columns of a stored negotiation (:mod:`negsim.store`; the payload holds the
+#: whole outcome): ``agents`` is the seats' labels, comma-separated, in party order.
+STORE_COLUMNS = {
+    "scenario": "TEXT",
+    "repetition": "INTEGER",
+    "seed": "INTEGER",
+    "agents": "TEXT",
+    "agreed": "INTEGER",
+    "deal": "INTEGER",
+    "rounds": "INTEGER",
+    "end_reason": "TEXT",
+    "agreement": "INTEGER",
+}
 _BOOTSTRAP = 2_000
 #: Scores closer than this (relative, at least absolute) tie: rounding is not a ranking.
 _TIE = 1e-9
@@ -131,6 +146,76 @@ def _negotiate(task: _Task) -> tuple[int, bool, bool, int, str, tuple[float, ...
     agreement = -1 if result.agreement is None else int(result.agreement)
     payoffs = tuple(float(u) for u in run.payoffs)
     return agreement, result.agreed, run.deal, rounds, result.end.value, payoffs
+
+
+_Outcome = tuple[int, bool, bool, int, str, tuple[float, ...]]
+
+
+@attrs.frozen
+class _StoredTask:
+    """Negotiation ``index`` of a tournament, with the labels its stored row shows."""
+
+    index: int
+    scenario: str
+    repetition: int
+    agents: tuple[str, ...]
+    task: _Task
+
+
+def _negotiate_stored(item: _StoredTask) -> list[StoredRun]:
+    """Play one negotiation and make its stored row (module level, for process pools)."""
+    agreement, agreed, deal, rounds, end, payoffs = _negotiate(item.task)
+    columns = {
+        "scenario": item.scenario,
+        "repetition": item.repetition,
+        "seed": item.task.seed,
+        "agents": ",".join(item.agents),
+        "agreed": agreed,
+        "deal": deal,
+        "rounds": rounds,
+        "end_reason": end,
+        "agreement": None if agreement < 0 else agreement,
+    }
+    payload = {
+        "agreement": agreement,
+        "agreed": agreed,
+        "deal": deal,
+        "rounds": rounds,
+        "end": end,
+        "payoffs": list(payoffs),
+    }
+    return [StoredRun(str(item.index), columns, payload)]
+
+
+def _outcome(payload: Mapping[str, Any]) -> _Outcome:
+    """A stored payload back as :func:`_negotiate` returned it (floats round-trip exactly)."""
+    return (
+        int(payload["agreement"]),
+        bool(payload["agreed"]),
+        bool(payload["deal"]),
+        int(payload["rounds"]),
+        str(payload["end"]),
+        tuple(number_from_json(u) for u in payload["payoffs"]),
+    )
+
+
+def _identity(
+    competitors: Mapping[str, Agent],
+    cases: Mapping[str, Scenario],
+    base: int,
+    n_seeds: int,
+    self_play: bool,
+) -> dict[str, Any]:
+    """What makes two tournaments the same (a store of one cannot resume the other)."""
+    return {
+        "agents": list(competitors),
+        "agent_settings": fingerprint([a.describe() for a in competitors.values()]),
+        "scenarios": list(cases),
+        "scenario_data": [fingerprint(c.data) for c in cases.values()],
+        "seed": base,
+        "seeds": n_seeds,
+        "self_play": self_play,
+    }
 
 
 def _competitors(agents: Sequence[str | Agent] | Mapping[str, str | Agent]) -> dict[str, Agent]:
@@ -205,6 +290,7 @@ def tournament(
     executor: Executor | None = None,
     chunksize: int | None = None,
     progress: Callable[[int, int], Any] | None = None,
+    store: str | os.PathLike[str] | RunStore | None = None,
 ) -> TournamentResult:
     """Play every assignment of ``agents`` to every scenario's parties, ``n_seeds`` times.
 
@@ -216,6 +302,14 @@ def tournament(
     pool, a Dask client's executor); the results are the same, serial or parallel, because
     each negotiation carries its own seed. ``progress(done, total)`` is called as chunks of
     negotiations finish. See the module docstring for the design and the scores.
+
+    ``store`` (a path or an open :class:`~negsim.store.RunStore`) receives every negotiation
+    as it finishes, one row each (typed columns :data:`STORE_COLUMNS`). Calling again with
+    the same arguments and store resumes: only the negotiations it lacks are played, and
+    the result is the same, byte for byte in :meth:`TournamentResult.to_csv`, as an
+    uninterrupted run's. A store made for other agents (labels or settings), scenarios,
+    seeds, ``self_play`` or negsim version raises :class:`~negsim.store.StoreMismatch` and is
+    left untouched. With a store, ``rng`` must be given (``None`` draws a new seed each call).
     """
     competitors = _competitors(agents)
     if isinstance(scenarios, str | os.PathLike | Scenario):
@@ -234,6 +328,10 @@ def tournament(
             f" {n_seeds} seeds)",
             f"at most {MAX_NEGOTIATIONS:,}: fewer agents, seeds or parties",
         )
+    if store is not None and rng is None:
+        raise ValidationError(
+            "rng", "None with a store", "a seed, so that a rerun resumes the same tournament"
+        )
     base = resolve_seed(rng)
     seeds = spawn_seeds(base, n_seeds)
     tasks: list[_Task] = []
@@ -251,14 +349,63 @@ def tournament(
             for seats in assignments:
                 tasks.append(_Task(scenario, tuple(players[a] for a in seats), seed))
                 index.append((s, r, seats))
-    outcomes: list[Any] = [None] * len(tasks)
-    done = 0
-    for start, chunk in imap_chunks(_negotiate, tasks, executor, chunksize):
-        outcomes[start : start + len(chunk)] = chunk
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(tasks))
+    if store is None:
+        outcomes: list[Any] = [None] * len(tasks)
+        done = 0
+        for start, chunk in imap_chunks(_negotiate, tasks, executor, chunksize):
+            outcomes[start : start + len(chunk)] = chunk
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(tasks))
+    else:
+        identity = _identity(competitors, cases, base, n_seeds, self_play)
+        named = [
+            _StoredTask(i, tuple(cases)[s], r, tuple(labels[a] for a in seats), tasks[i])
+            for i, (s, r, seats) in enumerate(index)
+        ]
+        outcomes = _play_stored(named, store, identity, executor, chunksize, progress)
     return _score(labels, players, cases, base, n_seeds, self_play, seeds, index, outcomes)
+
+
+def _play_stored(
+    named: list[_StoredTask],
+    store: str | os.PathLike[str] | RunStore,
+    identity: Mapping[str, Any],
+    executor: Executor | None,
+    chunksize: int | None,
+    progress: Callable[[int, int], Any] | None,
+) -> list[_Outcome]:
+    """The negotiations' outcomes, playing only those ``store`` lacks and adding each as
+    its chunk finishes; every outcome is then read back from the store."""
+    opened = None
+    if not isinstance(store, RunStore):
+        opened = store = RunStore.open(store, "tournament", identity, columns=STORE_COLUMNS)
+    try:
+        stored = store.keys()
+        todo = [item for item in named if str(item.index) not in stored]
+        finished = [len(named) - len(todo)]
+
+        def advance(n: int) -> None:
+            finished[0] += n
+            if progress is not None:
+                progress(finished[0], len(named))
+
+        try:
+            map_stored(_negotiate_stored, todo, store, executor, chunksize, advance)
+        except ExecutorFailed as error:
+            raise ExecutorFailed(
+                f"{error}; the {len(store):,} negotiations finished are kept in {store.path}:"
+                " rerun the same command to resume"
+            ) from error
+        payloads = store.payloads()
+    finally:
+        if opened is not None:
+            opened.close()
+    if len(payloads) != len(named):
+        raise ValidationError(
+            "store", f"{len(payloads):,} negotiations", f"the {len(named):,} of this tournament"
+        )
+    return [_outcome(payloads[str(i)]) for i in range(len(named))]
 
 
 def _score(
