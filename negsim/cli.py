@@ -293,9 +293,10 @@ def _parser() -> argparse.ArgumentParser:
         "Play every assignment of the agents to each scenario's parties (both role orders),\n"
         "once per seed; print the ranking (mean scores with bootstrap intervals over the\n"
         "seeds) and how stable it is across seeds; write negotiations.csv (one row per\n"
-        "negotiation), ranking.csv, tournament.json and ranking.png.",
+        "negotiation), ranking.csv, tournament.json and ranking.png. --store keeps every\n"
+        "negotiation as it finishes, so the same command resumes.",
         "negsim tournament --agents boulware,conceder,linear --scenarios kurils-2016,"
-        "split-the-pie --seeds 10",
+        "split-the-pie --seeds 10 --store runs.sqlite",
     )
     contest.add_argument(
         "--agents",
@@ -324,6 +325,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     contest.add_argument(
         "--workers", type=_workers, default=1, metavar="N", help="processes (default 1: here)"
+    )
+    contest.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help="an SQLite file that keeps the negotiations as they finish; rerun to resume",
     )
     contest.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
@@ -738,7 +745,7 @@ def _tournament(args: argparse.Namespace) -> None:
     try:
         result = tournament(
             agents, scenarios, args.seeds, args.seed, self_play=args.self_play,
-            executor=pool, progress=_negotiations,
+            executor=pool, progress=_negotiations, store=args.store,
         )  # fmt: skip
     finally:
         if pool is not None:
@@ -773,7 +780,8 @@ def _tournament(args: argparse.Namespace) -> None:
                 ax = plots.ranking(table, "Tournament: " + ", ".join(result.scenarios))
                 plots.save_figure(ax.figure, staging / f"ranking.{args.format}")
             written.append(f"ranking.{args.format}")
-    print(f"\nWrote {', '.join(written)} to {args.out}/")
+    stored = f"; every negotiation is in {args.store}" if args.store is not None else ""
+    print(f"\nWrote {', '.join(written)} to {args.out}/{stored}")
 
 
 def _negotiations(done: int, total: int) -> None:

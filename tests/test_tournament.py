@@ -6,9 +6,17 @@ import csv
 import io
 import itertools
 import math
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -19,10 +27,13 @@ import negsim
 from negsim import analysis
 from negsim.display import MAX_REPR
 from negsim.errors import ValidationError
+from negsim.parallel import ExecutorFailed
 from negsim.scenario import scenario_from_data
+from negsim.store import RunStore, StoreMismatch
 from negsim.tournaments import (
     METRICS,
     RANKED,
+    STORE_COLUMNS,
     TournamentResult,
     kendall_tau,
     ranking_stability,
@@ -445,3 +456,180 @@ def test_the_ranking_plot_shows_every_agent_in_rank_order(
         lower = plots.ranking(bundled.ranking(by="pareto_distance"))
         assert "lower is better" in lower.get_xlabel()
     assert (tmp_path / "ranking.png").stat().st_size > 10_000
+
+
+# --- the run store ---------------------------------------------------------------------------
+STORED = (["boulware", "conceder", "linear", "random"], ["split-the-pie", "two-issue-trade"], 3)
+
+
+def _rows(path: Path) -> tuple[int, int]:
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+        return db.execute("SELECT COUNT(*), COUNT(DISTINCT key) FROM runs").fetchone()  # type: ignore[no-any-return]
+
+
+def test_a_stored_tournament_is_the_same_as_an_unstored_one(tmp_path: Path) -> None:
+    agents, scenarios, n_seeds = STORED
+    plain = tournament(agents, scenarios, n_seeds, rng=5)
+    path = tmp_path / "runs.sqlite"
+    stored = tournament(agents, scenarios, n_seeds, rng=5, store=path)
+    assert stored.to_csv() == plain.to_csv()
+    assert _rows(path) == (plain.n_negotiations, plain.n_negotiations)
+    with RunStore.open(
+        path, "tournament", _identity_of(agents, scenarios, 5, n_seeds), columns=STORE_COLUMNS
+    ) as store:
+        assert store.meta()["kind"] == "tournament"
+        rows = store._query("SELECT key, scenario, seed, agents, deal FROM runs ORDER BY 0 + key")
+    records = plain.to_records()
+    for (key, scenario, seed, seated, deal), record in zip(rows, records, strict=True):
+        assert int(key) == record["negotiation"]
+        assert (scenario, seed, bool(deal)) == (record["scenario"], record["seed"], record["deal"])
+        assert seated == f"{record['agent_1']},{record['agent_2']}"
+    again = tournament(agents, scenarios, n_seeds, rng=5, store=path)  # all stored: none played
+    assert again.to_csv() == plain.to_csv()
+    assert _rows(path) == (plain.n_negotiations, plain.n_negotiations)
+
+
+def _identity_of(
+    agents: list[str], scenarios: list[str], seed: int, n_seeds: int
+) -> dict[str, object]:
+    from negsim.tournaments import _identity
+
+    competitors = {a: negsim.make_agent(a) for a in agents}
+    cases = {s: negsim.load_scenario(s) for s in scenarios}
+    return _identity(competitors, cases, seed, n_seeds, False)
+
+
+@pytest.mark.parametrize("k", [1, 17, 71])
+def test_an_interrupted_tournament_resumes_without_losing_or_repeating_a_negotiation(
+    tmp_path: Path, k: int
+) -> None:
+    agents, scenarios, n_seeds = STORED
+    plain = tournament(agents, scenarios, n_seeds, rng=5)
+    path = tmp_path / "runs.sqlite"
+
+    def interrupt(done: int, total: int) -> None:
+        if done == k:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        tournament(agents, scenarios, n_seeds, rng=5, store=path, progress=interrupt)
+    assert _rows(path) == (k, k)
+    seen: list[tuple[int, int]] = []
+    resumed = tournament(
+        agents, scenarios, n_seeds, rng=5, store=path, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen[0] == (k + 1, plain.n_negotiations)
+    assert seen[-1] == (plain.n_negotiations, plain.n_negotiations)
+    assert resumed.to_csv() == plain.to_csv()
+    assert _rows(path) == (plain.n_negotiations, plain.n_negotiations)
+
+
+class _FailingExecutor(Executor):
+    """Runs each chunk at once, here; every chunk after the first ``good`` fails."""
+
+    def __init__(self, good: int) -> None:
+        self.good, self.submitted = good, 0
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        future: Future[object] = Future()
+        self.submitted += 1
+        if self.submitted > self.good:
+            future.set_exception(OSError("worker lost"))
+        else:
+            future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_a_failing_executor_keeps_what_finished_and_says_how_to_resume(tmp_path: Path) -> None:
+    agents, scenarios, n_seeds = STORED
+    plain = tournament(agents, scenarios, n_seeds, rng=5)
+    path = tmp_path / "runs.sqlite"
+    executor = _FailingExecutor(good=10)
+    with pytest.raises(ExecutorFailed, match="rerun the same command to resume") as raised:
+        tournament(agents, scenarios, n_seeds, rng=5, store=path, executor=executor, chunksize=2)
+    kept, distinct = _rows(path)
+    assert kept == distinct
+    assert kept % 2 == 0
+    assert kept <= 20
+    assert f"the {kept:,} negotiations finished are kept in {path}" in str(raised.value)
+    resumed = tournament(
+        agents, scenarios, n_seeds, rng=5, store=path, executor=ThreadPoolExecutor(2)
+    )
+    assert resumed.to_csv() == plain.to_csv()
+    assert _rows(path) == (plain.n_negotiations, plain.n_negotiations)
+
+
+PIE = negsim.load_scenario("split-the-pie")
+#: The same file name (so the same label), another reservation value.
+OTHER_PIE = attrs.evolve(PIE, data=PIE.with_overrides({"parties.first.reservation": 0.3}).data)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "entry"),
+    [
+        ({"n_seeds": 3}, "seeds 2, not 3"),
+        ({"rng": 6}, "seed 5, not 6"),
+        ({"agents": ["boulware", "linear"]}, 'agents ["boulware","conceder"], not'),
+        ({"agents": {"boulware": negsim.TimeDependent(exponent=9.0), "conceder": "conceder"}},
+         "agent_settings"),
+        ({"scenarios": [PIE, "two-issue-trade"]}, "scenarios"),
+        ({"scenarios": [OTHER_PIE]}, "scenario_data"),
+        ({"self_play": True}, "self_play false, not true"),
+    ],
+)  # fmt: skip
+def test_a_store_of_another_tournament_is_refused_and_left_untouched(
+    tmp_path: Path, kwargs: dict[str, object], entry: str
+) -> None:
+    path = tmp_path / "runs.sqlite"
+    tournament(["boulware", "conceder"], [PIE], 2, rng=5, store=path)
+    before = path.read_bytes()
+    args: dict[str, object] = {
+        "agents": ["boulware", "conceder"], "scenarios": [PIE], "n_seeds": 2, "rng": 5, **kwargs
+    }  # fmt: skip
+    with pytest.raises(StoreMismatch, match=re.escape(entry)):
+        tournament(**args, store=path)  # type: ignore[arg-type]
+    assert path.read_bytes() == before
+    assert tournament(["boulware", "conceder"], [PIE], 2, rng=5, store=path).n_negotiations == 4
+
+
+def test_a_store_needs_a_seed(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="rng"):
+        tournament(["boulware", "conceder"], "split-the-pie", store=tmp_path / "runs.sqlite")
+    assert not (tmp_path / "runs.sqlite").exists()
+
+
+def test_kill_9_mid_tournament_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    def command(store: str, out: str) -> list[str]:
+        return [
+            sys.executable, "-m", "negsim", "tournament", "--agents",
+            "boulware,conceder,linear,hardliner,tit-for-tat,random", "--scenarios",
+            "split-the-pie,two-issue-trade", "--seeds", "20", "--no-plots",
+            "--store", str(tmp_path / store), "--out", str(tmp_path / out),
+        ]  # fmt: skip
+
+    total = 2 * 20 * 6 * 5
+    store = tmp_path / "killed.sqlite"
+    process = subprocess.Popen(
+        command("killed.sqlite", "killed"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while _count(store) < 20 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the tournament finished before it could be killed"
+    kept = _count(store)
+    assert 20 <= kept < total
+    resume = subprocess.run(command("killed.sqlite", "killed"), capture_output=True)
+    assert resume.returncode == 0, resume.stderr
+    whole = subprocess.run(command("whole.sqlite", "whole"), capture_output=True)
+    assert whole.returncode == 0, whole.stderr
+    for name in ("negotiations.csv", "ranking.csv"):
+        assert (tmp_path / "killed" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    assert _rows(store) == (total, total)
+
+
+def _count(path: Path) -> int:
+    try:
+        return _rows(path)[0]
+    except sqlite3.Error:
+        return 0
