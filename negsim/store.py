@@ -26,7 +26,7 @@ at all, and the primary key makes a duplicate impossible. SQLite's journal means
 killed at any moment leaves a consistent database; the last transactions may be lost only on
 a power failure (``synchronous=NORMAL``), never half of one.
 
-:func:`map_stored` is the machinery sweeps and Monte Carlo share (and tournaments can): it runs
+:func:`map_stored` is the machinery sweeps, Monte Carlo and tournaments share: it runs
 tasks on any executor (:mod:`negsim.parallel`) and appends each finished chunk's rows.
 
 >>> import tempfile, pathlib

@@ -119,7 +119,7 @@ STORE_COLUMNS = {
     "agreed": "INTEGER",
     "deal": "INTEGER",
     "rounds": "INTEGER",
-    "end_reason": "TEXT",
+    "end": "TEXT",
     "agreement": "INTEGER",
 }
 _BOOTSTRAP = 2_000
@@ -173,7 +173,7 @@ def _negotiate_stored(item: _StoredTask) -> list[StoredRun]:
         "agreed": agreed,
         "deal": deal,
         "rounds": rounds,
-        "end_reason": end,
+        "end": end,
         "agreement": None if agreement < 0 else agreement,
     }
     payload = {

@@ -250,6 +250,29 @@ def test_tournament_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert (with_workers / "negotiations.csv").read_text(encoding="utf-8") == "\n".join(rows) + "\n"
 
 
+def test_tournament_store_resumes_and_refuses_another_tournament(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "runs.sqlite"
+    argv = ["tournament", "--agents", "boulware,conceder,hardliner", "--scenarios",
+            "split-the-pie", "--seeds", "2", "--no-plots", "--store", str(store)]  # fmt: skip
+    assert main([*argv, "--out", str(tmp_path / "first")]) == 0
+    assert f"every negotiation is in {store}" in capsys.readouterr().out
+    kept = store.read_bytes()
+    assert main([*argv, "--seed", "1", "--out", str(tmp_path / "other")]) == 2
+    err = capsys.readouterr().err
+    assert "holds runs with seed 0, not 1" in err
+    assert "Traceback" not in err
+    assert store.read_bytes() == kept
+    assert not (tmp_path / "other").exists()
+    assert main([*argv, "--out", str(tmp_path / "again")]) == 0
+    first, again = (
+        (tmp_path / "first" / "negotiations.csv"),
+        (tmp_path / "again" / "negotiations.csv"),
+    )
+    assert again.read_bytes() == first.read_bytes()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
