@@ -38,6 +38,7 @@ from .scenario import (
     load_scenario,
     parse_override,
 )
+from .tournaments import RANKED
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -102,6 +103,30 @@ def _seed_count(text: str) -> int:
     return value
 
 
+def _names(text: str) -> list[str]:
+    """An argparse type: a comma-separated list of names."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected names separated by commas")
+    return names
+
+
+def _tournament_seeds(text: str) -> int:
+    from .tournaments import MAX_SEEDS
+
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected a whole number from 1 to {MAX_SEEDS:,}"
+        )
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 1 to 256")
+    return int(text)
+
+
 def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
     parser.add_argument(
         "--lever-seeds",
@@ -109,6 +134,35 @@ def _lever_seeds(parser: argparse.ArgumentParser, default: int) -> None:
         default=default,
         metavar="N",
         help=f"seeds per counterfactual lever in the account (default {default}; 0: none)",
+    )
+
+
+def _whole(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number >= 1")
+    return value
+
+
+def _scale_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """--workers, --dask and --store (negsim.parallel.open_executor, negsim.store)."""
+    parser.add_argument(
+        "--workers", type=_whole, default=1, metavar="N", help="processes on this machine"
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (pip install 'negsim[dask]')",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help=f"an SQLite file that keeps the {what} as they finish; rerun to resume",
     )
 
 
@@ -198,10 +252,14 @@ def _parser() -> argparse.ArgumentParser:
     sweep = _command(
         commands,
         "sweep",
-        "run a scenario over a range of one or two parameters",
-        "Run a scenario at every value of one or two parameters, several seeds each; write\n"
-        "sweep.csv and a plot (lines for one parameter, a heatmap for two).",
-        "negsim sweep kurils-2018-2019 --param parties.japan.pressures.united_states=0:1:11",
+        "run a scenario over a grid or a sample of any number of parameters",
+        "Run a scenario at every point of a grid of parameters (or at points sampled from\n"
+        "their ranges: --sample lhs|random), several seeds each; print the rates with 95%\n"
+        "intervals; write sweep.csv (one row per point), runs.csv (one row per run) and a plot\n"
+        "(lines for one parameter, a heatmap or scatter for two). --workers or --dask run it\n"
+        "in parallel; --store keeps every run as it finishes, so the same command resumes.",
+        "negsim sweep kurils-2018-2019 --param parties.japan.pressures.united_states=0:1:11"
+        " --workers 2 --store runs.sqlite",
     )
     _scenario_arguments(sweep, optional=False)
     sweep.add_argument(
@@ -209,14 +267,69 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=START:STOP:STEPS",
-        help="a parameter and its range (once or twice; default: the scenario's [[sweeps]])",
+        help="a parameter and its grid (repeatable; with --sample: KEY=LOW:HIGH; default: the"
+        " scenario's [[sweeps]])",
+    )
+    sweep.add_argument(
+        "--sample",
+        choices=("lhs", "random"),
+        help="sample points from the --param ranges (Latin hypercube or uniform) instead of a grid",
+    )
+    sweep.add_argument(
+        "--samples", type=_whole, default=20, metavar="N", help="points to sample (default 20)"
     )
     sweep.add_argument("--seeds", type=int, default=5, help="runs per point (default 5)")
     sweep.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
+    _scale_arguments(sweep, "runs")
     sweep.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
     )
     sweep.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+
+    contest = _command(
+        commands,
+        "tournament",
+        "play agents against each other over scenarios and seeds, and rank them",
+        "Play every assignment of the agents to each scenario's parties (both role orders),\n"
+        "once per seed; print the ranking (mean scores with bootstrap intervals over the\n"
+        "seeds) and how stable it is across seeds; write negotiations.csv (one row per\n"
+        "negotiation), ranking.csv, tournament.json and ranking.png.",
+        "negsim tournament --agents boulware,conceder,linear --scenarios kurils-2016,"
+        "split-the-pie --seeds 10",
+    )
+    contest.add_argument(
+        "--agents",
+        type=_names,
+        default=None,
+        metavar="A,B,...",
+        help="registered agent names, comma-separated (default: every registered agent)",
+    )
+    contest.add_argument(
+        "--scenarios",
+        type=_names,
+        default=None,
+        metavar="S,T,...",
+        help="scenario files or bundled names, comma-separated (default: every bundled one)",
+    )
+    contest.add_argument(
+        "--seeds", type=_tournament_seeds, default=5, metavar="N", help="seeds (default 5)"
+    )
+    contest.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    contest.add_argument("--self-play", action="store_true", help="let an agent meet itself")
+    contest.add_argument(
+        "--rank-by",
+        default="utility",
+        choices=RANKED,
+        help="the score that ranks (default utility)",
+    )
+    contest.add_argument(
+        "--workers", type=_workers, default=1, metavar="N", help="processes (default 1: here)"
+    )
+    contest.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
+    )
+    contest.add_argument("--format", choices=("png", "svg"), default="png", help="plot format")
+    contest.add_argument("--no-plots", action="store_true", help="write no plot")
 
     play = _command(
         commands,
@@ -275,6 +388,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a model option, e.g. --option probability=pair (repeatable)",
     )
+    _scale_arguments(forecast, "Monte Carlo draws")
     forecast.add_argument(
         "--out", type=Path, default=DEFAULT_FORECAST_OUT, metavar="DIR",
         help=f"default ./{DEFAULT_FORECAST_OUT}/",
@@ -330,7 +444,7 @@ def _progress(done: int, total: int) -> None:
     filled = round(width * done / total)
     end = "\n" if done == total else ""
     print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} points",
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} runs",
         end=end,
         file=sys.stderr,
         flush=True,
@@ -529,29 +643,38 @@ def _option(text: str) -> tuple[str, Any]:
 
 
 def _forecast(args: argparse.Namespace) -> None:
+    from .parallel import ExecutorFailed, open_executor
     from .spatial.report import format_forecast, write_forecast
+    from .store import StoreError
 
     check_output(args.out)
     data = spatial.load_actor_data(args.file)
     model = spatial.make_model(args.model, **dict(_option(o) for o in args.option))
+    if args.store is not None and not args.montecarlo:
+        raise NegsimError("--store keeps Monte Carlo draws: give --montecarlo N too")
     try:
         result = model.run(data, args.rounds)
         montecarlo = None
-        if args.montecarlo:
-            montecarlo = spatial.monte_carlo(
-                data,
-                model,
-                args.rounds,
-                args.montecarlo,
-                perturbation=spatial.Perturbation(keep_ties=args.keep_ties),
-                rng=args.seed,
-            )
-        what_ifs: tuple[spatial.WhatIf, ...] = ()
-        if args.what_if:
-            what_ifs = tuple(
-                spatial.what_if(data, model, dimension=k, rounds=args.rounds)
-                for k in range(data.n_dimensions)
-            )
+        with open_executor(args.workers, args.dask) as executor:
+            if args.montecarlo:
+                montecarlo = spatial.monte_carlo(
+                    data,
+                    model,
+                    args.rounds,
+                    args.montecarlo,
+                    perturbation=spatial.Perturbation(keep_ties=args.keep_ties),
+                    rng=args.seed,
+                    executor=executor,
+                    store=args.store,
+                )
+            what_ifs: tuple[spatial.WhatIf, ...] = ()
+            if args.what_if:
+                what_ifs = tuple(
+                    spatial.what_if(data, model, dimension=k, rounds=args.rounds, executor=executor)
+                    for k in range(data.n_dimensions)
+                )
+    except (StoreError, ExecutorFailed):  # about the store or the executor, not the model
+        raise
     except NegsimError as error:  # the model cannot use these data: name the file
         raise NegsimError(f"{args.file}: model {args.model}: {error}") from None
     print(format_forecast(result, montecarlo, what_ifs))
@@ -564,19 +687,105 @@ def _forecast(args: argparse.Namespace) -> None:
 
 def _sweep(args: argparse.Namespace) -> None:
     from . import plots
-    from .sweep import parse_range, run_sweep, scenario_sweeps
+    from .parallel import open_executor
+    from .sweep import grid, parse_bounds, parse_range, run_sweep, sample, scenario_sweeps
 
     check_output(args.out)
     scenario = _load(args)
-    params = [parse_range(text) for text in args.param] or scenario_sweeps(scenario)
-    result = run_sweep(scenario, params, args.seeds, args.seed, progress=_progress)
-    print(printable(result.to_csv()), end="")
+    seed = args.seed if args.seed is not None else scenario.seed
+    if args.store is not None and seed is None:
+        raise NegsimError(f"--store {args.store}: a store resumes one sweep: give --seed too")
+    if args.sample:
+        if not args.param:
+            raise NegsimError("--sample: give the ranges to sample, --param KEY=LOW:HIGH")
+        ranges = [parse_bounds(text) for text in args.param]
+        design = sample(ranges, args.samples, args.sample, rng=seed)
+    else:
+        design = grid([parse_range(text) for text in args.param] or scenario_sweeps(scenario))
+    with open_executor(args.workers, args.dask) as executor:
+        result = run_sweep(
+            scenario,
+            design,
+            args.seeds,
+            seed,
+            progress=_progress,
+            executor=executor,
+            store=args.store,
+        )
+    print(printable(result.table()))
     with staged_output(args.out) as staging:
         result.to_csv(staging / "sweep.csv")
-        with plots.plain_text():
-            ax = plots.sweep(result, f"{scenario.title}: sweep")
-            plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
-    print(f"Wrote sweep.csv and sweep.{args.format} to {args.out}/")
+        result.runs_csv(staging / "runs.csv")
+        written = ["sweep.csv", "runs.csv"]
+        if len(design.params) <= 2:
+            with plots.plain_text():
+                ax = plots.sweep(result, f"{scenario.title}: sweep")
+                plots.save_figure(ax.figure, staging / f"sweep.{args.format}")
+            written.append(f"sweep.{args.format}")
+    stored = f"; every run is in {args.store}" if args.store is not None else ""
+    print(f"Wrote {', '.join(written)} to {args.out}/{stored}")
+
+
+def _tournament(args: argparse.Namespace) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .tournaments import ranking_stability, tournament
+
+    check_output(args.out)
+    agents = args.agents or AGENTS.names()
+    scenarios = args.scenarios or list(bundled_scenarios())
+    pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+    try:
+        result = tournament(
+            agents, scenarios, args.seeds, args.seed, self_play=args.self_play,
+            executor=pool, progress=_negotiations,
+        )  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    table = result.ranking(by=args.rank_by)
+    print(
+        printable(
+            f"{result.n_negotiations:,} negotiations: {len(result.agents)} agents, "
+            f"{len(result.scenarios)} scenarios ({', '.join(result.scenarios)}), "
+            f"{result.n_seeds} seeds from seed {result.seed}; "
+            f"{100 * result.agreement_rate:.1f}% agreed"
+        )
+    )
+    print(printable("\n".join(table.lines())))
+    if result.n_seeds >= 2:
+        stability = ranking_stability(result, by=args.rank_by)
+        print(
+            f"\nStability across seeds: Kendall tau between the rankings of two disjoint halves"
+            f" of the seeds ({stability.halves} each, {len(stability.taus)} random splits):"
+            f" mean {stability.mean:.3f}, min {stability.min:.3f};"
+            f" identical order in {100 * stability.identical:.0f}% of splits"
+        )
+    with staged_output(args.out) as staging:
+        result.to_csv(staging / "negotiations.csv")
+        table.to_csv(staging / "ranking.csv")
+        result.to_json(staging / "tournament.json")
+        written = ["negotiations.csv", "ranking.csv", "tournament.json"]
+        if not args.no_plots:
+            from . import plots
+
+            with plots.plain_text():
+                ax = plots.ranking(table, "Tournament: " + ", ".join(result.scenarios))
+                plots.save_figure(ax.figure, staging / f"ranking.{args.format}")
+            written.append(f"ranking.{args.format}")
+    print(f"\nWrote {', '.join(written)} to {args.out}/")
+
+
+def _negotiations(done: int, total: int) -> None:
+    width = 30
+    filled = round(width * done / total)
+    end = "\n" if done == total else ""
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} negotiations",
+        end=end,
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -602,6 +811,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _forecast(args)
         elif args.command == "convert":
             _convert(args)
+        elif args.command == "tournament":
+            _tournament(args)
         elif args.command == "agents":
             _list_registry(AGENTS, 16)
         elif args.command == "protocols":

@@ -22,6 +22,7 @@ import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from .errors import NegsimError
@@ -32,6 +33,7 @@ __all__ = [
     "default_chunksize",
     "imap_chunks",
     "map_ordered",
+    "open_executor",
 ]
 
 T = TypeVar("T")
@@ -50,6 +52,12 @@ def _run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
 
 
 def _workers(executor: Executor) -> int:
+    client = getattr(executor, "_client", None)  # a Dask client's executor: its threads
+    if client is not None:
+        try:
+            return max(1, int(sum(client.nthreads().values())))
+        except Exception:  # a client that cannot answer: fall back to this machine
+            return os.cpu_count() or 1
     for attribute in ("_max_workers", "n_workers"):  # concurrent.futures pools; Dask's executor
         value = getattr(executor, attribute, None)
         if isinstance(value, int) and value > 0:
@@ -116,3 +124,38 @@ def map_ordered(
     for start, results in imap_chunks(fn, tasks, executor, chunksize):
         out[start : start + len(results)] = results
     return out
+
+
+@contextmanager
+def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[Executor | None]:
+    """The executor the command line's ``--workers N`` and ``--dask ADDRESS`` ask for, shut
+    down on exit: ``None`` (run here) for one worker, a :class:`ProcessPoolExecutor` of
+    ``workers`` processes, or the executor of a Dask client connected to the scheduler at
+    ``dask`` (``Client(address).get_executor()``; needs ``pip install "negsim[dask]"``)."""
+    if not isinstance(workers, int) or workers < 1:
+        raise NegsimError(f"--workers {workers!r}: expected a whole number >= 1")
+    if dask is not None and workers > 1:
+        raise NegsimError("--workers and --dask: choose one (Dask's workers are its own)")
+    if dask is not None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise NegsimError(
+                f'--dask {dask}: Dask is not installed (pip install "negsim[dask]")'
+            ) from None
+        try:
+            client = Client(dask, timeout="10s")  # type: ignore[no-untyped-call,unused-ignore]
+        except (OSError, TimeoutError, ValueError) as error:
+            raise NegsimError(
+                f"--dask {dask}: cannot reach the Dask scheduler ({type(error).__name__}:"
+                f" {error}); expected an address such as tcp://head-node:8786"
+            ) from None
+        with client:
+            yield client.get_executor()  # type: ignore[no-untyped-call,unused-ignore]
+    elif workers > 1:
+        from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only now
+
+        with ProcessPoolExecutor(workers) as pool:
+            yield pool
+    else:
+        yield None

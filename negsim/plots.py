@@ -12,7 +12,8 @@ simulation or calls ``plt.show()``; each takes an ``ax`` (a new figure is made w
 * :func:`funnel`, :func:`levers`, :func:`why_no_deal` — why the run ended as it did, and what
   one change at a time would have done;
 * :func:`win_sets` — which outcomes each party could ratify at home, and their overlap;
-* :func:`sweep` — agreement rate and utilities against a parameter, or a heatmap for two.
+* :func:`sweep` — agreement rate and utilities against a parameter, or a heatmap for two;
+* :func:`ranking` — a tournament's agents in rank order, each mean with its interval.
 
 Names and titles come from user files, so text is never read as mathtext: inside
 :func:`plain_text` (which :func:`save_figure` and the command line use) a ``$`` is a dollar
@@ -47,6 +48,7 @@ from .results import NegotiationResult
 if TYPE_CHECKING:
     from .diagnosis import Diagnosis
     from .levers import LeverOutcome, LeverReport
+    from .tournaments import Ranking
 
 __all__ = [
     "concessions",
@@ -54,6 +56,7 @@ __all__ = [
     "levers",
     "outcome_space",
     "plain_text",
+    "ranking",
     "save_figure",
     "sweep",
     "why_no_deal",
@@ -608,18 +611,32 @@ def win_sets(
 
 
 def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
-    """A sweep's results (:class:`negsim.sweep.SweepResult`): lines against one parameter,
-    or a heatmap of the agreement rate over two."""
-    ax = _axes(ax, (8.0, 5.0))
+    """A sweep's results (:class:`negsim.sweep.SweepResult`): lines against one parameter
+    (the ratified-deal rate with its confidence band), a heatmap of the deal rate over a grid
+    of two, or the sampled points of two coloured by their deal rate. Three or more
+    parameters have no single picture: ``ValueError`` (plot slices of ``point_records()``)."""
     params = table.params
+    if len(params) > 2:
+        raise ValueError(f"a sweep plot shows one or two parameters, not {len(params)}")
+    ax = _axes(ax, (8.0, 5.0))
     if len(params) == 1:
-        x = table.values[0]
-        ax.plot(x, table.deal_rate, "-o", c="black", label="ratified deal rate")
-        ax.plot(x, table.agreement_rate, "--", c="grey", label="agreement rate")
+        order = np.argsort(table.points[:, 0], kind="stable")
+        x = table.points[order, 0]
+        ax.fill_between(
+            x,
+            table.deal_ci[order, 0],
+            table.deal_ci[order, 1],
+            color="black",
+            alpha=0.12,
+            lw=0,
+            label=f"deal rate {round(100 * table.confidence)}% interval (Wilson)",
+        )
+        ax.plot(x, table.deal_rate[order], "-o", c="black", label="ratified deal rate")
+        ax.plot(x, table.agreement_rate[order], "--", c="grey", label="agreement rate")
         for j, name in enumerate(table.names):
             ax.plot(
                 x,
-                table.mean_payoffs[:, j],
+                table.mean_payoffs[order, j],
                 "-s",
                 ms=4,
                 c=PARTY_COLOURS[j % 5],
@@ -630,6 +647,21 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
         ax.set_ylim(-0.05, 1.05)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         ax.grid(alpha=0.2)
+    elif table.design != "grid":
+        points = ax.scatter(
+            table.points[:, 0],
+            table.points[:, 1],
+            c=table.deal_rate,
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            s=30,
+            edgecolors="black",
+            linewidths=0.3,
+        )
+        ax.figure.colorbar(points, ax=ax, label="ratified deal rate")
+        ax.set_xlabel(params[0])
+        ax.set_ylabel(params[1])
     else:
         grid = table.deal_rate.reshape(len(table.values[0]), len(table.values[1]))
         image = ax.imshow(
@@ -655,7 +687,41 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
                 )
         ax.set_xlabel(params[0])
         ax.set_ylabel(params[1])
-    ax.set_title(title or f"Sweep over {' and '.join(params)} ({table.n_seeds} seeds each)")
+    what = f"{table.n_points} {'sampled ' if table.design != 'grid' else ''}points"
+    ax.set_title(title or f"Sweep over {' and '.join(params)} ({what}, {table.n_seeds} seeds each)")
+    return ax
+
+
+def ranking(table: Ranking, title: str = "", ax: Axes | None = None) -> Axes:
+    """A tournament's :class:`~negsim.tournaments.Ranking`: one row per agent, best at the top,
+    its mean score (the ranked metric) as a dot and its interval as a bar; at the right, the
+    figures and each agent's agreement rate. The axis is zoomed onto the scores, so read the
+    gaps against the intervals, not against zero."""
+    from .tournaments import METRICS
+
+    n = len(table.agents)
+    ax = _axes(ax, (8.5, max(2.5, 0.36 * n + 1.4)))
+    y = np.arange(n)
+    mean, low, high = table.means[table.by], table.low[table.by], table.high[table.by]
+    label = table.by.replace("_", " ")
+    if np.isfinite(low).any():
+        ax.hlines(y, low, high, colors="#1f77b4", lw=3, alpha=0.5, label="interval")
+    ax.plot(mean, y, "o", c="black", ms=5, label="mean", zorder=3)
+    rate = table.means["agreement_rate"]
+    for k in range(n):
+        text = f"{mean[k]:.3f}"
+        if np.isfinite(low[k]):
+            text += f" [{low[k]:.3f}, {high[k]:.3f}]"
+        text += f"   agreed {100 * rate[k]:.0f}%"
+        ax.annotate(text, (1.02, y[k]), xycoords=("axes fraction", "data"), va="center",
+                    fontsize=8, family="monospace")  # fmt: skip
+    ax.set_yticks(y, [f"{r}. {a}" for r, a in zip(table.rank, table.agents, strict=True)])
+    ax.set_ylim(n - 0.5, -0.5)
+    lower = " (lower is better)" if METRICS.get(table.by) is False else ""
+    ax.set_xlabel(f"mean {label} over the negotiations played{lower}")
+    ax.grid(axis="x", alpha=0.25)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.set_title(f"{title or 'Tournament ranking'}\n{table.caption}", fontsize=10)
     return ax
 
 

@@ -411,3 +411,72 @@ def foreign_scenario_data(draw: Any, attained_reservations: bool = False) -> dic
         "parties": parties,
         "protocol": {"kind": "alternating-offers", "n_rounds": draw(st.sampled_from([10, 100]))},
     }
+
+
+# --- tournaments ---
+
+
+def scenario_data(values: dict[str, list[float]], reservation: float = 0.1) -> dict[str, Any]:
+    """Scenario data on one integer issue ``x`` with one party per ``values`` entry (its value
+    of each option) under alternating offers, the first party opening."""
+    m = len(next(iter(values.values())))
+    return {
+        "scenario": {"title": "Tournament case", "seed": 0},
+        "issues": [{"name": "x", "kind": "integer", "low": 0, "high": m - 1}],
+        "parties": {
+            key: {
+                "agent": "linear",
+                "reservation": reservation,
+                "weights": {"x": 1.0},
+                "values": {"x": list(v)},
+            }
+            for key, v in values.items()
+        },
+        "protocol": {"kind": "alternating-offers", "n_rounds": 12, "opener": next(iter(values))},
+    }
+
+
+@st.composite
+def mirrored_scenarios(draw: Any) -> tuple[Any, Any]:
+    """A bilateral scenario with ``u_b = u_a ∘ σ`` (σ reversing the options; distinct values,
+    one shared reservation) and the same scenario with the two preferences swapped."""
+    m = draw(st.integers(2, 10))
+    values = [round(float(v), 6) for v in np.linspace(0.0, 1.0, m)]
+    values = draw(st.permutations(values))
+    reservation = draw(st.sampled_from([0.0, 0.2, 0.4]))
+    first = negsim.scenario.scenario_from_data(
+        scenario_data({"a": values, "b": values[::-1]}, reservation)
+    )
+    second = negsim.scenario.scenario_from_data(
+        scenario_data({"a": values[::-1], "b": values}, reservation)
+    )
+    return first, second
+
+
+@st.composite
+def small_scenarios(draw: Any, max_parties: int = 3) -> Any:
+    """A scenario of two or three parties on one integer issue with random values."""
+    n = draw(st.integers(2, max_parties))
+    m = draw(st.integers(2, 8))
+    unit = st.integers(0, 20).map(lambda i: i / 20)
+    values = {
+        f"p{j}": draw(st.lists(unit, min_size=m, max_size=m).filter(lambda v: max(v) > min(v)))
+        for j in range(n)
+    }
+    reservation = draw(st.sampled_from([0.0, 0.1, 0.3]))
+    return negsim.scenario.scenario_from_data(scenario_data(values, reservation))
+
+
+# --- sweep designs ---
+
+
+@st.composite
+def sample_ranges(draw: Any) -> list[tuple[str, float, float]]:
+    """One to four ``(key path, low, high)`` ranges with ``low <= high``, for sweep samples."""
+    d = draw(st.integers(1, 4))
+    ranges = []
+    for j in range(d):
+        low = draw(st.floats(-1e3, 1e3))
+        width = draw(st.floats(0, 1e3))
+        ranges.append((f"p{j}", low, low + width))
+    return ranges

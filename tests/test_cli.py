@@ -141,8 +141,10 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     ]
     assert main(argv) == 0
     captured = capsys.readouterr()
-    assert "3/3 points" in captured.err
+    assert "6/6 runs" in captured.err
+    assert "deal rate" in captured.out.splitlines()[1]
     assert (tmp_path / "sweep.csv").exists()
+    assert len((tmp_path / "runs.csv").read_text().splitlines()) == 1 + 3 * 2
     assert (tmp_path / "sweep.png").exists()
     assert main(["sweep", "split-the-pie", "--param", "parties.second.reservation=0:1"]) == 2
     assert "start:stop:steps" in capsys.readouterr().err
@@ -151,7 +153,16 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_help_has_an_example_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("run", "validate", "list", "analyze", "sweep", "agents", "protocols"):
+    for command in (
+        "run",
+        "validate",
+        "list",
+        "analyze",
+        "sweep",
+        "tournament",
+        "agents",
+        "protocols",
+    ):
         with pytest.raises(SystemExit) as exit_info:
             main([command, "--help"])
         assert exit_info.value.code == 0
@@ -217,3 +228,49 @@ def test_run_without_lever_seeds_and_a_win_set_plot_without_ratification(
     assert "concessions.svg" in names
     record = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert not record.get("levers")
+
+
+def test_tournament_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    argv = ["tournament", "--agents", "boulware,conceder,hardliner", "--scenarios",
+            "split-the-pie,two-issue-trade", "--seeds", "3", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "36/36 negotiations" in captured.err
+    assert "Ranked by mean utility; [95% bootstrap interval over 3 seeds]" in captured.out
+    assert "Kendall tau" in captured.out
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        ".negsim-output.json", "negotiations.csv", "ranking.csv", "ranking.png", "tournament.json",
+    ]  # fmt: skip
+    rows = (out / "negotiations.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 36
+    with_workers = tmp_path / "workers"
+    assert main([*argv[:-1], str(with_workers), "--workers", "2", "--no-plots"]) == 0
+    assert (with_workers / "negotiations.csv").read_text(encoding="utf-8") == "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--agents", "boulware,nobody"], "no agent 'nobody'"),
+        (["--agents", "boulware"], "at least 2 agents"),
+        (["--scenarios", "split-the-pi"], "split-the-pi"),
+        (["--seeds", "0"], "expected a whole number from 1"),
+        (["--workers", "x"], "expected a whole number from 1 to 256"),
+        (["--agents", ","], "expected names separated by commas"),
+        (["--rank-by", "luck"], "invalid choice"),
+    ],
+)
+def test_tournament_bad_input_exits_2(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["tournament", "--agents", "boulware,conceder", "--scenarios", "split-the-pie"]
+    try:
+        code = main([*base, *argv, "--out", str(tmp_path / "out")])
+    except SystemExit as exit_info:  # argparse's own checks
+        code = int(str(exit_info.code))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

@@ -40,6 +40,40 @@ def test_every_registered_agent_plays_every_registered_protocol(name: str) -> No
         check_protocol(negsim.make_protocol(protocol_name), agents=(name, name))
 
 
+def _tournament_scenarios() -> list[negsim.Scenario]:
+    """Every bundled scenario, the two-issue trade under every registered protocol, and a
+    three-party scenario."""
+    from strategies import scenario_data
+
+    trade = negsim.load_scenario("two-issue-trade")
+    protocols = [
+        trade.with_overrides({"protocol.kind": kind, "scenario.title": f"trade under {kind}"})
+        for kind in negsim.PROTOCOLS.names()
+    ]
+    three = negsim.scenario.scenario_from_data(
+        scenario_data({"a": [0.0, 0.5, 1.0], "b": [1.0, 0.5, 0.0], "c": [0.2, 1.0, 0.0]})
+    )
+    bundled = [negsim.load_scenario(name) for name in negsim.bundled_scenarios()]
+    return [*bundled, *protocols, three]
+
+
+@pytest.mark.parametrize("name", negsim.AGENTS.names())
+def test_every_registered_agent_plays_a_tournament(name: str) -> None:
+    """Against a fixed field, on every bundled scenario, under every protocol, and with three
+    parties: no error, a score for every seat, the agent in every role."""
+    field = [name, *(other for other in ("linear", "hardliner", "random") if other != name)][:3]
+    result = negsim.tournament(field, _tournament_scenarios(), n_seeds=2, rng=0)
+    held = result.seats >= 0
+    assert np.isfinite(result.utilities[held]).all()
+    for s, roles in enumerate(result.roles):
+        rows = result.scenario == s
+        for j in range(len(roles)):
+            assert (result.seats[rows, j] == 0).any(), (name, result.scenarios[s], roles[j])
+    table = result.ranking()
+    assert name in table.agents
+    assert table.n_seats[table.agents.index(name)] > 0
+
+
 def test_contract_cases_are_valid_bilateral_cases() -> None:
     for label, first, second in contract_cases():
         assert first.space == second.space, label

@@ -74,3 +74,31 @@ def test_every_public_module_gets_an_api_page() -> None:
     assert "scenarios" not in names
     assert "::: negsim.agents.time_dependent" in api.page("agents")
     assert api.page("analysis") == "# `negsim.analysis`\n\n::: negsim.analysis\n"
+
+
+def test_every_page_gets_into_the_nav_and_repository_links_stay_readable() -> None:
+    pages = hook("pages")
+    docs = Path(__file__).parent.parent / "docs"
+    config = {
+        "docs_dir": str(docs),
+        "nav": [{"Tutorials": []}, {"Reference": ["reference/api.md"]}],
+    }
+    nav = pages.on_config(config)["nav"]
+    assert "tutorials/first-negotiation.md" in nav[0]["Tutorials"]
+    assert nav[1]["Reference"].count("reference/api.md") == 1  # listed once, not again
+
+    class File:
+        src_path = "how-to/page.md"
+
+    class Page:
+        file = File()
+
+    text = (
+        "See [the figures](../../benchmarks/README.md), [a page](../reference/api.md) "
+        "and [a typo](../../benchmarks/READ.md)."
+    )
+    done = pages.on_page_markdown(text, Page(), {"docs_dir": str(docs)}, None)
+    assert done == (
+        "See the figures (`benchmarks/README.md` in the repository), [a page](../reference/api.md) "
+        "and [a typo](../../benchmarks/READ.md)."
+    )

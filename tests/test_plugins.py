@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import negsim
+import negsim.registry as registry_module
 from negsim.registry import Registry
 from negsim.testing import check_agent, check_forecast_model, check_protocol
 
@@ -106,6 +107,8 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         found = [registry.find_plugins() for registry in REGISTRIES]
     assert found == [["stubborn", "broken", "not-callable"], ["quick-offers"], ["plugin-stokman"]]
     yield tmp_path
+    monkeypatch.undo()  # the plugin off sys.path, and forgotten:
+    registry_module._installed_entry_points.cache_clear()
     for registry, factories, summaries, plugins in saved:
         registry._factories, registry._summaries, registry._plugins = (
             factories,

@@ -185,8 +185,9 @@ def test_the_schema_reference_is_up_to_date() -> None:
 def test_sweeps_drive_negsim_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sweep", "split-the-pie", "--seeds", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("parties.second.reservation,")
-    assert len(out.strip().splitlines()) == 1 + 9 + 1  # header, 9 points, "Wrote ..."
+    assert out.startswith("Split the pie: grid sweep, 9 points x 1 seeds")
+    assert out.splitlines()[1].split()[0] == "parties.second.reservation"
+    assert len(out.strip().splitlines()) == 2 + 9 + 1  # title, header, 9 points, "Wrote ..."
     assert main(["sweep", "two-issue-trade", "--out", str(tmp_path)]) == 2  # it has none
 
 
@@ -455,10 +456,12 @@ def test_sweep_steps_and_count_are_bounded() -> None:
     data["sweeps"][0]["steps"] = 1001
     assert _data_problems(data) == ["f: sweeps[0].steps: 1001 (expected 1 to 1,000 steps)"]
     data["sweeps"][0]["steps"] = 3
-    data["sweeps"] *= 3
-    assert _data_problems(data) == [
-        "f: sweeps: 3 sweeps (expected one or two (a line or a heatmap))"
+    data["sweeps"] = [
+        dict(data["sweeps"][0], param=f"parties.{p}.reservation") for p in ("first", "second")
     ]
+    scenario_from_data(data)  # two or more: a grid of them all
+    data["sweeps"] *= 5
+    assert _data_problems(data) == ["f: sweeps: 10 sweeps (expected at most 8 (a grid of each))"]
 
 
 @pytest.mark.parametrize(

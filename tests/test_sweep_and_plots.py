@@ -60,7 +60,7 @@ def test_two_parameter_sweep_draws_a_heatmap() -> None:
     assert ax.get_ylabel() == "parties.buyer.reservation"
     assert len(ax.images) == 1
     plt.close("all")
-    with pytest.raises(negsim.ValidationError, match="one or two"):
+    with pytest.raises(negsim.ValidationError, match="each key path once"):
         run_sweep(scenario, params * 2)
     with pytest.raises(negsim.ValidationError, match="at least 1"):
         run_sweep(scenario, params[:1], n_seeds=0)

@@ -217,6 +217,10 @@ def _space(reader: Reader, issues: list[Any]) -> OutcomeSpace | None:
     return reader.attempt("issues", OutcomeSpace, built)  # type: ignore[no-any-return]
 
 
+#: The most ``[[sweeps]]`` tables in a file (the grid of all of them is what runs).
+MAX_SWEEPS = 8
+
+
 def _sweeps(reader: Reader, raw: list[Any], data: dict[str, Any]) -> list[dict[str, Any]]:
     sweeps = []
     for i, item in enumerate(raw):
@@ -231,6 +235,6 @@ def _sweeps(reader: Reader, raw: list[Any], data: dict[str, Any]) -> list[dict[s
             except ValidationError as error:
                 reader.problem(f"{path}.param", str(error))
         sweeps.append(entry)
-    if len(sweeps) > 2:
-        reader.problem("sweeps", f"{len(sweeps)} sweeps", "one or two (a line or a heatmap)")
+    if len(sweeps) > MAX_SWEEPS:
+        reader.problem("sweeps", f"{len(sweeps)} sweeps", f"at most {MAX_SWEEPS} (a grid of each)")
     return sweeps

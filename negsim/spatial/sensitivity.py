@@ -25,15 +25,18 @@ keep positions as they are. Every run checks its own band (:mod:`.spread`): the 
 and whether noise a hundred times smaller already moves the forecast.
 
 Each draw has its own generator, seeded by ``SeedSequence(seed).spawn(N)[d]``: the result does
-not depend on the order of the draws or on how many processes ran them (``workers``).
+not depend on the order of the draws or on where they ran (``executor=``, any
+:class:`concurrent.futures.Executor`, e.g. a Dask client's; or ``workers`` processes here), and
+with ``store=`` each draw is kept as it finishes, so an interrupted run resumes
+(:func:`negsim.store.map_resumable`).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import os
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -48,6 +51,11 @@ from .data import ActorData, whole_number
 from .models import Forecast, ForecastModel, _panels
 from .records import ARRAY_EQ, Provenance, Recorded, as_tuple, negsim_version
 from .spread import CHECK_DRAWS, TINY, SpreadCheck, check_spread, tie_groups
+
+if TYPE_CHECKING:  # concurrent.futures and sqlite3 load only when a run uses them
+    from concurrent.futures import Executor
+
+    from ..store import RunStore
 
 __all__ = [
     "MIN_SALIENCE",
@@ -237,8 +245,11 @@ def monte_carlo(
     rng: RNGLike = None,
     workers: int = 1,
     check: bool = True,
+    executor: Executor | None = None,
+    store: str | os.PathLike[str] | RunStore | None = None,
 ) -> MonteCarlo:
-    """Rerun ``model`` on ``draws`` perturbed copies of ``data`` (see the module docstring).
+    """Rerun ``model`` on ``draws`` perturbed copies of ``data`` (see the module docstring),
+    on ``executor`` (or ``workers`` processes), keeping each draw in ``store`` when given.
 
     With ``check`` (the default) :data:`~negsim.spatial.spread.CHECK_DRAWS` more draws with
     noise :data:`~negsim.spatial.spread.TINY` times smaller test the band
@@ -256,17 +267,39 @@ def monte_carlo(
     workers = whole_number("workers", workers, 1)
     perturbation = perturbation or Perturbation()
     seed = resolve_seed(rng)
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..store import fingerprint, map_resumable  # sqlite3 and processes: only when used
+
     extra = CHECK_DRAWS if check else 0
     seeds = spawn_seeds(seed, draws + extra)
     tiny = perturbation.scaled(TINY)
     jobs = [
         (model, data, rounds, perturbation if d < draws else tiny, s) for d, s in enumerate(seeds)
     ]
-    if workers == 1:
-        results = [_draw(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_draw, jobs, chunksize=max(1, draws // (4 * workers))))
+    identity = {
+        "data": fingerprint(attrs.asdict(data)),
+        "model": repr(model),
+        "rounds": rounds,
+        "perturbation": attrs.asdict(perturbation),
+        "seed": seed,
+        "draws": draws,
+        "check": check,
+    }
+    own = ProcessPoolExecutor(workers) if executor is None and workers > 1 else None
+    try:
+        results = map_resumable(
+            _draw,
+            jobs,
+            store=store,
+            kind="montecarlo",
+            identity=identity,
+            executor=executor or own,
+            decode=functools.partial(np.array, dtype=float),
+        )
+    finally:
+        if own is not None:
+            own.shutdown()
     baseline = model.run(data, rounds)
     found = np.stack(results[:draws])
     spread = None
@@ -357,6 +390,14 @@ class WhatIf(Recorded):
 WHAT_IF_HEADER = ("dimension", "actor", "position", "forecast")
 
 
+def _moved(job: tuple[ForecastModel, ActorData, int, int, float, int]) -> float:
+    """The forecast on dimension ``k`` with actor ``i`` moved to ``value``."""
+    model, data, i, k, value, rounds = job
+    moved = data.positions.copy()
+    moved[i, k] = value
+    return float(model.run(attrs.evolve(data, positions=moved), rounds).forecast[-1, k])
+
+
 def what_if(
     data: ActorData,
     model: ForecastModel,
@@ -364,8 +405,10 @@ def what_if(
     dimension: int | str = 0,
     values: npt.ArrayLike | None = None,
     rounds: int = 10,
+    executor: Executor | None = None,
 ) -> WhatIf:
-    """Move each of ``actors`` alone to each of ``values`` on ``dimension`` and rerun ``model``.
+    """Move each of ``actors`` alone to each of ``values`` on ``dimension`` and rerun ``model``
+    (the reruns on ``executor`` when given, any :class:`concurrent.futures.Executor`).
 
     ``actors`` defaults to the three with the largest capability × salience there, ``values``
     to 11 points across the range the data span on that dimension.
@@ -386,14 +429,12 @@ def what_if(
             raise ValidationError("actors", repr(name), "names of actors in the data")
     low, high = float(data.positions[:, k].min()), float(data.positions[:, k].max())
     grid = np.linspace(low, high, 11) if values is None else np.asarray(values, dtype=float)
-    forecasts = np.empty((len(actors), len(grid)))
-    for a, name in enumerate(actors):
-        i = data.names.index(name)
-        for v, value in enumerate(grid):
-            moved = data.positions.copy()
-            moved[i, k] = value
-            result = model.run(attrs.evolve(data, positions=moved), rounds)
-            forecasts[a, v] = result.forecast[-1, k]
+    from ..parallel import map_ordered
+
+    jobs = [
+        (model, data, data.names.index(name), k, float(v), rounds) for name in actors for v in grid
+    ]
+    forecasts = np.array(map_ordered(_moved, jobs, executor)).reshape(len(actors), len(grid))
     baseline = model.run(data, rounds)
     return WhatIf(
         model.name,
