@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # loaded on first use (see __getattr__), so `import negsim` s
     )
     from .results import EndReason, NegotiationResult
     from .scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario
+    from .tournaments import TournamentResult, tournament
 
 #: Where the public names not imported above live: each module loads on first access to one
 #: of its names (PEP 562). ``import negsim`` itself loads the outcome space and the
@@ -114,6 +115,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "negsim.results": ("EndReason", "NegotiationResult"),
     "negsim.scenario": ("Scenario", "ScenarioError", "bundled_scenarios", "load_scenario"),
+    "negsim.tournaments": ("TournamentResult", "tournament"),
 }
 #: Public name -> (module, attribute, or ``None`` for the module itself).
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -137,6 +139,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
             "scenario",
             "spatial",
             "theory",
+            "tournaments",
             "twolevel",
             "validators",
         )
@@ -204,6 +207,7 @@ __all__ = [
     "ThirdPartyPressure",
     "TimeDependent",
     "TitForTat",
+    "TournamentResult",
     "ValidationError",
     "ZeuthenAgent",
     "ZeuthenConcession",
@@ -223,5 +227,6 @@ __all__ = [
     "register_agent",
     "spatial",
     "theory",
+    "tournament",
     "utility_matrix",
 ]
