@@ -151,7 +151,7 @@ def _whole(text: str) -> int:
 def _scale_arguments(parser: argparse.ArgumentParser, what: str) -> None:
     """--workers, --dask and --store (negsim.parallel.open_executor, negsim.store)."""
     parser.add_argument(
-        "--workers", type=_whole, default=1, metavar="N", help="processes on this machine"
+        "--workers", type=_workers, default=1, metavar="N", help="processes on this machine (1-256)"
     )
     parser.add_argument(
         "--dask",
@@ -323,15 +323,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=RANKED,
         help="the score that ranks (default utility)",
     )
-    contest.add_argument(
-        "--workers", type=_workers, default=1, metavar="N", help="processes (default 1: here)"
-    )
-    contest.add_argument(
-        "--store",
-        type=Path,
-        metavar="FILE",
-        help="an SQLite file that keeps the negotiations as they finish; rerun to resume",
-    )
+    _scale_arguments(contest, "negotiations")
     contest.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
     )
@@ -734,22 +726,17 @@ def _sweep(args: argparse.Namespace) -> None:
 
 
 def _tournament(args: argparse.Namespace) -> None:
-    from concurrent.futures import ProcessPoolExecutor
-
+    from .parallel import open_executor
     from .tournaments import ranking_stability, tournament
 
     check_output(args.out)
     agents = args.agents or AGENTS.names()
     scenarios = args.scenarios or list(bundled_scenarios())
-    pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
-    try:
+    with open_executor(args.workers, args.dask) as executor:
         result = tournament(
             agents, scenarios, args.seeds, args.seed, self_play=args.self_play,
-            executor=pool, progress=_negotiations, store=args.store,
+            executor=executor, progress=_negotiations, store=args.store,
         )  # fmt: skip
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
     table = result.ranking(by=args.rank_by)
     print(
         printable(
