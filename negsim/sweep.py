@@ -622,6 +622,8 @@ def run_sweep(
     total = design.n_points * n_seeds
     opened = None
     if store is not None and not isinstance(store, RunStore):
+        for k in range(design.n_points):  # a point the scenario refuses must not leave a store
+            scenario.with_overrides(design.overrides(k))
         opened = store = RunStore.open(
             store,
             "sweep",

@@ -320,6 +320,13 @@ def test_a_store_of_another_sweep_is_refused_and_untouched(
     assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {"runs.sqlite"}  # -wal, -shm
 
 
+def test_a_sweep_the_scenario_refuses_leaves_no_store(pie: negsim.Scenario, tmp_path: Path) -> None:
+    path = tmp_path / "runs.sqlite"
+    with pytest.raises(negsim.ScenarioError, match="breakdown_risk"):
+        run_sweep(pie, [("protocol.breakdown_risk", (0.0, 0.1))], n_seeds=2, rng=1, store=path)
+    assert not path.exists()
+
+
 def test_a_store_of_another_negsim_version_is_refused(
     pie: negsim.Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
