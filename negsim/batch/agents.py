@@ -213,6 +213,13 @@ class JointConcession(BatchForm):
             with np.errstate(over="ignore"):
                 self.powers = self.phi ** np.arange(chunk.n_rounds, dtype=float)
         self.span = np.maximum(self.ranking.own.reshape(n, -1)[:, 0] - self.r, 0.0)
+        # each row's counts so far: its levels only fall when τ(t) does (no discounting) and
+        # the rounds it chooses for only grow, so the searches can start from them
+        self.counted: Ints | None = None
+        self.above: Ints | None = None
+        if self.powers is None and bool(np.all(np.diff(self.remaining) <= 0.0)):
+            self.counted = np.zeros(n, dtype=np.int64)
+            self.above = np.zeros(n, dtype=np.int64)
         self.bilateral = chunk.n_parties == 2
         self.first_turn = (party - chunk.opener) % chunk.n_parties
         self.received_u = np.full(n, -np.inf)
@@ -264,7 +271,11 @@ class JointConcession(BatchForm):
         """``JointPlan.choose(obs, t)`` for every row."""
         ranking = self.ranking
         tau = self.target(rows, t)
-        count = ranking.count_at_least(rows, tau - _TOL)
+        if self.counted is None:
+            count = ranking.count_at_least(rows, tau - _TOL)
+        else:
+            count = ranking.count_from(rows, tau - _TOL, self.counted[rows])
+            self.counted[rows] = count
         found = self.best[rows].copy()  # count 0: nothing acceptable to them is worth it
         todo = count > 0
         if self.bilateral:
@@ -276,7 +287,12 @@ class JointConcession(BatchForm):
         sub, count, tau = rows[todo], count[todo], tau[todo]
         if self.known is None:
             band = tau + BAND * self.span[sub] + _TOL
-            start = np.minimum(ranking.count_above(sub, band), ranking.first_of_level(sub, count))
+            if self.above is None:
+                above = ranking.count_above(sub, band)
+            else:
+                above = ranking.count_from(sub, band, self.above[sub], strict=True)
+                self.above[sub] = above
+            start = np.minimum(above, ranking.first_of_level(sub, count))
         else:
             start = np.zeros(len(sub), dtype=np.int64)
         found[todo] = self._best_for_them(sub, start, count)

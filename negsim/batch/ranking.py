@@ -15,6 +15,11 @@ once: with ``own`` a row sorted by decreasing utility and padded with ``-inf`` t
 two ``P``, the number of entries ``>= x`` is found by a branch-free binary search of
 ``log2 P`` steps (add a step of ``P/2, P/4, ..., 1`` to the count while the entry below it
 still qualifies).
+
+A concession agent's levels only fall from one of its calls to the next, so each row's count
+only grows: :meth:`Ranking.count_from` starts from the row's last count, looks at the next
+:data:`LOOKAHEAD` entries in one gather and finishes with the binary search only in the rows
+that moved further (the same counts, a few operations instead of ``log2 P`` steps).
 """
 
 from __future__ import annotations
@@ -22,10 +27,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Ranking", "rank_descending"]
+__all__ = ["LOOKAHEAD", "Ranking", "rank_descending"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
+
+#: Entries :meth:`Ranking.count_from` looks at past a row's last count before searching.
+LOOKAHEAD = 4
 
 
 def rank_descending(u: Floats) -> tuple[Ints, Floats]:
@@ -65,7 +73,8 @@ class Ranking:
         n, size = u.shape
         self.size = size
         order, ranked = rank_descending(u)
-        width = 1 << max(1, size.bit_length())  # > size: a padding entry always follows
+        # > size + LOOKAHEAD - 1: padding entries always follow, also LOOKAHEAD past a count
+        width = 1 << max(1, (size + LOOKAHEAD - 1).bit_length())
         own = np.empty((n, width))
         own[:, :size] = ranked
         own[:, size:] = -np.inf
@@ -74,6 +83,7 @@ class Ranking:
         small = np.int16 if size <= np.iinfo(np.int16).max else np.int64
         self.order = order.astype(small).ravel()
         self.steps = [1 << j for j in range(width.bit_length() - 2, -1, -1)]
+        self.ahead = np.arange(LOOKAHEAD, dtype=np.int64)
 
     def outcome(self, rows: Ints, position: Ints) -> Ints:
         """The outcome at ``position`` of each row's ranking."""
@@ -103,6 +113,21 @@ class Ranking:
             probe = found + step
             found = np.where(own.take(base + probe) > x, probe, found)
         return np.where(np.isnan(x), self.size, found) if np.isnan(x).any() else found
+
+    def count_from(self, rows: Ints, x: Floats, known: Ints, strict: bool = False) -> Ints:
+        """:meth:`count_at_least` (``strict``: :meth:`count_above`) of finite levels ``x``,
+        given that each row's count is at least ``known``: the next :data:`LOOKAHEAD` entries
+        are compared at once (they qualify as a prefix, the row being sorted), and only the
+        rows where all of them qualify are searched."""
+        window = self.own.take((rows * self.width + known)[:, None] + self.ahead)
+        passed = window > x[:, None] if strict else window >= x[:, None]
+        moved = passed.sum(axis=1)
+        found = known + moved
+        further = np.flatnonzero(moved == LOOKAHEAD)
+        if further.size:
+            search = self.count_above if strict else self.count_at_least
+            found[further] = search(rows[further], x[further])
+        return found  # type: ignore[no-any-return]
 
     def first_of_level(self, rows: Ints, count: Ints) -> Ints:
         """The position of the first outcome tied with the one at ``count - 1`` (the lowest
