@@ -196,8 +196,8 @@ class JointConcession(BatchForm):
 
     Per row: the ranking of its outcomes, the other side's best offer so far and, under
     incomplete information, the frequency model's counts. ``choose`` is
-    ``JointPlan.choose`` for all rows at once; the band ``[start, count)`` of the ranking is
-    gathered as a window, rows grouped by the band's width. What it would propose next,
+    ``JointPlan.choose`` for all rows at once; the bands ``[start, count)`` of the ranking
+    are gathered end to end, as one flat array. What it would propose next,
     computed when it answers, is kept as the next round's proposal when nobody else offers
     in between (``JointPlan.planned``).
     """
@@ -234,11 +234,16 @@ class JointConcession(BatchForm):
         else:
             k, widest = len(chunk.shape), max(chunk.shape)
             self.widest = widest
-            self.counts = np.zeros(n * k * widest)  # (row, issue, option), flat
-            self.most = np.zeros(n * k)  # max count per (row, issue)
+            # 1 + the counts, (row, issue, option) flat, and 1 + their maximum per (row,
+            # issue): the numerator and denominator of v̂ (whole numbers: exact)
+            self.counts = np.ones(n * k * widest)
+            self.most = np.ones(n * k)
             self.unchanged = np.ones(n * k)
             self.last = np.full(n * k, -1, dtype=np.int64)
-            self.columns = [np.ascontiguousarray(chunk.grid[:, i]) for i in range(k)]
+            # each outcome's (issue, option) cell within a row's counts, per issue
+            self.offsets = [
+                np.ascontiguousarray(chunk.grid[:, i]) + i * widest for i in range(k)
+            ]
             self.issues = np.arange(k, dtype=np.int64)
 
     def observe(self, rows: Ints, offer: Ints) -> None:
@@ -249,7 +254,7 @@ class JointConcession(BatchForm):
             self.received[rows[better]] = offer[better]
         if self.known is not None:
             return
-        k = len(self.columns)
+        k = len(self.offsets)
         options = self.chunk.grid.take(offer, axis=0)  # (m, k)
         cell = rows[:, None] * k + self.issues  # (row, issue), flat
         index = cell * self.widest + options
@@ -300,55 +305,53 @@ class JointConcession(BatchForm):
 
     def _best_for_them(self, rows: Ints, start: Ints, count: Ints) -> Ints:
         """In each row's band ``[start, count)`` of the ranking, the first outcome whose
-        estimate for the other side is within ``_TOL`` of the band's best (rows grouped by
-        band width, so a few wide bands do not widen all)."""
-        widths = count - start
-        widest = int(widths.max())
-        if widest <= 2:
-            return self._window(rows, start, count, widest)
-        found = np.empty(len(rows), dtype=np.int64)
-        one = widths == 1
-        found[one] = self.ranking.outcome(rows[one], start[one])
-        for low, high in ((1, 4), (4, 8), (8, widest)):  # most bands are narrow
-            group = (widths > low) & (widths <= high)
-            if group.any():
-                found[group] = self._window(rows[group], start[group], count[group], high)
-            if high >= widest:
-                break
+        estimate for the other side is within ``_TOL`` of the band's best.
+
+        The bands of more than one outcome are laid end to end in one flat array of cells
+        (no padding to the widest band): cell ``c`` of band ``b`` is position
+        ``start_b + c - first_b`` of row ``rows_b``'s ranking, ``first_b`` the band's first
+        cell. Each band's best is a ``maximum.reduceat``; its first cell within ``_TOL`` of
+        it is found by a ``searchsorted`` of ``first_b`` among the cells that are (the best
+        is one, so it lies in the band)."""
+        ranking = self.ranking
+        found = ranking.outcome(rows, start)  # a band of one: its outcome
+        wide = np.flatnonzero(count - start > 1)
+        if not wide.size:
+            return found
+        rows, start = rows[wide], start[wide]
+        widths = count[wide] - start
+        ends = np.cumsum(widths)
+        firsts = ends - widths
+        band = np.repeat(np.arange(len(rows)), widths)
+        cell_rows = rows.take(band)
+        position = np.arange(int(ends[-1])) + (start - firsts).take(band)
+        outcomes = ranking.order.take(cell_rows * self.size + position).astype(np.int64)
+        if self.known is not None:
+            estimate = self.known.take(cell_rows * self.size + outcomes)
+        else:
+            estimate = self._estimate(rows, band, cell_rows, outcomes)
+        top = np.maximum.reduceat(estimate, firsts)
+        near = np.flatnonzero(estimate >= (top - _TOL).take(band))
+        found[wide] = outcomes.take(near.take(np.searchsorted(near, firsts)))
         return found
 
-    def _window(self, rows: Ints, start: Ints, count: Ints, width: int) -> Ints:
-        ranking = self.ranking
-        offsets = np.arange(width)
-        position = start[:, None] + offsets
-        inside = position < count[:, None]
-        position = np.minimum(position, self.size - 1)
-        outcomes = ranking.order.take(rows[:, None] * self.size + position).astype(np.int64)
-        if width == 1:
-            return outcomes[:, 0]  # type: ignore[no-any-return]
-        if self.known is not None:
-            estimate = self.known.take(rows[:, None] * self.size + outcomes)
-        else:
-            estimate = self._estimate(rows, outcomes)
-        estimate = np.where(inside, estimate, -np.inf)
-        top = estimate.max(axis=1, keepdims=True)
-        first = np.argmax(estimate >= top - _TOL, axis=1)
-        return outcomes[np.arange(len(rows)), first]  # type: ignore[no-any-return]
-
-    def _estimate(self, rows: Ints, outcomes: Ints) -> Floats:
-        """The frequency model's estimate ``Σ_i ŵ_i v̂_i(ω_i)`` (summed issue by issue, as
-        the object API's plain-Python path sums it)."""
+    def _estimate(self, rows: Ints, band: Ints, cell_rows: Ints, outcomes: Ints) -> Floats:
+        """The frequency model's estimate ``Σ_i ŵ_i v̂_i(ω_i)`` of each cell's outcome
+        (``band``: the cell's entry of ``rows``; summed issue by issue, as the object API's
+        plain-Python path sums it). ``ŵ_i`` and the denominators of ``v̂_i`` are computed
+        per row, then spread to its cells."""
         k = len(self.chunk.shape)
         cells = [rows * k + i for i in range(k)]
         unchanged = [self.unchanged.take(cell) for cell in cells]
         total = unchanged[0]
         for i in range(1, k):
             total = total + unchanged[i]
+        base = cell_rows * (k * self.widest)
         estimate: Floats | None = None
         for i in range(k):
-            weight = (unchanged[i] / total)[:, None]
-            index = (cells[i] * self.widest)[:, None] + self.columns[i].take(outcomes)
-            value = (1.0 + self.counts.take(index)) / (1.0 + self.most.take(cells[i]))[:, None]
+            weight = (unchanged[i] / total).take(band)
+            index = base + self.offsets[i].take(outcomes)
+            value = self.counts.take(index) / self.most.take(cells[i]).take(band)
             term = weight * value
             estimate = term if estimate is None else estimate + term
         assert estimate is not None
