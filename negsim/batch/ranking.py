@@ -42,16 +42,19 @@ def rank_descending(u: Floats) -> tuple[Ints, Floats]:
     n, size = u.shape
     if size == 1:
         return np.zeros((n, 1), dtype=np.int64), u.copy()
-    shift = np.int64(max(1, (size - 1).bit_length()))
-    keys = ~np.ascontiguousarray(u).view(np.int64)
-    keys >>= shift
-    keys <<= shift
+    shift = max(1, (size - 1).bit_length())
+    low = np.int64((1 << shift) - 1)
+    u = np.ascontiguousarray(u)
+    keys = np.invert(u.view(np.int64))
+    keys &= ~low  # ((~bits) >> b) << b, in one pass
     keys |= np.arange(size, dtype=np.int64)
     keys.sort(axis=1)
-    keys &= np.int64((1 << int(shift)) - 1)
-    order = keys
-    flat = (np.arange(n, dtype=np.int64) * size)[:, None] + order
-    ranked = np.ascontiguousarray(u).ravel().take(flat)
+    keys &= low
+    order = keys  # reused in place: row offsets added for the gather, then taken off
+    offsets = (np.arange(n, dtype=np.int64) * size)[:, None]
+    order += offsets
+    ranked = u.ravel().take(order)
+    order -= offsets
     # rows with a tie or an inversion (rare with real-valued tables), then the exact check
     suspect = np.flatnonzero((ranked[:, 1:] >= ranked[:, :-1]).any(axis=1))
     later, earlier = ranked[suspect, 1:], ranked[suspect, :-1]
