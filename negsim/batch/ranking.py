@@ -17,8 +17,8 @@ two ``P``, the number of entries ``>= x`` is found by a branch-free binary searc
 still qualifies).
 
 A concession agent's levels only fall from one of its calls to the next, so each row's count
-only grows: :meth:`Ranking.count_from` starts from the row's last count, looks at the next
-:data:`LOOKAHEAD` entries in one gather and finishes with the binary search only in the rows
+only grows: :meth:`Ranking.count_from` starts from the row's last count, compares the next
+:data:`LOOKAHEAD` entries and finishes with the binary search only in the rows
 that moved further (the same counts, a few operations instead of ``log2 P`` steps).
 """
 
@@ -33,7 +33,7 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 #: Entries :meth:`Ranking.count_from` looks at past a row's last count before searching.
-LOOKAHEAD = 4
+LOOKAHEAD = 3
 
 
 def rank_descending(u: Floats) -> tuple[Ints, Floats]:
@@ -86,7 +86,6 @@ class Ranking:
         small = np.int16 if size <= np.iinfo(np.int16).max else np.int64
         self.order = order.astype(small).ravel()
         self.steps = [1 << j for j in range(width.bit_length() - 2, -1, -1)]
-        self.ahead = np.arange(LOOKAHEAD, dtype=np.int64)
 
     def outcome(self, rows: Ints, position: Ints) -> Ints:
         """The outcome at ``position`` of each row's ranking."""
@@ -120,13 +119,16 @@ class Ranking:
     def count_from(self, rows: Ints, x: Floats, known: Ints, strict: bool = False) -> Ints:
         """:meth:`count_at_least` (``strict``: :meth:`count_above`) of finite levels ``x``,
         given that each row's count is at least ``known``: the next :data:`LOOKAHEAD` entries
-        are compared at once (they qualify as a prefix, the row being sorted), and only the
-        rows where all of them qualify are searched."""
-        window = self.own.take((rows * self.width + known)[:, None] + self.ahead)
-        passed = window > x[:, None] if strict else window >= x[:, None]
-        moved = passed.sum(axis=1)
-        found = known + moved
-        further = np.flatnonzero(moved == LOOKAHEAD)
+        are compared one at a time in every row (they qualify as a prefix, the row being
+        sorted), and only the rows where all of them qualify are searched."""
+        at = rows * self.width + known
+        found = known.copy()
+        own = self.own
+        for _ in range(LOOKAHEAD):
+            passed = own.take(at) > x if strict else own.take(at) >= x
+            found += passed
+            at += 1
+        further = np.flatnonzero(passed)  # the last of them qualified: search on
         if further.size:
             search = self.count_above if strict else self.count_at_least
             found[further] = search(rows[further], x[further])
