@@ -226,6 +226,8 @@ class JointConcession(BatchForm):
         self.received = np.full(n, -1, dtype=np.int64)
         self.plan = np.full(n, -1, dtype=np.int64)
         self.plan_round = np.full(n, -1, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        self.observed: tuple[Ints, Ints, Floats] = (empty, empty, np.zeros(0))
         self.known: Floats | None = None
         if chunk.information == "complete":
             others = [chunk.utilities[j] for j in range(chunk.n_parties) if j != party]
@@ -248,6 +250,7 @@ class JointConcession(BatchForm):
 
     def observe(self, rows: Ints, offer: Ints) -> None:
         u = self.utility(rows, offer)
+        self.observed = (rows, offer, u)  # respond is asked about the same offer next
         better = np.flatnonzero(u > self.received_u[rows])
         if better.size:
             self.received_u[rows[better]] = u[better]
@@ -369,7 +372,9 @@ class JointConcession(BatchForm):
         return found
 
     def respond(self, rows: Ints, t: int, offer: Ints, proposer: int) -> Bools:
-        u = self.utility(rows, offer)
+        seen_rows, seen_offer, u = self.observed
+        if seen_rows is not rows or seen_offer is not offer:
+            u = self.utility(rows, offer)
         answer = self.acceptable(rows, t, u)
         step = (self.party - proposer) % self.chunk.n_parties
         following = t + step
