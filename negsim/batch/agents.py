@@ -243,9 +243,7 @@ class JointConcession(BatchForm):
             self.unchanged = np.ones(n * k)
             self.last = np.full(n * k, -1, dtype=np.int64)
             # each outcome's (issue, option) cell within a row's counts, per issue
-            self.offsets = [
-                np.ascontiguousarray(chunk.grid[:, i]) + i * widest for i in range(k)
-            ]
+            self.offsets = [np.ascontiguousarray(chunk.grid[:, i]) + i * widest for i in range(k)]
             self.issues = np.arange(k, dtype=np.int64)
 
     def observe(self, rows: Ints, offer: Ints) -> None:

@@ -132,7 +132,7 @@ class Ranking:
         if further.size:
             search = self.count_above if strict else self.count_at_least
             found[further] = search(rows[further], x[further])
-        return found  # type: ignore[no-any-return]
+        return found
 
     def first_of_level(self, rows: Ints, count: Ints) -> Ints:
         """The position of the first outcome tied with the one at ``count - 1`` (the lowest
