@@ -93,6 +93,25 @@ def test_ranking_searches_equal_searchsorted() -> None:
     assert ranking.count_at_least(rows, np.full(30, np.nan)).tolist() == [17] * 30
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 17, 100])
+def test_ranking_counts_from_a_known_lower_bound_equal_the_full_searches(size: int) -> None:
+    rng = np.random.default_rng(size)
+    u = np.round(rng.random((40, size)) * 8) / 8  # ties, so the prefix runs through them
+    ranking = Ranking(u)
+    rows = np.arange(40)
+    for level in (-1.0, 0.0, 0.25, 0.5, 0.9, 1.0, 2.0):
+        x = np.full(40, level)
+        for strict, full in ((False, ranking.count_at_least), (True, ranking.count_above)):
+            exact = full(rows, x)
+            for known in (
+                np.zeros(40, dtype=np.int64),
+                exact // 2,
+                np.maximum(exact - 1, 0),
+                exact,
+            ):
+                assert np.array_equal(ranking.count_from(rows, x, known, strict=strict), exact)
+
+
 # --- the engine -------------------------------------------------------------------------------
 
 

@@ -196,8 +196,8 @@ class JointConcession(BatchForm):
 
     Per row: the ranking of its outcomes, the other side's best offer so far and, under
     incomplete information, the frequency model's counts. ``choose`` is
-    ``JointPlan.choose`` for all rows at once; the band ``[start, count)`` of the ranking is
-    gathered as a window, rows grouped by the band's width. What it would propose next,
+    ``JointPlan.choose`` for all rows at once; the bands ``[start, count)`` of the ranking
+    are gathered end to end, as one flat array. What it would propose next,
     computed when it answers, is kept as the next round's proposal when nobody else offers
     in between (``JointPlan.planned``).
     """
@@ -213,12 +213,21 @@ class JointConcession(BatchForm):
             with np.errstate(over="ignore"):
                 self.powers = self.phi ** np.arange(chunk.n_rounds, dtype=float)
         self.span = np.maximum(self.ranking.own.reshape(n, -1)[:, 0] - self.r, 0.0)
+        # each row's counts so far: its levels only fall when τ(t) does (no discounting) and
+        # the rounds it chooses for only grow, so the searches can start from them
+        self.counted: Ints | None = None
+        self.above: Ints | None = None
+        if self.powers is None and bool(np.all(np.diff(self.remaining) <= 0.0)):
+            self.counted = np.zeros(n, dtype=np.int64)
+            self.above = np.zeros(n, dtype=np.int64)
         self.bilateral = chunk.n_parties == 2
         self.first_turn = (party - chunk.opener) % chunk.n_parties
         self.received_u = np.full(n, -np.inf)
         self.received = np.full(n, -1, dtype=np.int64)
         self.plan = np.full(n, -1, dtype=np.int64)
         self.plan_round = np.full(n, -1, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        self.observed: tuple[Ints, Ints, Floats] = (empty, empty, np.zeros(0))
         self.known: Floats | None = None
         if chunk.information == "complete":
             others = [chunk.utilities[j] for j in range(chunk.n_parties) if j != party]
@@ -227,22 +236,26 @@ class JointConcession(BatchForm):
         else:
             k, widest = len(chunk.shape), max(chunk.shape)
             self.widest = widest
-            self.counts = np.zeros(n * k * widest)  # (row, issue, option), flat
-            self.most = np.zeros(n * k)  # max count per (row, issue)
+            # 1 + the counts, (row, issue, option) flat, and 1 + their maximum per (row,
+            # issue): the numerator and denominator of v̂ (whole numbers: exact)
+            self.counts = np.ones(n * k * widest)
+            self.most = np.ones(n * k)
             self.unchanged = np.ones(n * k)
             self.last = np.full(n * k, -1, dtype=np.int64)
-            self.columns = [np.ascontiguousarray(chunk.grid[:, i]) for i in range(k)]
+            # each outcome's (issue, option) cell within a row's counts, per issue
+            self.offsets = [np.ascontiguousarray(chunk.grid[:, i]) + i * widest for i in range(k)]
             self.issues = np.arange(k, dtype=np.int64)
 
     def observe(self, rows: Ints, offer: Ints) -> None:
         u = self.utility(rows, offer)
+        self.observed = (rows, offer, u)  # respond is asked about the same offer next
         better = np.flatnonzero(u > self.received_u[rows])
         if better.size:
             self.received_u[rows[better]] = u[better]
             self.received[rows[better]] = offer[better]
         if self.known is not None:
             return
-        k = len(self.columns)
+        k = len(self.offsets)
         options = self.chunk.grid.take(offer, axis=0)  # (m, k)
         cell = rows[:, None] * k + self.issues  # (row, issue), flat
         index = cell * self.widest + options
@@ -264,7 +277,11 @@ class JointConcession(BatchForm):
         """``JointPlan.choose(obs, t)`` for every row."""
         ranking = self.ranking
         tau = self.target(rows, t)
-        count = ranking.count_at_least(rows, tau - _TOL)
+        if self.counted is None:
+            count = ranking.count_at_least(rows, tau - _TOL)
+        else:
+            count = ranking.count_from(rows, tau - _TOL, self.counted[rows])
+            self.counted[rows] = count
         found = self.best[rows].copy()  # count 0: nothing acceptable to them is worth it
         todo = count > 0
         if self.bilateral:
@@ -276,7 +293,12 @@ class JointConcession(BatchForm):
         sub, count, tau = rows[todo], count[todo], tau[todo]
         if self.known is None:
             band = tau + BAND * self.span[sub] + _TOL
-            start = np.minimum(ranking.count_above(sub, band), ranking.first_of_level(sub, count))
+            if self.above is None:
+                above = ranking.count_above(sub, band)
+            else:
+                above = ranking.count_from(sub, band, self.above[sub], strict=True)
+                self.above[sub] = above
+            start = np.minimum(above, ranking.first_of_level(sub, count))
         else:
             start = np.zeros(len(sub), dtype=np.int64)
         found[todo] = self._best_for_them(sub, start, count)
@@ -284,55 +306,53 @@ class JointConcession(BatchForm):
 
     def _best_for_them(self, rows: Ints, start: Ints, count: Ints) -> Ints:
         """In each row's band ``[start, count)`` of the ranking, the first outcome whose
-        estimate for the other side is within ``_TOL`` of the band's best (rows grouped by
-        band width, so a few wide bands do not widen all)."""
-        widths = count - start
-        widest = int(widths.max())
-        if widest <= 2:
-            return self._window(rows, start, count, widest)
-        found = np.empty(len(rows), dtype=np.int64)
-        one = widths == 1
-        found[one] = self.ranking.outcome(rows[one], start[one])
-        for low, high in ((1, 4), (4, 8), (8, widest)):  # most bands are narrow
-            group = (widths > low) & (widths <= high)
-            if group.any():
-                found[group] = self._window(rows[group], start[group], count[group], high)
-            if high >= widest:
-                break
+        estimate for the other side is within ``_TOL`` of the band's best.
+
+        The bands of more than one outcome are laid end to end in one flat array of cells
+        (no padding to the widest band): cell ``c`` of band ``b`` is position
+        ``start_b + c - first_b`` of row ``rows_b``'s ranking, ``first_b`` the band's first
+        cell. Each band's best is a ``maximum.reduceat``; its first cell within ``_TOL`` of
+        it is found by a ``searchsorted`` of ``first_b`` among the cells that are (the best
+        is one, so it lies in the band)."""
+        ranking = self.ranking
+        found = ranking.outcome(rows, start)  # a band of one: its outcome
+        wide = np.flatnonzero(count - start > 1)
+        if not wide.size:
+            return found
+        rows, start = rows[wide], start[wide]
+        widths = count[wide] - start
+        ends = np.cumsum(widths)
+        firsts = ends - widths
+        band = np.repeat(np.arange(len(rows)), widths)
+        cell_rows = rows.take(band)
+        position = np.arange(int(ends[-1])) + (start - firsts).take(band)
+        outcomes = ranking.order.take(cell_rows * self.size + position).astype(np.int64)
+        if self.known is not None:
+            estimate = self.known.take(cell_rows * self.size + outcomes)
+        else:
+            estimate = self._estimate(rows, band, cell_rows, outcomes)
+        top = np.maximum.reduceat(estimate, firsts)
+        near = np.flatnonzero(estimate >= (top - _TOL).take(band))
+        found[wide] = outcomes.take(near.take(np.searchsorted(near, firsts)))
         return found
 
-    def _window(self, rows: Ints, start: Ints, count: Ints, width: int) -> Ints:
-        ranking = self.ranking
-        offsets = np.arange(width)
-        position = start[:, None] + offsets
-        inside = position < count[:, None]
-        position = np.minimum(position, self.size - 1)
-        outcomes = ranking.order.take(rows[:, None] * self.size + position).astype(np.int64)
-        if width == 1:
-            return outcomes[:, 0]  # type: ignore[no-any-return]
-        if self.known is not None:
-            estimate = self.known.take(rows[:, None] * self.size + outcomes)
-        else:
-            estimate = self._estimate(rows, outcomes)
-        estimate = np.where(inside, estimate, -np.inf)
-        top = estimate.max(axis=1, keepdims=True)
-        first = np.argmax(estimate >= top - _TOL, axis=1)
-        return outcomes[np.arange(len(rows)), first]  # type: ignore[no-any-return]
-
-    def _estimate(self, rows: Ints, outcomes: Ints) -> Floats:
-        """The frequency model's estimate ``Σ_i ŵ_i v̂_i(ω_i)`` (summed issue by issue, as
-        the object API's plain-Python path sums it)."""
+    def _estimate(self, rows: Ints, band: Ints, cell_rows: Ints, outcomes: Ints) -> Floats:
+        """The frequency model's estimate ``Σ_i ŵ_i v̂_i(ω_i)`` of each cell's outcome
+        (``band``: the cell's entry of ``rows``; summed issue by issue, as the object API's
+        plain-Python path sums it). ``ŵ_i`` and the denominators of ``v̂_i`` are computed
+        per row, then spread to its cells."""
         k = len(self.chunk.shape)
         cells = [rows * k + i for i in range(k)]
         unchanged = [self.unchanged.take(cell) for cell in cells]
         total = unchanged[0]
         for i in range(1, k):
             total = total + unchanged[i]
+        base = cell_rows * (k * self.widest)
         estimate: Floats | None = None
         for i in range(k):
-            weight = (unchanged[i] / total)[:, None]
-            index = (cells[i] * self.widest)[:, None] + self.columns[i].take(outcomes)
-            value = (1.0 + self.counts.take(index)) / (1.0 + self.most.take(cells[i]))[:, None]
+            weight = (unchanged[i] / total).take(band)
+            index = base + self.offsets[i].take(outcomes)
+            value = self.counts.take(index) / self.most.take(cells[i]).take(band)
             term = weight * value
             estimate = term if estimate is None else estimate + term
         assert estimate is not None
@@ -350,7 +370,9 @@ class JointConcession(BatchForm):
         return found
 
     def respond(self, rows: Ints, t: int, offer: Ints, proposer: int) -> Bools:
-        u = self.utility(rows, offer)
+        seen_rows, seen_offer, u = self.observed
+        if seen_rows is not rows or seen_offer is not offer:
+            u = self.utility(rows, offer)
         answer = self.acceptable(rows, t, u)
         step = (self.party - proposer) % self.chunk.n_parties
         following = t + step

@@ -316,10 +316,12 @@ def _alternate(
         for j in others[proposer]:
             forms[j].observe(active, offer)
         answers = np.ones((active.size, n_parties), dtype=bool)
+        agreed = np.ones(active.size, dtype=bool)
         for j in others[proposer]:
-            answers[:, j] = forms[j].respond(active, t, offer, proposer)
+            answer = forms[j].respond(active, t, offer, proposer)
+            answers[:, j] = answer
+            agreed &= answer  # not answers.all(axis=1): a reduction over rows of n is slow
         record.append((active, offer.astype(dtype), answers))
-        agreed = answers.all(axis=1)
         done = active[agreed]
         agreement[done] = offer[agreed]
         end[done] = _END[EndReason.AGREEMENT]
