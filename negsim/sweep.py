@@ -352,7 +352,12 @@ def batch_runs(scenario: Scenario, seeds: Sequence[int]) -> list[RunRecord]:
     labels: dict[int, list[str]] = {-1: [""] * space.n_issues}
     records: list[RunRecord] = []
     for seed, agreement, end, rounds, final in zip(
-        seeds, out.agreement.tolist(), out.end.tolist(), out.rounds.tolist(), out.utilities
+        seeds,
+        out.agreement.tolist(),
+        out.end.tolist(),
+        out.rounds.tolist(),
+        out.utilities,
+        strict=True,
     ):
         if agreement not in labels:
             labels[agreement] = list(space.labels(space.outcome_at(agreement)).values())
