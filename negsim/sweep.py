@@ -25,9 +25,13 @@ Wilson intervals and the mean rounds and payoffs with Student-t intervals
 (:mod:`negsim.intervals`; :meth:`SweepResult.point_records`, :meth:`SweepResult.to_csv`).
 Rates are counted, then divided: 93 agreements in 200 runs is exactly ``0.465``.
 
-The runs of one point are made by one function, the *runner* (:func:`simulate_runs`, the
-object engine; ``run_sweep(..., runner=...)`` takes any function of the same signature, such
-as a vectorised engine's).
+The runs of one point are made by one function, the *runner*. By default
+(:func:`fastest_runs`) a point whose scenario the batch engine supports
+(:func:`negsim.batch.supports`: alternating offers, agents with a batch form, linear-additive
+positions) runs its seeds as arrays (:func:`batch_runs`), any other point one run at a time
+through the object engine (:func:`simulate_runs`); both give the same records, byte for byte.
+``run_sweep(..., runner=...)`` forces one engine, or takes any function of the same
+signature. :attr:`SweepResult.point_engine` records which engine ran each point.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from . import batch
 from .display import figure_bundle, html_image, html_table, png_bytes, short_repr
 from .errors import ValidationError
 from .intervals import mean_interval, wilson_interval
@@ -59,6 +64,8 @@ __all__ = [
     "RunRecord",
     "Runner",
     "SweepResult",
+    "batch_runs",
+    "fastest_runs",
     "grid",
     "latin_hypercube",
     "parse_bounds",
@@ -67,6 +74,7 @@ __all__ = [
     "sample",
     "scenario_sweeps",
     "simulate_runs",
+    "sweep_engine",
 ]
 
 #: The kinds of design: a full grid, uniform random points, a Latin hypercube.
@@ -311,19 +319,121 @@ def simulate_runs(scenario: Scenario, seeds: Sequence[int]) -> list[RunRecord]:
     return records
 
 
+def batch_runs(scenario: Scenario, seeds: Sequence[int]) -> list[RunRecord]:
+    """Run ``scenario`` once per seed through the batch engine (:mod:`negsim.batch`), as
+    arrays: the same records as :func:`simulate_runs`, byte for byte.
+
+    Run ``i`` is negotiated with seed ``seeds[i]`` (``batch.run(..., seeds=seeds)``), as
+    :meth:`Scenario.run` negotiates it; then :meth:`Scenario.run`'s ratification step is
+    repeated on each agreement: party ``p``'s vote draws from child stream ``n + 1 + p`` of
+    the run's seed (``n`` parties), and ``payoffs`` are the final utilities of a ratified
+    agreement, the reservation values otherwise. Raises
+    :class:`~negsim.errors.ValidationError` with the reason for a scenario the batch engine
+    does not support (:func:`negsim.batch.supports`).
+    """
+    reason = _batch_obstacle(scenario)
+    if reason is not None:
+        raise ValidationError("runner", f"{scenario.title!r}: {reason}", "a batch-able scenario")
+    one = batch.from_scenarios([scenario])
+    n_runs, space = len(seeds), scenario.space
+    out = batch.run(
+        one.protocol,
+        space,
+        np.broadcast_to(one.weights, (n_runs, *one.weights.shape[1:])),
+        [np.broadcast_to(t, (n_runs, *t.shape[1:])) for t in one.tables],
+        np.broadcast_to(one.reservations, (n_runs, *one.reservations.shape[1:])),
+        one.agents,
+        names=one.names,
+        seeds=np.array(seeds, dtype=np.int64),
+        batch_only=True,
+    )
+    n = len(scenario.parties)
+    reservations = [float(u) for u in one.reservations[0]]
+    labels: dict[int, list[str]] = {-1: [""] * space.n_issues}
+    records: list[RunRecord] = []
+    for seed, agreement, end, rounds, final in zip(
+        seeds,
+        out.agreement.tolist(),
+        out.end.tolist(),
+        out.rounds.tolist(),
+        out.utilities,
+        strict=True,
+    ):
+        if agreement not in labels:
+            labels[agreement] = list(space.labels(space.outcome_at(agreement)).values())
+        deal = agreement >= 0 and all(
+            ratification.vote(
+                space,
+                agreement,
+                np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(n + 1 + p,))),
+            ).ratified
+            for p, ratification in enumerate(scenario.ratifications)
+            if ratification is not None
+        )
+        utilities = [float(u) for u in final]
+        records.append(
+            {
+                "end": str(end),
+                "rounds": int(rounds),
+                "agreed": agreement >= 0,
+                "ratified": deal,
+                "agreement": labels[agreement],
+                "utilities": utilities,
+                "payoffs": utilities if deal else list(reservations),
+            }
+        )
+    return records
+
+
+def _batch_obstacle(scenario: Scenario) -> str | None:
+    from .batch.inputs import scenario_obstacle
+
+    reason = scenario_obstacle(scenario)
+    if reason is None:
+        reason = batch.obstacle(scenario.protocol, [p.agent for p in scenario.parties])
+    return reason
+
+
+def sweep_engine(scenario: Scenario) -> str:
+    """The engine :func:`fastest_runs` runs ``scenario`` with: ``"batch"`` when
+    :func:`negsim.batch.supports` it, else ``"loop"``."""
+    return "batch" if batch.supports(scenario) else "loop"
+
+
+def fastest_runs(scenario: Scenario, seeds: Sequence[int]) -> list[RunRecord]:
+    """The sweep's default runner: :func:`batch_runs` when the batch engine supports
+    ``scenario`` (:func:`sweep_engine`), else :func:`simulate_runs` — the same records
+    either way."""
+    if sweep_engine(scenario) == "batch":
+        return batch_runs(scenario, seeds)
+    return simulate_runs(scenario, seeds)
+
+
+def _engine_name(runner: Runner, scenario: Scenario) -> str:
+    if runner is fastest_runs:
+        return sweep_engine(scenario)
+    if runner is batch_runs:
+        return "batch"
+    if runner is simulate_runs:
+        return "loop"
+    return str(getattr(runner, "__name__", type(runner).__name__))
+
+
 _Task = tuple[Scenario, dict[str, Any], int, tuple[int, ...], tuple[int, ...], Runner]
 
 
 def _run_task(task: _Task) -> list[StoredRun]:
     scenario, overrides, point, indices, seeds, runner = task
-    records = runner(scenario.with_overrides(overrides), seeds)
+    variant = scenario.with_overrides(overrides)
+    records = runner(variant, seeds)
+    engine = _engine_name(runner, variant)
     if len(records) != len(seeds):
         raise ValidationError(
             "runner", f"{len(records)} records for {len(seeds)} seeds", "one each"
         )
     rows = []
     for j, seed, record in zip(indices, seeds, records, strict=True):
-        payload = {"point": point, "seed_index": j, "seed": seed, **record}
+        payload = {"point": point, "seed_index": j, "seed": seed, **record, "engine": engine}
         rows.append(StoredRun(f"{point}:{j}", {c: payload[c] for c in STORE_COLUMNS}, payload))
     return rows
 
@@ -351,7 +461,9 @@ class SweepResult:
     ``run_payoffs[r, i]``. Per point ``k``: ``agreement_rate[k]`` and ``deal_rate[k]``
     (ratified deals) with Wilson intervals ``agreement_ci[k] = (low, high)``,
     ``deal_ci[k]``; ``mean_rounds[k]``, ``mean_payoffs[k, i]`` with Student-t intervals
-    ``rounds_ci[k]``, ``payoff_ci[k, i]`` — all at level ``confidence``.
+    ``rounds_ci[k]``, ``payoff_ci[k, i]`` — all at level ``confidence``; ``point_engine[k]``
+    the engine that ran point ``k``'s runs (``"batch"``, ``"loop"``, a custom runner's name,
+    ``"+"``-joined if they came from several; empty when not recorded).
     """
 
     scenario: str
@@ -374,6 +486,7 @@ class SweepResult:
     run_agreement: tuple[tuple[str, ...], ...]
     run_utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats)
     run_payoffs: npt.NDArray[np.float64] = attrs.field(converter=_floats)
+    point_engine: tuple[str, ...] = attrs.field(default=(), converter=_names)
     agreement_rate: npt.NDArray[np.float64] = attrs.field(init=False)
     agreement_ci: npt.NDArray[np.float64] = attrs.field(init=False)
     deal_rate: npt.NDArray[np.float64] = attrs.field(init=False)
@@ -387,6 +500,10 @@ class SweepResult:
         n_points, n = len(self.points), len(self.names)
         if len(self.run_point) != n_points * self.n_seeds:
             raise ValidationError("runs", f"{len(self.run_point)}", f"{n_points * self.n_seeds}")
+        if self.point_engine and len(self.point_engine) != n_points:
+            raise ValidationError(
+                "point_engine", f"{len(self.point_engine)} engines", f"one per point ({n_points})"
+            )
         level = self.confidence
         agreed = np.bincount(self.run_point, self.run_agreed, n_points).astype(np.int64)
         deals = np.bincount(self.run_point, self.run_ratified, n_points).astype(np.int64)
@@ -412,6 +529,19 @@ class SweepResult:
     def n_points(self) -> int:
         """How many parameter points."""
         return len(self.points)
+
+    @property
+    def engines(self) -> str:
+        """Which engine ran the points, e.g. ``"batch"`` or ``"batch at 3 points, loop at
+        2"`` (``"not recorded"`` without :attr:`point_engine`)."""
+        if not self.point_engine:
+            return "not recorded"
+        counts: dict[str, int] = {}
+        for engine in self.point_engine:
+            counts[engine] = counts.get(engine, 0) + 1
+        if len(counts) == 1:
+            return next(iter(counts))
+        return ", ".join(f"{e} at {c:,} point{'s' if c > 1 else ''}" for e, c in counts.items())
 
     # --- tables ----------------------------------------------------------------------------
     def to_records(self) -> dict[str, Any]:
@@ -487,7 +617,7 @@ class SweepResult:
         header += "".join(f"  {name[:12]:>12}" for name in self.names)
         lines = [
             f"{self.scenario}: {self.design} sweep, {self.n_points:,} points x {self.n_seeds}"
-            f" seeds (base seed {self.seed}); mean payoffs per party",
+            f" seeds (base seed {self.seed}, engine: {self.engines}); mean payoffs per party",
             header,
         ]
         for k in range(min(self.n_points, max_rows)):
@@ -595,7 +725,7 @@ def run_sweep(
     *,
     executor: Executor | None = None,
     store: str | os.PathLike[str] | RunStore | None = None,
-    runner: Runner = simulate_runs,
+    runner: Runner = fastest_runs,
     confidence: float = 0.95,
     chunksize: int | None = None,
 ) -> SweepResult:
@@ -611,8 +741,10 @@ def run_sweep(
     already holds some of this sweep's runs is resumed (only the missing runs are run), and
     one made for another scenario, design, seed or negsim version raises
     :class:`~negsim.store.StoreMismatch` and is left untouched. ``progress(done, total)`` is
-    called with run counts. The result is the same, byte for byte, for every executor and
-    however often the sweep was interrupted and resumed.
+    called with run counts. ``runner`` makes the runs of one point (:func:`fastest_runs`:
+    the batch engine where it applies, else the object engine; ``runner=simulate_runs``
+    forces the object engine). The result is the same, byte for byte, for every executor,
+    every engine and however often the sweep was interrupted and resumed.
     """
     design = params if isinstance(params, Design) else grid(params)
     if not isinstance(n_seeds, int) or n_seeds < 1:
@@ -685,4 +817,13 @@ def run_sweep(
         run_payoffs=np.array([p["payoffs"] for p in payloads], dtype=float).reshape(
             total, len(scenario.names)
         ),
+        point_engine=_point_engines(payloads, design.n_points),
     )
+
+
+def _point_engines(payloads: Sequence[dict[str, Any]], n_points: int) -> tuple[str, ...]:
+    """Per point, the engines its runs record (``"+"``-joined in order of first use)."""
+    engines: list[dict[str, None]] = [{} for _ in range(n_points)]
+    for payload in payloads:
+        engines[payload["point"]][payload.get("engine", "not recorded")] = None
+    return tuple("+".join(found) for found in engines)

@@ -30,12 +30,15 @@ from negsim.sweep import (
     Design,
     RunRecord,
     SweepResult,
+    batch_runs,
+    fastest_runs,
     grid,
     latin_hypercube,
     parse_bounds,
     run_sweep,
     sample,
     simulate_runs,
+    sweep_engine,
 )
 
 PIE = "split-the-pie"
@@ -184,6 +187,116 @@ def test_the_runner_can_be_replaced(pie: negsim.Scenario) -> None:
     result = run_sweep(pie, PARAMS[:1], n_seeds=2, rng=3, runner=counting)
     assert calls == [2, 2, 2]
     assert _digest(result) == _digest(run_sweep(pie, PARAMS[:1], n_seeds=2, rng=3))
+
+
+# --- engines: the batch engine where it applies, the object engine elsewhere -----------------
+#: A home ratification of the second party's share, by chance (``probability`` rule), not
+#: anticipated at the table: the negotiation stays linear additive, so it runs as arrays.
+RATIFIED_PIE = {
+    "parties.second.ratification": {
+        "rule": "probability",
+        "anticipated": False,
+        "constituencies": [
+            {
+                "name": "home",
+                "weight": 1.0,
+                "shares": {"first_share": {str(k): 0.2 + 0.06 * k for k in range(11)}},
+            }
+        ],
+    }
+}
+
+
+def test_batchable_sweeps_run_as_arrays_and_equal_the_loop_byte_for_byte(
+    pie: negsim.Scenario,
+) -> None:
+    trade = negsim.load_scenario("two-issue-trade")
+    sweeps = [
+        (pie, PARAMS),
+        (trade, [("protocol.breakdown_probability", (0.0, 0.05)), ("protocol.discount", (1, 0.9))]),
+        (trade, [("parties.buyer.reservation", (0.0, 0.3, 0.6))]),
+    ]
+    for scenario, params in sweeps:
+        assert sweep_engine(scenario) == "batch"
+        fast = run_sweep(scenario, params, n_seeds=7, rng=5)
+        loop = run_sweep(scenario, params, n_seeds=7, rng=5, runner=simulate_runs)
+        assert set(fast.point_engine) == {"batch"}
+        assert set(loop.point_engine) == {"loop"}
+        assert _digest(fast) == _digest(loop)
+        assert "engine: batch" in fast.table().splitlines()[0]
+        assert "engine: loop" in loop.table().splitlines()[0]
+
+
+def test_ratification_is_repeated_on_the_batch_s_agreements(pie: negsim.Scenario) -> None:
+    ratified = pie.with_overrides(RATIFIED_PIE)
+    assert negsim.batch.supports(ratified)
+    params = [("parties.second.reservation", (0.0, 0.2, 0.4))]
+    fast = run_sweep(ratified, params, n_seeds=40, rng=2)
+    loop = run_sweep(ratified, params, n_seeds=40, rng=2, runner=simulate_runs)
+    assert fast.engines == "batch"
+    assert _digest(fast) == _digest(loop)
+    # the draws matter: agreements are made, and some are not ratified (payoffs fall back)
+    assert fast.run_agreed.all()
+    assert 0 < fast.run_ratified.sum() < len(fast.run_ratified)
+    lost = ~fast.run_ratified
+    assert np.array_equal(fast.run_payoffs[lost, 1], fast.points[fast.run_point[lost], 0])
+
+
+def test_batch_runs_equal_simulate_runs_record_for_record(pie: negsim.Scenario) -> None:
+    scenario = pie.with_overrides(RATIFIED_PIE | {"protocol.breakdown_probability": 0.05})
+    seeds = negsim.rng.spawn_seeds(9, 30)
+    assert batch_runs(scenario, seeds) == simulate_runs(scenario, seeds)
+    assert fastest_runs(scenario, seeds) == simulate_runs(scenario, seeds)
+    assert batch_runs(scenario, []) == []
+
+
+@given(
+    st.floats(0.0, 0.9),
+    st.floats(0.0, 0.9),
+    st.sampled_from([0.0, 0.1]),
+    st.sampled_from([1.0, 0.95]),
+    st.integers(0, 2**63 - 1),
+)
+def test_the_batch_runner_equals_the_loop_on_any_pie(
+    pie: negsim.Scenario, first: float, second: float, breakdown: float, discount: float, seed: int
+) -> None:
+    scenario = pie.with_overrides(
+        RATIFIED_PIE
+        | {
+            "parties.first.reservation": first,
+            "parties.second.reservation": second,
+            "protocol.breakdown_probability": breakdown,
+            "protocol.discount": discount,
+        }
+    )
+    seeds = negsim.rng.spawn_seeds(seed, 5)
+    assert batch_runs(scenario, seeds) == simulate_runs(scenario, seeds)
+
+
+def test_unsupported_points_fall_back_to_the_loop_point_by_point(pie: negsim.Scenario) -> None:
+    kurils = negsim.load_scenario("kurils-2016")
+    assert sweep_engine(kurils) == "loop"
+    result = run_sweep(kurils, [("parties.russia.reservation", (0.3, 0.5))], n_seeds=2, rng=1)
+    assert result.point_engine == ("loop", "loop")
+    assert _digest(result) == _digest(
+        run_sweep(kurils, [("parties.russia.reservation", (0.3, 0.5))], 2, 1, runner=simulate_runs)
+    )
+    with pytest.raises(negsim.ValidationError, match="red lines"):
+        batch_runs(kurils, [1])
+    # a party's own discount has no batch form: that point alone runs one by one
+    mixed = run_sweep(pie, [("parties.first.discount", (1.0, 0.9))], n_seeds=3, rng=4)
+    assert mixed.point_engine == ("batch", "loop")
+    assert mixed.engines == "batch at 1 point, loop at 1 point"
+    assert _digest(mixed) == _digest(
+        run_sweep(pie, [("parties.first.discount", (1.0, 0.9))], 3, 4, runner=simulate_runs)
+    )
+
+
+def test_a_custom_runner_is_recorded_by_name(pie: negsim.Scenario) -> None:
+    def mine(scenario: negsim.Scenario, seeds: Sequence[int]) -> list[RunRecord]:
+        return simulate_runs(scenario, seeds)
+
+    assert run_sweep(pie, PARAMS[:1], n_seeds=1, rng=3, runner=mine).engines == "mine"
 
 
 # --- executors --------------------------------------------------------------------------------
