@@ -55,7 +55,7 @@ from .parallel import ExecutorFailed
 from .rng import RNGLike, resolve_rng, resolve_seed, spawn_seeds
 from .scenario import Scenario
 from .store import RunStore, StoredRun, fingerprint, map_stored
-from .validators import readonly
+from .validators import bool_array, float_array, int_array, readonly
 
 __all__ = [
     "DESIGNS",
@@ -439,18 +439,6 @@ def _run_task(task: _Task) -> list[StoredRun]:
 
 
 # --- the result ------------------------------------------------------------------------------
-def _ints(value: Any) -> npt.NDArray[np.int64]:
-    return readonly(value, np.int64)
-
-
-def _bools(value: Any) -> npt.NDArray[np.bool_]:
-    return readonly(value, bool)
-
-
-def _floats(value: Any) -> npt.NDArray[np.float64]:
-    return readonly(value, float)
-
-
 @attrs.frozen(eq=False)
 class SweepResult:
     """Runs and per-point aggregates of a sweep (module docstring).
@@ -475,17 +463,17 @@ class SweepResult:
     seed: int
     n_seeds: int
     confidence: float
-    points: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    run_point: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    run_seed_index: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    run_seed: npt.NDArray[np.int64] = attrs.field(converter=_ints)
+    points: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    run_point: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    run_seed_index: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    run_seed: npt.NDArray[np.int64] = attrs.field(converter=int_array)
     run_end: tuple[str, ...]
-    run_rounds: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    run_agreed: npt.NDArray[np.bool_] = attrs.field(converter=_bools)
-    run_ratified: npt.NDArray[np.bool_] = attrs.field(converter=_bools)
+    run_rounds: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    run_agreed: npt.NDArray[np.bool_] = attrs.field(converter=bool_array)
+    run_ratified: npt.NDArray[np.bool_] = attrs.field(converter=bool_array)
     run_agreement: tuple[tuple[str, ...], ...]
-    run_utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    run_payoffs: npt.NDArray[np.float64] = attrs.field(converter=_floats)
+    run_utilities: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    run_payoffs: npt.NDArray[np.float64] = attrs.field(converter=float_array)
     point_engine: tuple[str, ...] = attrs.field(default=(), converter=_names)
     agreement_rate: npt.NDArray[np.float64] = attrs.field(init=False)
     agreement_ci: npt.NDArray[np.float64] = attrs.field(init=False)

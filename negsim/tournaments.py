@@ -78,7 +78,7 @@ from .preferences import utility_matrix
 from .rng import RNGLike, resolve_rng, resolve_seed, spawn_seeds
 from .scenario import Scenario, load_scenario
 from .store import RunStore, StoredRun, fingerprint, map_stored
-from .validators import readonly
+from .validators import bool_array, float_array, int_array, readonly
 
 __all__ = [
     "MAX_NEGOTIATIONS",
@@ -493,18 +493,6 @@ def _nearest(points: npt.NDArray[np.float64], targets: npt.NDArray[np.float64]) 
 
 
 # --- results ---------------------------------------------------------------------------------
-def _ints(values: Any) -> npt.NDArray[np.int64]:
-    return readonly(values, np.int64)
-
-
-def _floats(values: Any) -> npt.NDArray[np.float64]:
-    return readonly(values, float)
-
-
-def _bools(values: Any) -> npt.NDArray[np.bool_]:
-    return readonly(values, bool)
-
-
 @attrs.frozen(eq=False)
 class TournamentResult:
     """Every negotiation of a tournament and its scores, one entry per negotiation.
@@ -525,21 +513,21 @@ class TournamentResult:
     seed: int
     n_seeds: int
     self_play: bool
-    scenario: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    repetition: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    seeds: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    seats: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    utilities: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    points: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    agreed: npt.NDArray[np.bool_] = attrs.field(converter=_bools)
-    deal: npt.NDArray[np.bool_] = attrs.field(converter=_bools)
-    rounds: npt.NDArray[np.int64] = attrs.field(converter=_ints)
+    scenario: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    repetition: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    seeds: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    seats: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    utilities: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    points: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    agreed: npt.NDArray[np.bool_] = attrs.field(converter=bool_array)
+    deal: npt.NDArray[np.bool_] = attrs.field(converter=bool_array)
+    rounds: npt.NDArray[np.int64] = attrs.field(converter=int_array)
     end: tuple[str, ...]
-    agreement: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    social_welfare: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    nash_product: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    pareto_distance: npt.NDArray[np.float64] = attrs.field(converter=_floats)
-    nash_distance: npt.NDArray[np.float64] = attrs.field(converter=_floats)
+    agreement: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    social_welfare: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    nash_product: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    pareto_distance: npt.NDArray[np.float64] = attrs.field(converter=float_array)
+    nash_distance: npt.NDArray[np.float64] = attrs.field(converter=float_array)
 
     @property
     def n_negotiations(self) -> int:
@@ -790,8 +778,8 @@ class Ranking:
     confidence: float
     n_seeds: int
     agents: tuple[str, ...]
-    rank: npt.NDArray[np.int64] = attrs.field(converter=_ints)
-    n_seats: npt.NDArray[np.int64] = attrs.field(converter=_ints)
+    rank: npt.NDArray[np.int64] = attrs.field(converter=int_array)
+    n_seats: npt.NDArray[np.int64] = attrs.field(converter=int_array)
     means: dict[str, npt.NDArray[np.float64]] = attrs.field(converter=_arrays)
     low: dict[str, npt.NDArray[np.float64]] = attrs.field(converter=_arrays)
     high: dict[str, npt.NDArray[np.float64]] = attrs.field(converter=_arrays)
@@ -915,7 +903,7 @@ class RankingStability:
 
     by: str
     halves: int
-    taus: npt.NDArray[np.float64] = attrs.field(converter=_floats)
+    taus: npt.NDArray[np.float64] = attrs.field(converter=float_array)
 
     @property
     def mean(self) -> float:

@@ -44,11 +44,14 @@ import numpy.typing as npt
 from .errors import ValidationError
 
 __all__ = [
+    "bool_array",
     "boolean",
     "check_one_of",
     "check_positive",
     "check_unit",
     "count",
+    "float_array",
+    "int_array",
     "one_of",
     "positive",
     "readonly",
@@ -165,6 +168,21 @@ def readonly(values: Any, dtype: Any = float, copy: bool = True) -> npt.NDArray[
     array = np.array(values, dtype=dtype) if copy else np.asarray(values, dtype=dtype).view()
     array.flags.writeable = False
     return array
+
+
+def int_array(values: Any) -> npt.NDArray[np.int64]:
+    """:func:`readonly` as 64-bit integers (the converter of integer array fields)."""
+    return readonly(values, np.int64)
+
+
+def float_array(values: Any) -> npt.NDArray[np.float64]:
+    """:func:`readonly` as floats (the converter of float array fields)."""
+    return readonly(values, float)
+
+
+def bool_array(values: Any) -> npt.NDArray[np.bool_]:
+    """:func:`readonly` as booleans (the converter of boolean array fields)."""
+    return readonly(values, bool)
 
 
 def readonly_or_none(values: Any) -> npt.NDArray[np.float64] | None:
