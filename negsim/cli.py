@@ -438,16 +438,24 @@ def _load(args: argparse.Namespace) -> Scenario:
     return scenario
 
 
-def _progress(done: int, total: int) -> None:
-    width = 30
-    filled = round(width * done / total)
-    end = "\n" if done == total else ""
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} runs",
-        end=end,
-        file=sys.stderr,
-        flush=True,
-    )
+def _progress_bar(unit: str) -> Callable[[int, int], None]:
+    """A progress callback that draws ``[####....] done/total unit`` on standard error."""
+
+    def draw(done: int, total: int) -> None:
+        width = 30
+        filled = round(width * done / total)
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {unit}",
+            end="\n" if done == total else "",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return draw
+
+
+_progress = _progress_bar("runs")
+_negotiations = _progress_bar("negotiations")
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -769,18 +777,6 @@ def _tournament(args: argparse.Namespace) -> None:
             written.append(f"ranking.{args.format}")
     stored = f"; every negotiation is in {args.store}" if args.store is not None else ""
     print(f"\nWrote {', '.join(written)} to {args.out}/{stored}")
-
-
-def _negotiations(done: int, total: int) -> None:
-    width = 30
-    filled = round(width * done / total)
-    end = "\n" if done == total else ""
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} negotiations",
-        end=end,
-        file=sys.stderr,
-        flush=True,
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
