@@ -41,7 +41,7 @@ import numpy as np
 
 from ..issues import Issue, categorical, continuous, integer
 from ..scenario.reader import MAX_OUTCOMES, Problem, ScenarioError
-from .model import Domain, Profile
+from .model import Domain, Profile, affine
 from .safexml import XmlDocument, parse_xml
 
 __all__ = [
@@ -457,29 +457,15 @@ def _number(x: float) -> str:
     return repr(float(x))  # shortest text that reads back as the same float
 
 
-def _affine(issue: Issue, tables: list[list[float]]) -> bool:
-    """Whether every table is affine in the issue's values (so an integer or real GENIUS
-    issue with a linear evaluator holds it exactly)."""
-    if issue.values is None or issue.size < 2:
-        return False
-    x = issue.values.astype(float)
-    for table in tables:
-        t = np.asarray(table)
-        slope = (t[-1] - t[0]) / (x[-1] - x[0])
-        if not np.allclose(t[0] + slope * (x - x[0]), t, rtol=0, atol=1e-12):
-            return False
-    return True
-
-
 def genius_kinds(domain: Domain, profiles: list[Profile]) -> list[str]:
     """How each issue is written: ``discrete``, ``integer`` or ``real`` (a numeric issue
     whose tables are not all affine is written as discrete, with its values as labels)."""
     kinds = []
     for i, issue in enumerate(domain.issues):
         tables = [list(p.tables[i]) for p in profiles]
-        if issue.kind == "integer" and _affine(issue, tables):
+        if issue.kind == "integer" and affine(issue, tables):
             kinds.append("integer")
-        elif issue.kind == "continuous" and _affine(issue, tables):
+        elif issue.kind == "continuous" and affine(issue, tables):
             kinds.append("real")
         else:
             kinds.append("discrete")

@@ -32,7 +32,7 @@ import numpy as np
 from ..errors import ValidationError
 from ..issues import Issue, categorical, continuous, integer
 from ..scenario.reader import MAX_DEPTH, MAX_OUTCOMES, Problem, ScenarioError
-from .model import Domain, Profile
+from .model import Domain, Profile, affine
 
 __all__ = [
     "MAX_JSON_BYTES",
@@ -407,23 +407,11 @@ def _value(issue: Issue, j: int) -> Any:
     return int(v) if issue.kind == "integer" else v
 
 
-def _affine(issue: Issue, tables: list[list[float]]) -> bool:
-    if issue.values is None or issue.size < 2:
-        return False
-    x = issue.values.astype(float)
-    for table in tables:
-        t = np.asarray(table)
-        slope = (t[-1] - t[0]) / (x[-1] - x[0])
-        if not np.allclose(t[0] + slope * (x - x[0]), t, rtol=0, atol=1e-12):
-            return False
-    return True
-
-
 def number_issues(domain: Domain, profiles: list[Profile]) -> list[bool]:
     """Whether each issue is written as a GeniusWeb number value set (a numeric issue whose
     tables are all affine); the others are written as discrete values."""
     return [
-        _affine(issue, [list(p.tables[i]) for p in profiles])
+        affine(issue, [list(p.tables[i]) for p in profiles])
         for i, issue in enumerate(domain.issues)
     ]
 

@@ -52,6 +52,7 @@ __all__ = [
     "WEIGHT_TOLERANCE",
     "Domain",
     "Profile",
+    "affine",
     "from_scenario",
     "party_key",
     "per_round_discount",
@@ -314,3 +315,18 @@ def from_scenario(scenario: Any) -> tuple[Domain, list[Profile], list[str]]:
             )
         )
     return Domain(scenario.title, scenario.space.issues), profiles, notes
+
+
+def affine(issue: Issue, tables: list[list[float]]) -> bool:
+    """Whether every table is affine in the issue's values, ``t(x) = t(x₀) + s (x - x₀)`` to
+    within 10⁻¹² (so a GENIUS linear evaluator or a GeniusWeb number value set holds it
+    exactly)."""
+    if issue.values is None or issue.size < 2:
+        return False
+    x = issue.values.astype(float)
+    for table in tables:
+        t = np.asarray(table)
+        slope = (t[-1] - t[0]) / (x[-1] - x[0])
+        if not np.allclose(t[0] + slope * (x - x[0]), t, rtol=0, atol=1e-12):
+            return False
+    return True
