@@ -116,7 +116,7 @@ def positions(
     ax.set_xlim(-0.3, rounds[-1] * 1.5 + 1.5)  # room for the names at the right
     ticks = MaxNLocator(integer=True).tick_values(0, max(rounds[-1], 1))
     ax.set_xticks([t for t in ticks if 0 <= t <= rounds[-1]])
-    ax.set_xlabel("Round")
+    ax.set_xlabel("Turn" if forecast.model == "ktab" else "Round")  # KTAB's own word
     ax.set_ylabel(f"Position on {data.dimensions[k]}")
     ax.grid(alpha=0.2)
     shown = (
