@@ -590,3 +590,124 @@ def test_oversized_file_refused_before_reading(tmp_path: Path) -> None:
     message = _problems(folder)
     assert "alice.xml" in message
     assert f"at most {MAX_XML_BYTES:,} bytes" in message
+
+
+# --- bad input, element by element (inline fixtures, read with the format modules) -------
+
+OBJ = '/negotiation_template/utility_space/objective[@index="0"]'
+
+
+def _domain_error(body: str) -> str:
+    from negsim.formats import genius
+
+    text = f'<negotiation_template><utility_space><objective index="0" name="h">\n{body}'
+    with pytest.raises(ScenarioError) as caught:
+        genius.read_domain(
+            f"{text}</objective></utility_space></negotiation_template>".encode(), "d.xml"
+        )
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("", f'd.xml: {OBJ} (line 1): no issues (expected at least one <issue>)'),
+        ('<issue index="1" name="a" type="discrete"/>',
+         'issue[@index="1"] (line 2): no <item> values (expected at least one <item value=...>)'),
+        ('<issue index="1" name="r" type="real"><range lowerbound="0"/></issue>',
+         "range (line 2): no 'upperbound' attribute (expected a number)"),
+        ('<issue index="1" name="r" type="real"><range lowerbound="-inf" upperbound="1"/></issue>',
+         "range (line 2): lowerbound='-inf' (expected a finite number)"),
+        ('<issue index="1" name="r" type="real">'
+         '<range lowerbound="0" upperbound="1" resolution="fine"/></issue>',
+         "range (line 2): resolution='fine' (expected a number)"),
+        ('<issue index="1" name="r" type="real">'
+         '<range lowerbound="0" upperbound="1e9" resolution="1"/></issue>',
+         "range (line 2): 1,000,000,001 values (expected at most 10,000,000)"),
+        ('<issue index="1" name="a" type="integer" lowerbound="1" upperbound="1000"/>\n'
+         '<issue index="2" name="b" type="integer" lowerbound="1" upperbound="1000"/>\n'
+         '<issue index="3" name="c" type="integer" lowerbound="1" upperbound="1000"/>',
+         f"d.xml: {OBJ} (line 1): 1,000,000,000 outcomes (1000 x 1000 x 1000) "
+         "(expected at most 10,000,000)"),
+    ],
+)  # fmt: skip
+def test_bad_genius_domain_elements(body: str, expected: str) -> None:
+    assert expected in _domain_error(body)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"<template/>",
+         "d.xml: /template (line 1): root <template> (expected <negotiation_template>)"),
+        (b"<negotiation_template/>", "d.xml: /negotiation_template (line 1): no <utility_space> "
+         "(expected the domain's <utility_space>)"),
+        (b"<negotiation_template><utility_space/></negotiation_template>",
+         "d.xml: /negotiation_template/utility_space (line 1): no <objective> "
+         "(expected the root <objective> of the domain)"),
+    ],
+)  # fmt: skip
+def test_bad_genius_domain_structure(text: bytes, expected: str) -> None:
+    from negsim.formats import genius
+
+    with pytest.raises(ScenarioError) as caught:
+        genius.read_domain(text, "d.xml")
+    assert expected in str(caught.value)
+
+
+PROFILE_OBJ = '/utility_space/objective[@index="0"]'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('<reservation value="0.3"/>', "<reservation/>",
+         "/utility_space/reservation (line 23): no 'value' attribute (expected a number)"),
+        ('<discount_factor value="0.9"/>', "<discount_factor/>",
+         "/utility_space/discount_factor (line 22): no 'value' attribute (expected a number)"),
+        ('<weight index="3" value="0.1"/>', '<weight index="three" value="0.1"/>',
+         "weight[@index=\"three\"] (line 20): index='three' (expected an integer)"),
+        ('<issue index="3"', '<issue index="x"',
+         "issue[@index=\"x\"] (line 14): index='x' (expected an integer)"),
+        ('<issue index="3"', '<issue index="7"',
+         'issue[@index="7"] (line 14): issue index 7 is not in the domain (expected a profile of '
+         "this domain)"),
+        ('parameter0="1" parameter1="-0.001"', 'parameter0="1"',
+         "evaluator (line 16): no 'parameter1' attribute (expected a number)"),
+        ('ftype="linear" parameter0="1" parameter1="-0.001"', 'ftype="constant"',
+         "evaluator (line 16): no 'parameter0' attribute (expected a number)"),
+        ('ftype="linear" parameter0="1" parameter1="-0.001"',
+         'ftype="triangular" parameter0="0" parameter1="1000"',
+         "evaluator (line 16): no 'parameter2' attribute (expected a number)"),
+        ('<item index="2" value="city" evaluation="2"/>', '<item index="2" evaluation="2"/>',
+         "issue[@index=\"1\"]/item[@index=\"2\"] (line 8): no value attribute (expected the "
+         "value's label)"),
+    ],
+)  # fmt: skip
+def test_bad_genius_profile_elements(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", old, new)
+    assert expected in _problems(folder)
+
+
+def test_genius_profile_without_an_issue_evaluator(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "alice.xml").read_text()
+    start, end = text.index('<issue index="3"'), text.index("</issue>", text.index('name="budget"'))
+    (folder / "alice.xml").write_text(text[:start] + text[end + len("</issue>") :])
+    message = _problems(folder)
+    assert (
+        f"alice.xml: {PROFILE_OBJ} (line 5): no evaluator (<issue index=\"3\">) for 'budget' "
+        "(expected one per issue)"
+    ) in message
+
+
+def test_genius_profile_root_is_checked() -> None:
+    from negsim.formats import genius
+
+    domain, indices = genius.read_domain((XML / DOMAIN_XML).read_bytes(), "d.xml")
+    with pytest.raises(ScenarioError) as caught:
+        genius.read_profile(b"<profile/>", "p.xml", domain, indices, "p")
+    assert "p.xml: /profile (line 1): root <profile> (expected <utility_space>)" in str(
+        caught.value
+    )
