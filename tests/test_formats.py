@@ -13,6 +13,7 @@ import math
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -711,3 +712,130 @@ def test_genius_profile_root_is_checked() -> None:
     assert "p.xml: /profile (line 1): root <profile> (expected <utility_space>)" in str(
         caught.value
     )
+
+
+def _json_domain_error(issues_values: object) -> str:
+    import json
+
+    from negsim.formats import geniusweb
+
+    data = json.dumps({"name": "h", "issuesValues": issues_values}).encode()
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_domain(data, "d.json")
+    return str(caught.value)
+
+
+def _range(low: float, high: float, step: float = 1) -> dict[str, object]:
+    return {"range": {"low": low, "high": high, "step": step}}
+
+
+@pytest.mark.parametrize(
+    ("issues_values", "expected"),
+    [
+        ([1], "d.json: issuesValues: got an array (expected an object)"),
+        ({}, "d.json: issuesValues: no issues (expected at least one issue)"),
+        ({k: _range(1, 1000) for k in "abc"},
+         "d.json: issuesValues: 1,000,000,000 outcomes (expected at most 10,000,000)"),
+        ({"n": {"range": {"high": 5, "step": 1}}}, "d.json: issuesValues.n.range.low: missing"),
+        ({"n": _range(0, 1e9)},
+         "d.json: issuesValues.n.range: 1,000,000,001 values (expected at most 10,000,000)"),
+        ({"n": _range(0.5, 0.5)},
+         "d.json: issuesValues.n.range: a single value (expected low < high)"),
+    ],
+)  # fmt: skip
+def test_bad_geniusweb_domain_value_sets(issues_values: object, expected: str) -> None:
+    assert expected in _json_domain_error(issues_values)
+
+
+SPACE = "LinearAdditiveUtilitySpace"
+
+
+def _issues_values(a: dict[str, Any]) -> dict[str, Any]:
+    return a[SPACE]["domain"]["issuesValues"]  # type: ignore[no-any-return]
+
+
+def _utilities(a: dict[str, Any]) -> dict[str, Any]:
+    return a[SPACE]["issueUtilities"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda a: a.update(x=1),
+         "a.json: (top level): top-level key(s) 'LinearAdditiveUtilitySpace', 'x' "
+         "(expected one of LinearAdditiveUtilitySpace)"),
+        (lambda a: _issues_values(a).update(dest=_issues_values(a).pop("destination")),
+         "a.json: LinearAdditiveUtilitySpace.domain: issues ['nights', 'dest'], the domain "
+         "file's are ['destination', 'nights'] (expected a profile of the folder's domain)"),
+        (lambda a: _issues_values(a)["destination"].update(values=["beach", "city"]),
+         "a.json: LinearAdditiveUtilitySpace.domain: issue 'destination' has other values than "
+         "in the domain file (expected a profile of the folder's domain)"),
+        (lambda a: a[SPACE]["domain"].update(issuesValues={}),
+         "a.json: LinearAdditiveUtilitySpace.domain.issuesValues: no issues "
+         "(expected at least one issue)"),
+        (lambda a: a[SPACE]["issueWeights"].update(nights=-0.3),
+         "a.json: LinearAdditiveUtilitySpace.issueWeights.nights: -0.3 (expected a weight >= 0)"),
+        (lambda a: _utilities(a)["destination"]["discreteutils"]["valueUtilities"].update(moon=0),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.destination.discreteutils."
+         "valueUtilities.moon: not a value of the issue "
+         "(expected one of ['beach', 'city', 'mountains'])"),
+        (lambda a: _utilities(a).update(destination=_utilities(a)["nights"]),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.destination: number utilities for a "
+         "discrete issue (expected discreteutils)"),
+        (lambda a: _utilities(a)["nights"]["numberutils"].pop("lowUtility"),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.nights.numberutils.lowUtility: "
+         "missing"),
+        (lambda a: _utilities(a).update(nights={"piecewise": {}}),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.nights: neither 'discreteutils' nor "
+         "'numberutils' (expected discreteutils or numberutils)"),
+    ],
+)  # fmt: skip
+def test_bad_geniusweb_profile_keys(edit: object, expected: str) -> None:
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain((JSON / "holiday.json").read_bytes(), "d.json")
+    profile = json.loads((JSON / "alice.json").read_text())
+    edit(profile)  # type: ignore[operator]
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_profile(json.dumps(profile).encode(), "a.json", domain, "alice")
+    assert expected in str(caught.value)
+
+
+def test_geniusweb_number_utilities_of_a_one_value_issue_are_refused() -> None:
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain(
+        json.dumps({"name": "h", "issuesValues": {"n": _range(3, 3)}}).encode(), "d.json"
+    )
+    assert domain.issues[0].kind == "integer"
+    assert domain.issues[0].size == 1
+    utilities = {"lowValue": 3, "lowUtility": 0, "highValue": 3, "highUtility": 1}
+    profile = {
+        SPACE: {"issueUtilities": {"n": {"numberutils": utilities}}, "issueWeights": {"n": 1}}
+    }
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_profile(json.dumps(profile).encode(), "a.json", domain, "a")
+    assert (
+        "a.json: LinearAdditiveUtilitySpace.issueUtilities.n.numberutils: highValue 3.0 <= "
+        "lowValue 3.0 (expected highValue > lowValue)"
+    ) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "x.json: (top level): nested too deeply"),
+        (b" " * (8 * 1024 * 1024 + 1),
+         "x.json: (top level): 8,388,609 bytes (expected at most 8,388,608 bytes)"),
+    ],
+)  # fmt: skip
+def test_json_too_deep_for_the_parser_or_too_large(data: bytes, expected: str) -> None:
+    from negsim.formats import geniusweb
+
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.parse_json(data, "x.json")
+    assert expected in str(caught.value)
