@@ -839,3 +839,80 @@ def test_json_too_deep_for_the_parser_or_too_large(data: bytes, expected: str) -
     with pytest.raises(ScenarioError) as caught:
         geniusweb.parse_json(data, "x.json")
     assert expected in str(caught.value)
+
+
+# --- folders: shapes, targets, writer corners ------------------------------------------------
+
+
+def test_a_file_is_not_a_folder() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        read_foreign(XML / "alice.xml")
+    message = str(caught.value)
+    assert f"{XML / 'alice.xml'}: (top level): cannot read the folder:" in message
+    assert "Not a directory" in message
+
+
+def test_too_many_files_refused_before_reading(tmp_path: Path) -> None:
+    from negsim.formats.folder import MAX_FOLDER_FILES
+
+    for i in range(MAX_FOLDER_FILES + 1):
+        (tmp_path / f"p{i}.xml").touch()
+    message = _problems(tmp_path)
+    assert (
+        f"{tmp_path}: (top level): {MAX_FOLDER_FILES + 1:,} XML/JSON files "
+        f"(expected at most {MAX_FOLDER_FILES})"
+    ) in message
+
+
+def test_json_files_neither_domain_nor_profile_are_skipped_with_a_note(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, JSON)
+    (folder / "list.json").write_text("[1, 2]")
+    (folder / "meta.json").write_text('{"author": "x", "year": 2020}')
+    scenario = negsim.load_scenario(folder)
+    notes = scenario.data["scenario"]["notes"].splitlines()
+    assert "skipped list.json: neither a domain nor a profile" in notes
+    assert "skipped meta.json: neither a domain nor a profile" in notes
+    assert scenario.names == ("alice", "bob")
+
+
+def test_a_profile_whose_weights_are_all_zero(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    for index in (1, 2, 3):
+        text = (folder / "alice.xml").read_text()
+        start = text.index(f'<weight index="{index}" value="')
+        end = text.index("/>", start)
+        (folder / "alice.xml").write_text(
+            text[:start] + f'<weight index="{index}" value="0"' + text[end:]
+        )
+    message = _problems(folder)
+    assert f"{folder}: (top level): alice: every weight is 0 (expected a positive weight)" in (
+        message
+    )
+
+
+def test_writer_and_target_arguments_are_checked(tmp_path: Path) -> None:
+    from negsim.errors import NegsimError
+    from negsim.formats.folder import target_format
+
+    with pytest.raises(NegsimError, match=r"^kind 'toml': expected 'genius' or 'geniusweb'$"):
+        write_folder(negsim.load_scenario(XML), tmp_path / "out", "toml")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(NegsimError, match=r"^format 'csv': expected one of toml, genius"):
+        target_format(tmp_path / "out", "csv")
+    with pytest.raises(NegsimError, match=r"a folder \(expected a \.toml file name\)$"):
+        convert(XML, tmp_path, "toml")
+
+
+def test_unattainable_reservation_becomes_the_best_bid(tmp_path: Path) -> None:
+    import json
+
+    folder = _copy(tmp_path)
+    # bob's weights sum to 0.8 and GENIUS caps nothing below: his best outcome is worth 0.8
+    _edit(folder / "bob.xml", '<reservation value="0.1"/>', '<reservation value="0.95"/>')
+    notes = convert(folder, tmp_path / "web", "geniusweb")
+    assert (
+        "bob: GeniusWeb reservations are bids: reservation 0.95 became the bid of utility 0.8"
+    ) in notes
+    bob = json.loads((tmp_path / "web" / "bob.json").read_text())
+    bid = bob["LinearAdditiveUtilitySpace"]["reservationBid"]["issuevalues"]
+    assert bid == {"destination": "city", "nights": 1, "budget": "800"}
