@@ -916,3 +916,12 @@ def test_unattainable_reservation_becomes_the_best_bid(tmp_path: Path) -> None:
     bob = json.loads((tmp_path / "web" / "bob.json").read_text())
     bid = bob["LinearAdditiveUtilitySpace"]["reservationBid"]["issuevalues"]
     assert bid == {"destination": "city", "nights": 1, "budget": "800"}
+
+
+def test_party_keys_from_file_names_are_valid_and_unique(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    shutil.copy(folder / "alice.xml", folder / "2 alice.xml")
+    shutil.copy(folder / "bob.xml", folder / "bob!.xml")
+    scenario = negsim.load_scenario(folder)
+    # "2 alice" -> "2_alice" starts with a digit -> "p2_alice"; "bob!" -> "bob", taken -> "bob_2"
+    assert sorted(scenario.data["parties"]) == ["alice", "bob", "bob_2", "p2_alice"]
