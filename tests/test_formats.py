@@ -13,6 +13,7 @@ import math
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -590,3 +591,337 @@ def test_oversized_file_refused_before_reading(tmp_path: Path) -> None:
     message = _problems(folder)
     assert "alice.xml" in message
     assert f"at most {MAX_XML_BYTES:,} bytes" in message
+
+
+# --- bad input, element by element (inline fixtures, read with the format modules) -------
+
+OBJ = '/negotiation_template/utility_space/objective[@index="0"]'
+
+
+def _domain_error(body: str) -> str:
+    from negsim.formats import genius
+
+    text = f'<negotiation_template><utility_space><objective index="0" name="h">\n{body}'
+    with pytest.raises(ScenarioError) as caught:
+        genius.read_domain(
+            f"{text}</objective></utility_space></negotiation_template>".encode(), "d.xml"
+        )
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("", f'd.xml: {OBJ} (line 1): no issues (expected at least one <issue>)'),
+        ('<issue index="1" name="a" type="discrete"/>',
+         'issue[@index="1"] (line 2): no <item> values (expected at least one <item value=...>)'),
+        ('<issue index="1" name="r" type="real"><range lowerbound="0"/></issue>',
+         "range (line 2): no 'upperbound' attribute (expected a number)"),
+        ('<issue index="1" name="r" type="real"><range lowerbound="-inf" upperbound="1"/></issue>',
+         "range (line 2): lowerbound='-inf' (expected a finite number)"),
+        ('<issue index="1" name="r" type="real">'
+         '<range lowerbound="0" upperbound="1" resolution="fine"/></issue>',
+         "range (line 2): resolution='fine' (expected a number)"),
+        ('<issue index="1" name="r" type="real">'
+         '<range lowerbound="0" upperbound="1e9" resolution="1"/></issue>',
+         "range (line 2): 1,000,000,001 values (expected at most 10,000,000)"),
+        ('<issue index="1" name="a" type="integer" lowerbound="1" upperbound="1000"/>\n'
+         '<issue index="2" name="b" type="integer" lowerbound="1" upperbound="1000"/>\n'
+         '<issue index="3" name="c" type="integer" lowerbound="1" upperbound="1000"/>',
+         f"d.xml: {OBJ} (line 1): 1,000,000,000 outcomes (1000 x 1000 x 1000) "
+         "(expected at most 10,000,000)"),
+    ],
+)  # fmt: skip
+def test_bad_genius_domain_elements(body: str, expected: str) -> None:
+    assert expected in _domain_error(body)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"<template/>",
+         "d.xml: /template (line 1): root <template> (expected <negotiation_template>)"),
+        (b"<negotiation_template/>", "d.xml: /negotiation_template (line 1): no <utility_space> "
+         "(expected the domain's <utility_space>)"),
+        (b"<negotiation_template><utility_space/></negotiation_template>",
+         "d.xml: /negotiation_template/utility_space (line 1): no <objective> "
+         "(expected the root <objective> of the domain)"),
+    ],
+)  # fmt: skip
+def test_bad_genius_domain_structure(text: bytes, expected: str) -> None:
+    from negsim.formats import genius
+
+    with pytest.raises(ScenarioError) as caught:
+        genius.read_domain(text, "d.xml")
+    assert expected in str(caught.value)
+
+
+PROFILE_OBJ = '/utility_space/objective[@index="0"]'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('<reservation value="0.3"/>', "<reservation/>",
+         "/utility_space/reservation (line 23): no 'value' attribute (expected a number)"),
+        ('<discount_factor value="0.9"/>', "<discount_factor/>",
+         "/utility_space/discount_factor (line 22): no 'value' attribute (expected a number)"),
+        ('<weight index="3" value="0.1"/>', '<weight index="three" value="0.1"/>',
+         "weight[@index=\"three\"] (line 20): index='three' (expected an integer)"),
+        ('<issue index="3"', '<issue index="x"',
+         "issue[@index=\"x\"] (line 14): index='x' (expected an integer)"),
+        ('<issue index="3"', '<issue index="7"',
+         'issue[@index="7"] (line 14): issue index 7 is not in the domain (expected a profile of '
+         "this domain)"),
+        ('parameter0="1" parameter1="-0.001"', 'parameter0="1"',
+         "evaluator (line 16): no 'parameter1' attribute (expected a number)"),
+        ('ftype="linear" parameter0="1" parameter1="-0.001"', 'ftype="constant"',
+         "evaluator (line 16): no 'parameter0' attribute (expected a number)"),
+        ('ftype="linear" parameter0="1" parameter1="-0.001"',
+         'ftype="triangular" parameter0="0" parameter1="1000"',
+         "evaluator (line 16): no 'parameter2' attribute (expected a number)"),
+        ('<item index="2" value="city" evaluation="2"/>', '<item index="2" evaluation="2"/>',
+         "issue[@index=\"1\"]/item[@index=\"2\"] (line 8): no value attribute (expected the "
+         "value's label)"),
+    ],
+)  # fmt: skip
+def test_bad_genius_profile_elements(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder / "alice.xml", old, new)
+    assert expected in _problems(folder)
+
+
+def test_genius_profile_without_an_issue_evaluator(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "alice.xml").read_text()
+    start, end = text.index('<issue index="3"'), text.index("</issue>", text.index('name="budget"'))
+    (folder / "alice.xml").write_text(text[:start] + text[end + len("</issue>") :])
+    message = _problems(folder)
+    assert (
+        f"alice.xml: {PROFILE_OBJ} (line 5): no evaluator (<issue index=\"3\">) for 'budget' "
+        "(expected one per issue)"
+    ) in message
+
+
+def test_genius_profile_root_is_checked() -> None:
+    from negsim.formats import genius
+
+    domain, indices = genius.read_domain((XML / DOMAIN_XML).read_bytes(), "d.xml")
+    with pytest.raises(ScenarioError) as caught:
+        genius.read_profile(b"<profile/>", "p.xml", domain, indices, "p")
+    assert "p.xml: /profile (line 1): root <profile> (expected <utility_space>)" in str(
+        caught.value
+    )
+
+
+def _json_domain_error(issues_values: object) -> str:
+    import json
+
+    from negsim.formats import geniusweb
+
+    data = json.dumps({"name": "h", "issuesValues": issues_values}).encode()
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_domain(data, "d.json")
+    return str(caught.value)
+
+
+def _range(low: float, high: float, step: float = 1) -> dict[str, object]:
+    return {"range": {"low": low, "high": high, "step": step}}
+
+
+@pytest.mark.parametrize(
+    ("issues_values", "expected"),
+    [
+        ([1], "d.json: issuesValues: got an array (expected an object)"),
+        ({}, "d.json: issuesValues: no issues (expected at least one issue)"),
+        ({k: _range(1, 1000) for k in "abc"},
+         "d.json: issuesValues: 1,000,000,000 outcomes (expected at most 10,000,000)"),
+        ({"n": {"range": {"high": 5, "step": 1}}}, "d.json: issuesValues.n.range.low: missing"),
+        ({"n": _range(0, 1e9)},
+         "d.json: issuesValues.n.range: 1,000,000,001 values (expected at most 10,000,000)"),
+        ({"n": _range(0.5, 0.5)},
+         "d.json: issuesValues.n.range: a single value (expected low < high)"),
+    ],
+)  # fmt: skip
+def test_bad_geniusweb_domain_value_sets(issues_values: object, expected: str) -> None:
+    assert expected in _json_domain_error(issues_values)
+
+
+SPACE = "LinearAdditiveUtilitySpace"
+
+
+def _issues_values(a: dict[str, Any]) -> dict[str, Any]:
+    return a[SPACE]["domain"]["issuesValues"]  # type: ignore[no-any-return]
+
+
+def _utilities(a: dict[str, Any]) -> dict[str, Any]:
+    return a[SPACE]["issueUtilities"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda a: a.update(x=1),
+         "a.json: (top level): top-level key(s) 'LinearAdditiveUtilitySpace', 'x' "
+         "(expected one of LinearAdditiveUtilitySpace)"),
+        (lambda a: _issues_values(a).update(dest=_issues_values(a).pop("destination")),
+         "a.json: LinearAdditiveUtilitySpace.domain: issues ['nights', 'dest'], the domain "
+         "file's are ['destination', 'nights'] (expected a profile of the folder's domain)"),
+        (lambda a: _issues_values(a)["destination"].update(values=["beach", "city"]),
+         "a.json: LinearAdditiveUtilitySpace.domain: issue 'destination' has other values than "
+         "in the domain file (expected a profile of the folder's domain)"),
+        (lambda a: a[SPACE]["domain"].update(issuesValues={}),
+         "a.json: LinearAdditiveUtilitySpace.domain.issuesValues: no issues "
+         "(expected at least one issue)"),
+        (lambda a: a[SPACE]["issueWeights"].update(nights=-0.3),
+         "a.json: LinearAdditiveUtilitySpace.issueWeights.nights: -0.3 (expected a weight >= 0)"),
+        (lambda a: _utilities(a)["destination"]["discreteutils"]["valueUtilities"].update(moon=0),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.destination.discreteutils."
+         "valueUtilities.moon: not a value of the issue "
+         "(expected one of ['beach', 'city', 'mountains'])"),
+        (lambda a: _utilities(a).update(destination=_utilities(a)["nights"]),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.destination: number utilities for a "
+         "discrete issue (expected discreteutils)"),
+        (lambda a: _utilities(a)["nights"]["numberutils"].pop("lowUtility"),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.nights.numberutils.lowUtility: "
+         "missing"),
+        (lambda a: _utilities(a).update(nights={"piecewise": {}}),
+         "a.json: LinearAdditiveUtilitySpace.issueUtilities.nights: neither 'discreteutils' nor "
+         "'numberutils' (expected discreteutils or numberutils)"),
+    ],
+)  # fmt: skip
+def test_bad_geniusweb_profile_keys(edit: object, expected: str) -> None:
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain((JSON / "holiday.json").read_bytes(), "d.json")
+    profile = json.loads((JSON / "alice.json").read_text())
+    edit(profile)  # type: ignore[operator]
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_profile(json.dumps(profile).encode(), "a.json", domain, "alice")
+    assert expected in str(caught.value)
+
+
+def test_geniusweb_number_utilities_of_a_one_value_issue_are_refused() -> None:
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain(
+        json.dumps({"name": "h", "issuesValues": {"n": _range(3, 3)}}).encode(), "d.json"
+    )
+    assert domain.issues[0].kind == "integer"
+    assert domain.issues[0].size == 1
+    utilities = {"lowValue": 3, "lowUtility": 0, "highValue": 3, "highUtility": 1}
+    profile = {
+        SPACE: {"issueUtilities": {"n": {"numberutils": utilities}}, "issueWeights": {"n": 1}}
+    }
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_profile(json.dumps(profile).encode(), "a.json", domain, "a")
+    assert (
+        "a.json: LinearAdditiveUtilitySpace.issueUtilities.n.numberutils: highValue 3.0 <= "
+        "lowValue 3.0 (expected highValue > lowValue)"
+    ) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "x.json: (top level): nested too deeply"),
+        (b" " * (8 * 1024 * 1024 + 1),
+         "x.json: (top level): 8,388,609 bytes (expected at most 8,388,608 bytes)"),
+    ],
+)  # fmt: skip
+def test_json_too_deep_for_the_parser_or_too_large(data: bytes, expected: str) -> None:
+    from negsim.formats import geniusweb
+
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.parse_json(data, "x.json")
+    assert expected in str(caught.value)
+
+
+# --- folders: shapes, targets, writer corners ------------------------------------------------
+
+
+def test_a_file_is_not_a_folder() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        read_foreign(XML / "alice.xml")
+    message = str(caught.value)
+    assert f"{XML / 'alice.xml'}: (top level): cannot read the folder:" in message
+    assert "Not a directory" in message
+
+
+def test_too_many_files_refused_before_reading(tmp_path: Path) -> None:
+    from negsim.formats.folder import MAX_FOLDER_FILES
+
+    for i in range(MAX_FOLDER_FILES + 1):
+        (tmp_path / f"p{i}.xml").touch()
+    message = _problems(tmp_path)
+    assert (
+        f"{tmp_path}: (top level): {MAX_FOLDER_FILES + 1:,} XML/JSON files "
+        f"(expected at most {MAX_FOLDER_FILES})"
+    ) in message
+
+
+def test_json_files_neither_domain_nor_profile_are_skipped_with_a_note(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, JSON)
+    (folder / "list.json").write_text("[1, 2]")
+    (folder / "meta.json").write_text('{"author": "x", "year": 2020}')
+    scenario = negsim.load_scenario(folder)
+    notes = scenario.data["scenario"]["notes"].splitlines()
+    assert "skipped list.json: neither a domain nor a profile" in notes
+    assert "skipped meta.json: neither a domain nor a profile" in notes
+    assert scenario.names == ("alice", "bob")
+
+
+def test_a_profile_whose_weights_are_all_zero(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    for index in (1, 2, 3):
+        text = (folder / "alice.xml").read_text()
+        start = text.index(f'<weight index="{index}" value="')
+        end = text.index("/>", start)
+        (folder / "alice.xml").write_text(
+            text[:start] + f'<weight index="{index}" value="0"' + text[end:]
+        )
+    message = _problems(folder)
+    assert f"{folder}: (top level): alice: every weight is 0 (expected a positive weight)" in (
+        message
+    )
+
+
+def test_writer_and_target_arguments_are_checked(tmp_path: Path) -> None:
+    from negsim.errors import NegsimError
+    from negsim.formats.folder import target_format
+
+    with pytest.raises(NegsimError, match=r"^kind 'toml': expected 'genius' or 'geniusweb'$"):
+        write_folder(negsim.load_scenario(XML), tmp_path / "out", "toml")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(NegsimError, match=r"^format 'csv': expected one of toml, genius"):
+        target_format(tmp_path / "out", "csv")
+    with pytest.raises(NegsimError, match=r"a folder \(expected a \.toml file name\)$"):
+        convert(XML, tmp_path, "toml")
+
+
+def test_unattainable_reservation_becomes_the_best_bid(tmp_path: Path) -> None:
+    import json
+
+    folder = _copy(tmp_path)
+    # bob's weights sum to 0.8 and GENIUS caps nothing below: his best outcome is worth 0.8
+    _edit(folder / "bob.xml", '<reservation value="0.1"/>', '<reservation value="0.95"/>')
+    notes = convert(folder, tmp_path / "web", "geniusweb")
+    assert (
+        "bob: GeniusWeb reservations are bids: reservation 0.95 became the bid of utility 0.8"
+    ) in notes
+    bob = json.loads((tmp_path / "web" / "bob.json").read_text())
+    bid = bob["LinearAdditiveUtilitySpace"]["reservationBid"]["issuevalues"]
+    assert bid == {"destination": "city", "nights": 1, "budget": "800"}
+
+
+def test_party_keys_from_file_names_are_valid_and_unique(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    shutil.copy(folder / "alice.xml", folder / "2 alice.xml")
+    shutil.copy(folder / "bob.xml", folder / "bob!.xml")
+    scenario = negsim.load_scenario(folder)
+    # "2 alice" -> "2_alice" starts with a digit -> "p2_alice"; "bob!" -> "bob", taken -> "bob_2"
+    assert sorted(scenario.data["parties"]) == ["alice", "bob", "bob_2", "p2_alice"]
