@@ -111,3 +111,9 @@ def test_a_zone_that_closes_under_discounting_names_the_round() -> None:
     s = scenario(**{"parties.buyer.discount": 0.9})
     text = format_scenario_analysis(s)
     assert "it is empty after round 2." in text
+
+
+def test_single_text_rules_without_a_label_are_shown_as_key_and_value() -> None:
+    result = scenario(**{"protocol": {"kind": "single-text", "n_rounds": 5}}).run().result
+    first = format_result(result).splitlines()[0]
+    assert first == "single-text: 5 rounds, bias=None, common discount 1.0; seed 3"
