@@ -26,7 +26,7 @@ from negsim import spatial
 from negsim.cli import main
 from negsim.display import MAX_REPR
 from negsim.parallel import ExecutorFailed, open_executor
-from negsim.store import RunStore, StoredRun, StoreError, StoreMismatch
+from negsim.store import RunStore, StoredRun, StoreError, StoreMismatch, map_resumable
 from negsim.sweep import (
     Design,
     RunRecord,
@@ -715,3 +715,58 @@ def test_a_result_checks_its_runs_and_engines_fit_its_points(serial: SweepResult
     shuffled[[0, -1]] = shuffled[[-1, 0]]
     with pytest.raises(negsim.ValidationError, match="runs: not sorted by point"):
         attrs.evolve(serial, run_point=shuffled)
+
+
+# --- the run store: rarely used branches ------------------------------------------------------
+def test_a_store_set_by_more_identity_than_asked_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    RunStore.open(path, "demo", {"seed": 1, "draws": 4}).close()
+    with pytest.raises(
+        StoreMismatch, match=r"holds runs with draws 4, which this command does not set"
+    ):
+        RunStore.open(path, "demo", {"seed": 1})
+
+
+def test_a_mismatch_shows_hand_edited_and_long_values_readably(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    RunStore.open(path, "demo", {"seed": 1, "label": "x" * 80}).close()
+    with sqlite3.connect(path) as db:  # not JSON: shown as it is
+        db.execute("UPDATE meta SET value = 'seven' WHERE key = 'identity.seed'")
+    with pytest.raises(StoreMismatch, match=r"holds runs with seed seven, not 1;"):
+        RunStore.open(path, "demo", {"seed": 1, "label": "x" * 80})
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'identity.seed'")
+    with pytest.raises(StoreMismatch, match=r"with label x{57}\.\.\., not y;"):
+        RunStore.open(path, "demo", {"seed": 1, "label": "y"})
+
+
+def test_a_store_that_cannot_be_created_names_its_path(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file, not a folder")
+    path = tmp_path / "file" / "store.sqlite"
+    with pytest.raises(StoreError, match=r"store\.sqlite: cannot open the run store"):
+        RunStore.open(path, "demo", {})
+
+
+def test_a_closed_store_says_it_cannot_be_read(tmp_path: Path) -> None:
+    store = RunStore.open(tmp_path / "store.sqlite", "demo", {})
+    store.close()
+    with pytest.raises(StoreError, match=r"store\.sqlite: cannot read the run store"):
+        len(store)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_map_resumable_reads_back_what_an_open_store_holds(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.sqlite"
+    assert map_resumable(_square, [1, 2, 3], store=None, kind="demo", identity={}) == [1, 4, 9]
+    with RunStore.open(path, "demo", {"n": 3}, columns={"task": "INTEGER"}) as store:
+        assert map_resumable(_square, [1, 2, 3], store=store, kind="demo", identity={}) == [1, 4, 9]
+        assert len(store) == 3
+        assert store.payloads() == {"0": 1, "1": 4, "2": 9}
+    # reopened by path: the stored results are read back, not recomputed
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET payload = '40' WHERE key = '1'")
+    again = map_resumable(_square, [1, 2, 3], store=path, kind="demo", identity={"n": 3})
+    assert again == [1, 40, 9]
