@@ -318,6 +318,15 @@ def test_each_obstacle_to_arrays_names_the_party_and_why() -> None:
     assert scenario_obstacle(anticipated) == (
         "party 'Second' anticipates its ratification (a win-set at home)"
     )
+    kurils = negsim.load_scenario("kurils-2016")
+    bare = kurils.with_overrides(
+        {
+            f"parties.{key}.{part}": None
+            for key in kurils.keys
+            for part in ("red_lines", "preconditions", "ratification")
+        }
+    )
+    assert scenario_obstacle(bare) == "party 'Japan' has third-party pressure"
 
 
 # --- bad input ------------------------------------------------------------------------------
