@@ -11,6 +11,7 @@ from strategies import batch_cases
 
 import negsim
 from negsim import batch
+from negsim.batch.inputs import scenario_obstacle
 from negsim.batch.ranking import Ranking, rank_descending
 from negsim.errors import ValidationError
 from negsim.rng import spawn_seeds
@@ -294,6 +295,40 @@ def test_from_scenarios_refuses_what_arrays_cannot_hold() -> None:
         batch.from_scenarios([])
 
 
+def test_each_obstacle_to_arrays_names_the_party_and_why() -> None:
+    pie = negsim.load_scenario("split-the-pie")
+    own = pie.with_overrides({"parties.first.discount": 0.9})
+    assert scenario_obstacle(own) == "party 'First' has its own discount factor"
+    with pytest.raises(ValidationError, match=r"scenarios\[0\].*'First' has its own discount"):
+        batch.from_scenarios([own])
+    # a reservation of its own is no obstacle: the arrays carry it
+    mine = pie.with_overrides({"parties.first.reservation": 0.25})
+    assert scenario_obstacle(mine) is None
+    assert batch.from_scenarios([mine]).reservations[0].tolist() == [0.25, 0.1]
+    anticipated = pie.with_overrides(
+        {
+            "parties.second.ratification": {
+                "threshold": 0.5,
+                "constituencies": [
+                    {"name": "home", "kind": "poll", "shares": {"first_share": {"0": 0.2}}}
+                ],
+            }
+        }
+    )
+    assert scenario_obstacle(anticipated) == (
+        "party 'Second' anticipates its ratification (a win-set at home)"
+    )
+    kurils = negsim.load_scenario("kurils-2016")
+    bare = kurils.with_overrides(
+        {
+            f"parties.{key}.{part}": None
+            for key in kurils.keys
+            for part in ("red_lines", "preconditions", "ratification")
+        }
+    )
+    assert scenario_obstacle(bare) == "party 'Japan' has third-party pressure"
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 
@@ -349,8 +384,13 @@ def _bad(**changes: object) -> None:
         ),
         (
             {"agents": [{"kind": "time-dependent", "exponent": -1}, "conceder"]},
-            r"agents\[0\]\.exponent",
+            r"^agents\[0\]\.exponent: -1\.0 \(expected a finite number > 0\)$",
         ),
+        (
+            {"agents": [{"kind": "boulware", "bogus": 1}, "conceder"]},
+            r"^agents\[0\]\.agent\.boulware: no parameter 'bogus'; valid: 'exponent'",
+        ),
+        ({"agents": "boulware"}, r"agents: got str \(expected one agent spec per party\)"),
         ({"agents": [3, "conceder"]}, r"agents\[0\]: got int"),
         (
             {"protocol": negsim.AlternatingOffers(opener=2)},

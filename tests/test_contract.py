@@ -17,6 +17,7 @@ import negsim
 from negsim.rng import RNGLike
 from negsim.testing import (
     ContractError,
+    ScriptedAgent,
     check_agent,
     check_forecast_model,
     check_protocol,
@@ -163,11 +164,15 @@ class _BrokenModel:
             series = series * np.nan
         elif self.flaw == "depends on the capability scale":
             series = series + float(data.capability.sum() > 20) * 1e-3
+        elif self.flaw == "depends on the names":
+            series = series + float(data.names[0].startswith("x")) * 1e-3
         detail: tuple[object, ...] = ()
         if self.flaw == "detail that JSON cannot hold":
             detail = (1j,)  # a complex number: equal on a rerun, not JSON
         elif self.flaw == "detail that reads back differently":
             detail = ({"x": [1, 2]},)  # a list comes back as a tuple
+        elif self.flaw == "differs on a rerun":
+            detail = (object(),)  # equal only to itself
         return negsim.spatial.Forecast("broken", data, {}, positions, {"mean": series}, detail)
 
 
@@ -180,6 +185,8 @@ class _BrokenModel:
         ("forecast out of range", "forecasts stay in range"),
         ("not finite", "forecasts finite"),
         ("depends on the capability scale", "invariant under capability scale"),
+        ("depends on the names", "invariant under names"),
+        ("differs on a rerun", "equal to a rerun"),
         ("accepts negative rounds", "negative rounds refused"),
         ("detail that JSON cannot hold", "JSON round trip"),
         ("detail that reads back differently", "JSON round trip"),
@@ -252,3 +259,76 @@ def test_the_protocol_contract_catches_each_flaw(flaw: str, rule: str) -> None:
 
 def test_a_sound_protocol_passes_the_protocol_contract() -> None:
     check_protocol(_BrokenProtocol("none"))
+
+
+@attrs.frozen
+class _OpaqueDescription(negsim.Agent):
+    """Describes itself with something JSON cannot write."""
+
+    name: ClassVar[str] = "opaque"
+
+    def describe(self) -> dict[str, object]:
+        return {"kind": self.name, "helper": object()}
+
+    def propose(self, obs: negsim.Observation) -> int:
+        return obs.best
+
+    def respond(self, obs: negsim.Observation, offer: int) -> bool:
+        return obs.acceptable(offer)
+
+
+_CALLS: list[int] = []
+
+
+@attrs.frozen
+class _Forgetful(negsim.Agent):
+    """Deterministic by its seed, but its opening depends on how often it was run before."""
+
+    name: ClassVar[str] = "forgetful"
+
+    def propose(self, obs: negsim.Observation) -> int:
+        if obs.round < 2:
+            _CALLS.append(1)
+        return len(_CALLS) % obs.space.size if obs.round < 2 else obs.best
+
+    def respond(self, obs: negsim.Observation, offer: int) -> bool:
+        return obs.acceptable(offer)
+
+
+def test_contract_catches_a_description_that_is_not_plain_data() -> None:
+    with pytest.raises(ContractError, match=r"description.*is not plain data"):
+        check_agent(_OpaqueDescription())
+
+
+def test_contract_catches_a_run_that_does_not_replay() -> None:
+    with pytest.raises(ContractError, match=r"replay.*the same seed gave a different run"):
+        check_agent(_Forgetful(), opponents=("hardliner",))
+
+
+def test_a_scripted_agent_plays_its_script_then_repeats_the_last_offer() -> None:
+    agent = ScriptedAgent(offers=[3, 1], accept=[4, 2, 4])
+    assert agent.offers == (3, 1)
+    assert agent.accept == (2, 4)
+    _, first, second = contract_cases()[0]  # split the pie: 11 outcomes
+    hardliner = negsim.make_agent("hardliner")
+    result = negsim.AlternatingOffers(n_rounds=6).run(
+        [negsim.Party("s", first, agent), negsim.Party("h", second, hardliner)], rng=0
+    )
+    assert result.offers[result.proposers == 0].tolist() == [3, 1, 1]
+    hardliner_offers = set(result.offers[result.proposers == 1].tolist())
+    assert hardliner_offers.isdisjoint({2, 4})
+    assert not result.accepted[result.proposers == 1, 0].any()
+    yes = ScriptedAgent(accept=True)
+    agreed = negsim.AlternatingOffers(n_rounds=6).run(
+        [negsim.Party("h", second, hardliner), negsim.Party("s", first, yes)], rng=0
+    )
+    assert agreed.agreement_round == 0
+
+
+def test_a_scripted_agent_refuses_an_empty_or_fractional_script() -> None:
+    with pytest.raises(negsim.ValidationError, match=r"^offers: an empty script \(expected at"):
+        ScriptedAgent(offers=[])
+    with pytest.raises(negsim.ValidationError, match=r"^offers\[1\]: 1\.5"):
+        ScriptedAgent(offers=[0, 1.5])
+    with pytest.raises(negsim.ValidationError, match=r"^accept\[\]: -1"):
+        ScriptedAgent(accept=[-1])

@@ -386,3 +386,44 @@ def test_keep_ties_from_the_command_line(
     assert "Warning" not in out
     record = MonteCarlo.from_json(tmp_path / "b" / "montecarlo.json")
     assert record.perturbation.keep_ties
+
+
+def test_a_result_file_that_is_not_a_record_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "f.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ResultFileError, match=r"f\.json: \(top level\): got list, expected a"):
+        Forecast.from_json(path)
+
+
+@pytest.mark.parametrize(("written", "shown"), [(None, "nan"), ("inf", "inf")])
+def test_a_float_written_as_null_or_inf_is_read_back_as_such(
+    written: str | None, shown: str, tmp_path: Path
+) -> None:
+    """``null`` and ``"inf"`` are how a float field's NaN and infinity are written: read back,
+    they reach the validator as the numbers (here refused: a spread must be finite)."""
+    record = monte_carlo(SMALL, make_model("bdm"), rounds=1, draws=2, rng=1).to_dict()
+    record["perturbation"]["position_sd"] = written
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(
+        ResultFileError,
+        match=rf"m\.json: perturbation: position_sd: {shown} \(expected a finite number >= 0\)",
+    ):
+        MonteCarlo.from_json(path)
+
+
+def test_provenance_is_plain_data() -> None:
+    forecast = make_model("bdm").run(SMALL, 1)
+    plain = forecast.provenance.to_dict()
+    assert plain["model"] == "bdm"
+    assert plain["seed"] is None
+    assert plain["version"] == negsim.__version__
+    json.dumps(plain, allow_nan=False)
+
+
+def test_array_equality_needs_the_same_shape_and_counts_nan_equal() -> None:
+    from negsim.spatial.records import array_eq
+
+    assert array_eq([[1.0, np.nan]], [[1.0, np.nan]])
+    assert not array_eq([1.0, 2.0], [[1.0, 2.0]])
+    assert not array_eq([1.0, 2.0], [1.0, 3.0])

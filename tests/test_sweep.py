@@ -14,6 +14,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -25,7 +26,7 @@ from negsim import spatial
 from negsim.cli import main
 from negsim.display import MAX_REPR
 from negsim.parallel import ExecutorFailed, open_executor
-from negsim.store import RunStore, StoredRun, StoreError, StoreMismatch
+from negsim.store import RunStore, StoredRun, StoreError, StoreMismatch, map_resumable
 from negsim.sweep import (
     Design,
     RunRecord,
@@ -35,8 +36,10 @@ from negsim.sweep import (
     grid,
     latin_hypercube,
     parse_bounds,
+    parse_range,
     run_sweep,
     sample,
+    scenario_sweeps,
     simulate_runs,
     sweep_engine,
 )
@@ -604,3 +607,166 @@ def test_cli_samples_workers_and_store(tmp_path: Path, capsys: pytest.CaptureFix
     assert "--montecarlo" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="2"):
         main([*base, "--workers", "0"])
+
+
+# --- bad input and rarely used branches -------------------------------------------------------
+def test_a_design_names_what_is_wrong_with_its_parameters() -> None:
+    with pytest.raises(negsim.ValidationError, match=r"^params: no parameters \(expected at"):
+        Design((), np.zeros((1, 0)))
+    with pytest.raises(negsim.ValidationError, match=r"params: \['a', 'a'\].*each key path once"):
+        Design(("a", "a"), [[0.0, 1.0]])
+    with pytest.raises(negsim.ValidationError, match=r"design: 'sobol'.*one of grid"):
+        Design(("a",), [[0.0]], "sobol")
+    with pytest.raises(negsim.ValidationError, match="at least one \\(key path, values\\)"):
+        grid([])
+
+
+def test_a_sample_rejects_a_bad_count_no_ranges_and_inverted_ranges() -> None:
+    with pytest.raises(negsim.ValidationError, match=r"samples: 0 .*a whole number >= 1"):
+        sample([("a", 0, 1)], 0)
+    with pytest.raises(negsim.ValidationError, match=r"samples: 2\.5"):
+        sample([("a", 0, 1)], 2.5)  # type: ignore[arg-type]
+    with pytest.raises(negsim.ValidationError, match=r"params: no parameters"):
+        sample([], 3)
+    with pytest.raises(negsim.ValidationError, match=r"--param a: 1:0 .*finite LOW <= HIGH"):
+        sample([("a", 1, 0)], 3)
+    with pytest.raises(negsim.ValidationError, match=r"--param a: 0:inf"):
+        sample([("a", 0, float("inf"))], 3)
+
+
+def test_parse_range_names_the_parameter_and_the_form_expected() -> None:
+    assert parse_range("a.b=0:1:3") == ("a.b", (0.0, 0.5, 1.0))
+    with pytest.raises(negsim.ValidationError, match=r"--param: 'a\.b' .*key\.path=start:stop"):
+        parse_range("a.b")
+    with pytest.raises(negsim.ValidationError, match=r"--param a: '0:1' .*start:stop:steps, e"):
+        parse_range("a=0:1")
+    with pytest.raises(negsim.ValidationError, match=r"--param a: '0:1:0' .*with steps >= 1"):
+        parse_range("a=0:1:0")
+    with pytest.raises(negsim.ValidationError, match=r"--param a: '0:1:3:4' .*with steps >= 1"):
+        parse_range("a=0:1:3:4")
+
+
+def test_a_scenario_without_sweeps_says_how_to_give_one(pie: negsim.Scenario) -> None:
+    assert scenario_sweeps(pie) == [
+        ("parties.second.reservation", tuple(np.linspace(0.0, 0.8, 9).round(12).tolist()))
+    ]
+    bare = pie.with_overrides({"sweeps": None})
+    with pytest.raises(
+        negsim.ValidationError,
+        match=r"sweeps: 'Split the pie' suggests no \[\[sweeps\]\].*--param KEY=START",
+    ):
+        scenario_sweeps(bare)
+
+
+def test_run_sweep_rejects_a_bad_seed_count(pie: negsim.Scenario) -> None:
+    with pytest.raises(negsim.ValidationError, match=r"^seeds: 0 \(expected at least 1\)"):
+        run_sweep(pie, PARAMS[:1], n_seeds=0)
+
+
+def test_a_runner_returning_too_few_records_is_refused(pie: negsim.Scenario) -> None:
+    def short(scenario: negsim.Scenario, seeds: Sequence[int]) -> list[RunRecord]:
+        return simulate_runs(scenario, seeds)[:-1]
+
+    with pytest.raises(negsim.ValidationError, match=r"runner: 1 records for 2 seeds"):
+        run_sweep(pie, PARAMS[:1], n_seeds=2, rng=3, runner=short)
+
+
+def test_the_batch_runner_is_recorded_as_batch(pie: negsim.Scenario) -> None:
+    assert run_sweep(pie, PARAMS[:1], n_seeds=1, rng=3, runner=batch_runs).engines == "batch"
+
+
+def test_a_long_table_is_cut_and_says_how_many_points_are_left(serial: SweepResult) -> None:
+    lines = serial.table(max_rows=5).splitlines()
+    assert lines[-1] == "... 7 more points in sweep.csv"
+    assert "more points" not in serial.table()
+
+
+def test_three_parameters_show_the_table_without_a_picture(serial: SweepResult) -> None:
+    assert "<img" not in serial._repr_html_()
+    bundle = serial._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/plain"] == repr(serial)
+
+
+def test_one_parameter_shows_a_picture(pie: negsim.Scenario) -> None:
+    one = run_sweep(pie, PARAMS[:1], n_seeds=1, rng=3)
+    assert one._repr_png_().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "<img" in one._repr_html_()
+    assert {"text/plain", "text/html", "image/png"} <= set(one._repr_mimebundle_())
+
+
+def test_an_executor_failing_without_a_store_raises_its_own_error(pie: negsim.Scenario) -> None:
+    failing = _FailingExecutor(fail_at=2)
+    try:
+        with pytest.raises(ExecutorFailed, match="node went away") as caught:
+            run_sweep(pie, PARAMS, n_seeds=3, rng=11, executor=failing, chunksize=2)
+    finally:
+        failing.shutdown()
+    assert "rerun the same command" not in str(caught.value)
+
+
+def test_a_result_checks_its_runs_and_engines_fit_its_points(serial: SweepResult) -> None:
+    assert attrs.evolve(serial, point_engine=()).engines == "not recorded"
+    with pytest.raises(negsim.ValidationError, match=r"point_engine: 1 engines.*one per point"):
+        attrs.evolve(serial, point_engine=("loop",))
+    with pytest.raises(negsim.ValidationError, match=r"^runs: 35 \(expected 36\)"):
+        attrs.evolve(serial, run_point=serial.run_point[:-1])
+    shuffled = serial.run_point.copy()
+    shuffled[[0, -1]] = shuffled[[-1, 0]]
+    with pytest.raises(negsim.ValidationError, match="runs: not sorted by point"):
+        attrs.evolve(serial, run_point=shuffled)
+
+
+# --- the run store: rarely used branches ------------------------------------------------------
+def test_a_store_set_by_more_identity_than_asked_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    RunStore.open(path, "demo", {"seed": 1, "draws": 4}).close()
+    with pytest.raises(
+        StoreMismatch, match=r"holds runs with draws 4, which this command does not set"
+    ):
+        RunStore.open(path, "demo", {"seed": 1})
+
+
+def test_a_mismatch_shows_hand_edited_and_long_values_readably(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    RunStore.open(path, "demo", {"seed": 1, "label": "x" * 80}).close()
+    with sqlite3.connect(path) as db:  # not JSON: shown as it is
+        db.execute("UPDATE meta SET value = 'seven' WHERE key = 'identity.seed'")
+    with pytest.raises(StoreMismatch, match=r"holds runs with seed seven, not 1;"):
+        RunStore.open(path, "demo", {"seed": 1, "label": "x" * 80})
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'identity.seed'")
+    with pytest.raises(StoreMismatch, match=r"with label x{57}\.\.\., not y;"):
+        RunStore.open(path, "demo", {"seed": 1, "label": "y"})
+
+
+def test_a_store_that_cannot_be_created_names_its_path(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file, not a folder")
+    path = tmp_path / "file" / "store.sqlite"
+    with pytest.raises(StoreError, match=r"store\.sqlite: cannot open the run store"):
+        RunStore.open(path, "demo", {})
+
+
+def test_a_closed_store_says_it_cannot_be_read(tmp_path: Path) -> None:
+    store = RunStore.open(tmp_path / "store.sqlite", "demo", {})
+    store.close()
+    with pytest.raises(StoreError, match=r"store\.sqlite: cannot read the run store"):
+        len(store)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_map_resumable_reads_back_what_an_open_store_holds(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.sqlite"
+    assert map_resumable(_square, [1, 2, 3], store=None, kind="demo", identity={}) == [1, 4, 9]
+    with RunStore.open(path, "demo", {"n": 3}, columns={"task": "INTEGER"}) as store:
+        assert map_resumable(_square, [1, 2, 3], store=store, kind="demo", identity={}) == [1, 4, 9]
+        assert len(store) == 3
+        assert store.payloads() == {"0": 1, "1": 4, "2": 9}
+    # reopened by path: the stored results are read back, not recomputed
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET payload = '40' WHERE key = '1'")
+    again = map_resumable(_square, [1, 2, 3], store=path, kind="demo", identity={"n": 3})
+    assert again == [1, 40, 9]

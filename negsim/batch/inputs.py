@@ -137,7 +137,8 @@ def resolve_agents(agents: Sequence[Any], n_parties: int) -> tuple[Agent, ...]:
         try:
             made.append(make_agent(name, **params))
         except ValidationError as error:
-            raise ValidationError(f"agents[{j}].{error.field}", str(error), None) from None
+            message = str(error).removeprefix(f"{error.field}: ")
+            raise ValidationError(f"agents[{j}].{error.field}", message, None) from None
         except TypeError as error:
             raise ValidationError(f"agents[{j}]", str(error), None) from None
     return tuple(made)
