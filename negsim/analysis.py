@@ -75,6 +75,7 @@ __all__ = [
     "kalai_smorodinsky_point",
     "max_welfare_point",
     "nash_point",
+    "nearest_distances",
     "pareto_frontier",
     "pareto_mask",
     "solution_distances",
@@ -345,6 +346,29 @@ def distance_to_point(U: Any, utilities: Any, index: int) -> float:
     return float(np.linalg.norm(point - target))
 
 
+def nearest_distances(points: Any, targets: Any) -> FloatArray:
+    """Each row of ``points``'s Euclidean distance to the nearest row of ``targets``,
+    ``min_j ‖p_i − t_j‖`` (NaN for every point if there are no targets, ``inf`` for a point
+    with a non-finite entry), computed in blocks so memory stays bounded.
+
+    >>> nearest_distances([[0.0, 0.0], [1.0, 1.0]], [[0.0, 1.0], [3.0, 4.0]]).tolist()
+    [1.0, 1.0]
+    """
+    points = np.atleast_2d(np.asarray(points, dtype=float))
+    targets = np.atleast_2d(np.asarray(targets, dtype=float))
+    out = np.full(len(points), np.nan)
+    if not targets.size:
+        return out
+    block = max(1, 2**22 // max(1, targets.size))
+    for start in range(0, len(points), block):
+        chunk = points[start : start + block]
+        with np.errstate(invalid="ignore"):
+            gaps = np.linalg.norm(chunk[:, None, :] - targets[None, :, :], axis=2).min(axis=1)
+        gaps[~np.isfinite(chunk).all(axis=1)] = np.inf
+        out[start : start + block] = gaps
+    return out
+
+
 def distance_to_frontier(U: Any, utilities: Any) -> float:
     """Euclidean distance from ``utilities`` to the nearest Pareto-optimal row of ``U`` whose
     utilities are all finite (``inf`` if there is none, or if ``utilities`` has ``-inf``)."""
@@ -354,7 +378,7 @@ def distance_to_frontier(U: Any, utilities: Any) -> float:
     frontier = frontier[np.isfinite(frontier).all(axis=1)]
     if frontier.size == 0 or not np.isfinite(point).all():
         return math.inf
-    return float(np.linalg.norm(frontier - point, axis=1).min())
+    return float(nearest_distances(point, frontier)[0])
 
 
 def solution_distances(U: Any, utilities: Any, disagreement: Any) -> dict[str, float | None]:

@@ -447,9 +447,9 @@ def _score(
             nash_product[rows] = np.prod(np.maximum(u - d, 0.0), axis=1)
         frontier = U[found.frontier]
         frontier = frontier[np.isfinite(frontier).all(axis=1)]
-        pareto_distance[rows] = _nearest(p, frontier)
+        pareto_distance[rows] = analysis.nearest_distances(p, frontier)
         if found.nash is not None:
-            nash_distance[rows] = _nearest(p, U[[found.nash]])
+            nash_distance[rows] = analysis.nearest_distances(p, U[[found.nash]])
     return TournamentResult(
         agents=labels,
         agent_descriptions=tuple(a.describe() for a in players),
@@ -474,22 +474,6 @@ def _score(
         pareto_distance=pareto_distance,
         nash_distance=nash_distance,
     )
-
-
-def _nearest(points: npt.NDArray[np.float64], targets: npt.NDArray[np.float64]) -> Any:
-    """Each point's Euclidean distance to the nearest target row (NaN if there is none,
-    ``inf`` if the point has a ``-inf``), in blocks so memory stays bounded."""
-    out = np.full(len(points), np.nan)
-    if not len(targets):
-        return out
-    block = max(1, 2**22 // max(1, targets.size))
-    for start in range(0, len(points), block):
-        chunk = points[start : start + block]
-        with np.errstate(invalid="ignore"):
-            gaps = np.linalg.norm(chunk[:, None, :] - targets[None, :, :], axis=2).min(axis=1)
-        gaps[~np.isfinite(chunk).all(axis=1)] = np.inf
-        out[start : start + block] = gaps
-    return out
 
 
 # --- results ---------------------------------------------------------------------------------
