@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
 import negsim
 
 
@@ -36,3 +42,29 @@ def pie_parties(
         negsim.Party("first", a, negsim.make_agent(first_agent)),
         negsim.Party("second", b, negsim.make_agent(second_agent)),
     ]
+
+
+def stored_runs(path: Path) -> int:
+    """How many runs the SQLite run store at ``path`` holds (0 while it does not exist yet),
+    read without taking a write lock."""
+    try:
+        with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+            return int(db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def kill_once_stored(
+    command: list[str], store: Path, at_least: int, env: dict[str, str] | None = None
+) -> int:
+    """Start ``command``, SIGKILL it as soon as ``store`` holds ``at_least`` runs, check that it
+    was killed (not finished) and return how many runs the store kept."""
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while stored_runs(store) < at_least and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the command finished before it could be killed"
+    return stored_runs(store)

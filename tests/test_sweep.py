@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from cases import kill_once_stored
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import sample_ranges
@@ -506,14 +505,6 @@ def test_what_if_on_an_executor(tmp_path: Path) -> None:
 
 
 # --- kill -9 ------------------------------------------------------------------------------------
-def _stored(path: Path) -> int:
-    try:
-        with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
-            return int(db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.fixture
 def sweep_command(tmp_path: Path) -> Iterator[Callable[[str, str], list[str]]]:
     def command(store: str, out: str) -> list[str]:
@@ -531,18 +522,7 @@ def test_kill_9_mid_sweep_then_resume_loses_and_duplicates_nothing(
 ) -> None:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     store = tmp_path / "killed.sqlite"
-    process = subprocess.Popen(
-        sweep_command("killed.sqlite", "killed"),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while _stored(store) < 64 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL, "the sweep finished before it could be killed"
-    kept = _stored(store)
+    kept = kill_once_stored(sweep_command("killed.sqlite", "killed"), store, 64, env)
     assert 64 <= kept < 1280
     assert kept % 64 == 0
     resume = subprocess.run(sweep_command("killed.sqlite", "killed"), env=env, capture_output=True)

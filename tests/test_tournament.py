@@ -7,11 +7,9 @@ import io
 import itertools
 import math
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections import Counter
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import attrs
 import numpy as np
 import pytest
+from cases import kill_once_stored
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import agent_names, mirrored_scenarios, scenario_data, small_scenarios
@@ -609,15 +608,7 @@ def test_kill_9_mid_tournament_then_resume_loses_and_duplicates_nothing(tmp_path
 
     total = 2 * 20 * 6 * 5
     store = tmp_path / "killed.sqlite"
-    process = subprocess.Popen(
-        command("killed.sqlite", "killed"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    while _count(store) < 20 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    assert process.wait() == -signal.SIGKILL, "the tournament finished before it could be killed"
-    kept = _count(store)
+    kept = kill_once_stored(command("killed.sqlite", "killed"), store, 20)
     assert 20 <= kept < total
     resume = subprocess.run(command("killed.sqlite", "killed"), capture_output=True)
     assert resume.returncode == 0, resume.stderr
@@ -626,10 +617,3 @@ def test_kill_9_mid_tournament_then_resume_loses_and_duplicates_nothing(tmp_path
     for name in ("negotiations.csv", "ranking.csv"):
         assert (tmp_path / "killed" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
     assert _rows(store) == (total, total)
-
-
-def _count(path: Path) -> int:
-    try:
-        return _rows(path)[0]
-    except sqlite3.Error:
-        return 0
