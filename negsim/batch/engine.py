@@ -41,17 +41,24 @@ from ..protocols import AlternatingOffers, Protocol
 from ..protocols.base import check_parties
 from ..results import EndReason
 from ..rng import RNGLike, resolve_seed
+from . import compiled
 from .agents import Chunk, batch_form, batch_kinds
 from .inputs import build_parties, check_arrays, resolve_agents, scenario_obstacle, utilities
-from .result import BatchResult, Transcript
+from .result import BatchResult, RunTranscript, Transcript
 from .seeds import spawn_seeds_array
 
-__all__ = ["CHUNK_SIZE", "LoopFallbackWarning", "obstacle", "run", "supports"]
+__all__ = ["CHUNK_SIZE", "ENGINES", "LoopFallbackWarning", "obstacle", "run", "supports"]
 
 #: Runs processed together (the working arrays hold this many rows) ...
 CHUNK_SIZE = 16_384
 #: ... and at most this many (run, outcome) cells, so a large space takes fewer runs a chunk.
 CHUNK_CELLS = 16_384 * 128
+#: The compiled engine's chunks: at most this many runs (their rankings stay in the cache) ...
+COMPILED_CHUNK = 2_048
+#: ... and at most this many (run, round) cells of the transcript's buffers.
+COMPILED_CELLS = 2_048 * 512
+#: What ``run(engine=...)`` takes: the fastest that applies, or one of them by name.
+ENGINES = ("auto", "compiled", "batch")
 
 _END = {EndReason.AGREEMENT: 0, EndReason.DEADLINE: 1, EndReason.BREAKDOWN: 2}
 _END_NAMES = np.array([e.value for e in _END])
@@ -113,6 +120,7 @@ def run(
     batch_only: bool = False,
     chunk_size: int = CHUNK_SIZE,
     workers: int = 1,
+    engine: str = "auto",
 ) -> BatchResult:
     """Run ``N`` negotiations under ``protocol`` at once.
 
@@ -129,6 +137,12 @@ def run(
     ``chunk_size`` at a time (fewer over a space so large that a chunk would hold more than
     :data:`CHUNK_CELLS` run-outcome cells), by ``workers`` threads at once; the result
     depends on neither.
+
+    ``engine`` picks how: ``"compiled"`` plays each run by compiled code
+    (:mod:`negsim.batch.compiled`; it needs Numba, the ``fast`` extra, and covers every
+    batch form but the random agent's), ``"batch"`` steps the runs in lockstep as numpy
+    arrays, ``"auto"`` (the default) takes the compiled engine where it applies, else the
+    arrays. All give the same result; ``BatchResult.engine`` says which ran.
     """
     if not isinstance(protocol, Protocol):
         raise ValidationError("protocol", f"got {type(protocol).__name__}", "a Protocol")
@@ -144,6 +158,8 @@ def run(
     for field, value in (("chunk_size", chunk_size), ("workers", workers)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValidationError(field, f"{value!r}", "a whole number >= 1")
+    if engine not in ENGINES:
+        raise ValidationError("engine", f"{engine!r}", f"one of {', '.join(ENGINES)}")
     run_seeds = _seeds(rng, seeds, n)
     if n:  # the rules that depend on the parties (count, names, opener): checked once
         check_parties(protocol, build_parties(space, w, t, r, made, names, 0))
@@ -160,7 +176,28 @@ def run(
         )
         return _loop(protocol, space, w, t, r, made, names, run_seeds, reason)
     assert isinstance(protocol, AlternatingOffers)
+    codes = _compiled_codes(engine, made)
+    if codes is not None:
+        return _compiled(protocol, space, w, t, r, made, codes, names, run_seeds, workers)
     return _batch(protocol, space, w, t, r, made, names, run_seeds, chunk_size, workers)
+
+
+def _compiled_codes(engine: str, agents: tuple[Agent, ...]) -> tuple[int, ...] | None:
+    """The agents' codes for the compiled engine if it is to run, else ``None``."""
+    if engine == "batch":
+        return None
+    codes = compiled.compiled_kinds(agents)
+    if engine == "compiled":
+        if not compiled.available():
+            raise ValidationError(
+                "engine", "'compiled' needs Numba", 'pip install "negsim[fast]", or "batch"'
+            )
+        if codes is None:
+            kinds = [a.describe().get("kind") for a in agents if compiled.kind_code(a) is None]
+            raise ValidationError(
+                "engine", f"agent {kinds[0]!r} has no compiled form", '"batch" or "auto"'
+            )
+    return codes if compiled.available() else None
 
 
 def _seeds(rng: RNGLike, seeds: Any, n: int) -> Any:
@@ -277,6 +314,92 @@ def _batch(
     )
 
 
+def _chance_draws(protocol: AlternatingOffers, seeds: Any, n_parties: int) -> Any:
+    """Each run's chance draws, one a round: the uniform stream of child ``n_parties`` of
+    the run's seed, as the object API draws them (``None`` without a breakdown risk)."""
+    if not protocol.breakdown_probability:
+        return None
+    return np.array(
+        [
+            np.random.default_rng(
+                np.random.SeedSequence(int(seed), spawn_key=(n_parties,))
+            ).random(protocol.n_rounds)
+            for seed in seeds
+        ]
+    ).reshape(len(seeds), protocol.n_rounds)
+
+
+def _compiled(
+    protocol: AlternatingOffers,
+    space: OutcomeSpace,
+    w: Any,
+    t: Any,
+    r: Any,
+    agents: tuple[Agent, ...],
+    codes: tuple[int, ...],
+    names: tuple[str, ...],
+    seeds: Any,
+    workers: int,
+) -> BatchResult:
+    """Every run played by the compiled loop (:mod:`negsim.batch.compiled`), chunk by
+    chunk (the chance draws are made a chunk at a time, in numpy)."""
+    n, n_parties = r.shape
+    agreement = np.full(n, -1, dtype=np.int64)
+    end = np.full(n, _END[EndReason.DEADLINE], dtype=np.int8)
+    rounds = np.full(n, protocol.n_rounds, dtype=np.int64)
+    transcript = RunTranscript()
+    grid = np.asarray(space.grid(), dtype=np.int64)
+    small = np.int16 if space.size <= np.iinfo(np.int16).max else np.int64
+    tables = compiled.schedules(agents, codes, protocol.n_rounds, protocol.discount)
+    chunk = max(1, min(COMPILED_CHUNK, CHUNK_CELLS // space.size, COMPILED_CELLS // protocol.n_rounds))
+    complete = protocol.information == "complete"
+
+    def play(start: int) -> tuple[Any, Any, Any]:
+        rows = slice(start, min(n, start + chunk))
+        made = compiled.play(
+            codes,
+            w[rows],
+            [table[rows] for table in t],
+            r[rows],
+            grid,
+            tables,
+            protocol.opener,
+            complete,
+            protocol.breakdown_probability,
+            _chance_draws(protocol, seeds[rows], n_parties),
+        )
+        agreement[rows], end[rows], rounds[rows] = made[:3]
+        return made[3], made[4].astype(small), made[5]
+
+    starts = range(0, n, chunk)
+    if workers > 1 and len(starts) > 1:
+        from concurrent.futures import ThreadPoolExecutor  # only when asked: import time
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            records = list(pool.map(play, starts))
+    else:
+        records = [play(start) for start in starts]
+    for start, record in zip(starts, records, strict=True):
+        transcript.add(start, *record)
+    factors = tuple(1.0 * protocol.discount for _ in range(n_parties))
+    return BatchResult(
+        protocol,
+        space,
+        names,
+        agents,
+        agreement,
+        _END_NAMES[end],
+        rounds,
+        _final_utilities(r, agreement, rounds, w, t, factors),
+        seeds,
+        engine="compiled",
+        weights=w,
+        tables=t,
+        reservations=r,
+        transcript=transcript,
+    )
+
+
 def _alternate(
     protocol: AlternatingOffers,
     chunk: Chunk,
@@ -295,16 +418,7 @@ def _alternate(
         forms.append(form(agent, chunk, j))
     others = [[j for j in range(n_parties) if j != p] for p in range(n_parties)]
     risk = protocol.breakdown_probability
-    draws = None
-    if risk:
-        draws = np.array(
-            [
-                np.random.default_rng(
-                    np.random.SeedSequence(int(seed), spawn_key=(n_parties,))
-                ).random(protocol.n_rounds)
-                for seed in chunk.seeds
-            ]
-        ).reshape(chunk.n, protocol.n_rounds)
+    draws = _chance_draws(protocol, chunk.seeds, n_parties)
     dtype = np.int16 if chunk.size <= np.iinfo(np.int16).max else np.int64
     active = np.arange(chunk.n, dtype=np.int64)
     record = []

@@ -18,7 +18,7 @@ from ..protocols.base import setup
 from ..results import EndReason, NegotiationResult
 from .inputs import build_parties
 
-__all__ = ["BatchResult", "Transcript"]
+__all__ = ["BatchResult", "RunTranscript", "Transcript"]
 
 _array_eq = attrs.cmp_using(eq=np.array_equal)
 
@@ -47,6 +47,28 @@ class Transcript:
         return offers, answers
 
 
+class RunTranscript:
+    """Every offer of every run of the compiled engine, run after run: chunk by chunk, run
+    ``i``'s offers are ``offers[offsets[i]:offsets[i + 1]]`` and its answers the same rows
+    of ``answers`` (one column per party)."""
+
+    def __init__(self) -> None:
+        #: ``(first row of the chunk, offsets, offers, answers)``
+        self.chunks: list[tuple[int, Any, Any, Any]] = []
+
+    def add(self, start: int, offsets: Any, offers: Any, answers: Any) -> None:
+        self.chunks.append((start, offsets, offers, answers))
+
+    def offers(self, i: int, n_played: int) -> tuple[list[int], list[list[bool]]]:
+        """Run ``i``'s offers and answers, round by round."""
+        start, offsets, offers, answers = next(
+            chunk for chunk in reversed(self.chunks) if i >= chunk[0]
+        )
+        first = int(offsets[i - start])
+        played = slice(first, first + n_played)
+        return offers[played].tolist(), answers[played].tolist()
+
+
 @attrs.frozen(eq=False)
 class BatchResult:
     """``N`` negotiations run at once (:func:`negsim.batch.run`).
@@ -55,8 +77,9 @@ class BatchResult:
     without one), ``end`` (``"agreement"``, ``"deadline"`` or ``"breakdown"``), ``rounds``
     (offers made), ``utilities`` (``(N, n_parties)``: each party's discounted utility of
     the agreement, else its reservation value) and ``seeds`` (the seed that replays run
-    ``i`` through the object API). ``engine`` says how the runs were made: ``"batch"`` (as
-    arrays) or ``"loop"`` (one by one through the object API, because ``fallback`` — the
+    ``i`` through the object API). ``engine`` says how the runs were made: ``"compiled"``
+    (each run played by compiled code, :mod:`negsim.batch.compiled`), ``"batch"`` (the runs
+    in lockstep, as arrays) or ``"loop"`` (one by one through the object API, because ``fallback`` — the
     reason — applies). :meth:`result` gives run ``i`` in full, a
     :class:`~negsim.NegotiationResult` identical to ``protocol.run(parties_i, rng=seeds[i])``.
     """
@@ -75,7 +98,7 @@ class BatchResult:
     _weights: Any = attrs.field(default=None, repr=False, alias="weights")
     _tables: Any = attrs.field(default=None, repr=False, alias="tables")
     _reservations: Any = attrs.field(default=None, repr=False, alias="reservations")
-    _transcript: Transcript | None = attrs.field(default=None, repr=False, alias="transcript")
+    _transcript: Transcript | RunTranscript | None = attrs.field(default=None, repr=False, alias="transcript")
     _results: tuple[NegotiationResult, ...] | None = attrs.field(
         default=None, repr=False, alias="results"
     )
