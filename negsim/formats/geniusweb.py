@@ -400,9 +400,11 @@ def _reservation(
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _value(issue: Issue, j: int) -> Any:
-    if issue.values is None:
-        return issue.options[j]
+def _number(issue: Issue, j: int) -> int | float:
+    """The ``j``-th value of a numeric issue as a GeniusWeb number value set writes it (an
+    ``int`` for an integer issue). Only issues written as number value sets come here: a
+    categorical issue, or a numeric one written as discrete values, writes ``options[j]``."""
+    assert issue.values is not None
     v = float(issue.values[j])
     return int(v) if issue.kind == "integer" else v
 
@@ -428,8 +430,8 @@ def _issues_values(domain: Domain, numeric: list[bool]) -> dict[str, Any]:
             )
             out[issue.name] = {
                 "range": {
-                    "low": _value(issue, 0),
-                    "high": _value(issue, issue.size - 1),
+                    "low": _number(issue, 0),
+                    "high": _number(issue, issue.size - 1),
                     "step": step,
                 }
             }
@@ -466,9 +468,9 @@ def profile_json(
         if is_number:
             utilities[issue.name] = {
                 "numberutils": {
-                    "lowValue": _value(issue, 0),
+                    "lowValue": _number(issue, 0),
                     "lowUtility": table[0],
-                    "highValue": _value(issue, issue.size - 1),
+                    "highValue": _number(issue, issue.size - 1),
                     "highUtility": table[-1],
                 }
             }
@@ -492,7 +494,7 @@ def profile_json(
         outcome = domain.space.outcome_at(best)
         body["reservationBid"] = {
             "issuevalues": {
-                issue.name: _value(issue, int(j)) if is_number else issue.options[int(j)]
+                issue.name: _number(issue, int(j)) if is_number else issue.options[int(j)]
                 for issue, j, is_number in zip(domain.issues, outcome, numeric, strict=True)
             }
         }
