@@ -369,14 +369,16 @@ def check_forecast_model(model: Any, rounds: int = 4) -> None:
         low, high = data.positions.min(axis=0) - 1e-9, data.positions.max(axis=0) + 1e-9
         if ((forecast.positions < low) | (forecast.positions > high)).any():
             raise _fail("positions stay in range", label)
+        unanimous = np.ptp(data.positions, axis=0) == 0
         for name, series in forecast.forecasts.items():
             if series.shape != shape[::2] or not np.isfinite(series).all():
                 raise _fail("forecasts finite, one per round and dimension", f"{label}: {name}")
+            # rule (4) before rule (3): a unanimous dimension's range is its one position,
+            # so checked after the range this rule could never fire
+            if not np.allclose(series[:, unanimous], data.positions[0, unanimous]):
+                raise _fail("a unanimous dimension is forecast at its position", f"{label}: {name}")
             if ((series < low) | (series > high)).any():
                 raise _fail("forecasts stay in range", f"{label}: {name}")
-            unanimous = np.ptp(data.positions, axis=0) == 0
-            if not np.allclose(series[:, unanimous], data.positions[0, unanimous]):
-                raise _fail("a unanimous dimension is forecast at its position", label)
         again = model.run(data, rounds)
         scaled = model.run(attrs.evolve(data, capability=data.capability * 7.5), rounds)
         renamed = model.run(attrs.evolve(data, names=[f"x{n}" for n in data.names]), rounds)

@@ -1,14 +1,17 @@
-"""Small hand-made negotiation cases shared by the protocol and agent tests."""
+"""Small hand-made negotiation cases shared by the tests."""
 
 from __future__ import annotations
 
+import copy
 import signal
 import sqlite3
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import negsim
+from negsim.scenario import scenario_from_data
 
 
 def pie(n: int = 11, reservations: tuple[float, float] = (0.0, 0.0)) -> negsim.OutcomeSpace:
@@ -42,6 +45,44 @@ def pie_parties(
         negsim.Party("first", a, negsim.make_agent(first_agent)),
         negsim.Party("second", b, negsim.make_agent(second_agent)),
     ]
+
+
+_TWO_ISSUES: dict[str, Any] = {
+    "scenario": {"title": "Two issues", "seed": 3},
+    "issues": [
+        {"name": "price", "kind": "ordered", "options": ["low", "mid", "high"]},
+        {"name": "extra", "kind": "categorical", "options": ["no", "yes"]},
+    ],
+    "parties": {
+        "seller": {
+            "reservation": 0.4,
+            "weights": {"price": 0.8, "extra": 0.2},
+            "values": {"price": [0.0, 0.5, 1.0], "extra": [1.0, 0.0]},
+            "red_lines": [{"issue": "price", "options": ["low"], "reason": "below cost"}],
+        },
+        "buyer": {
+            "reservation": 0.3,
+            "weights": {"price": 0.6, "extra": 0.4},
+            "values": {"price": [1.0, 0.5, 0.0], "extra": [0.0, 1.0]},
+            "ratification": {
+                "threshold": 0.5,
+                "constituencies": [
+                    {"name": "board", "kind": "poll", "shares": {"extra": {"no": 0.2}}}
+                ],
+            },
+        },
+    },
+    "protocol": {"kind": "alternating-offers", "n_rounds": 10, "opener": "seller"},
+}
+
+
+def two_issues(**changes: Any) -> negsim.Scenario:
+    """A seller and a buyer over price (low, mid, high) and an extra (no, yes): 6 outcomes,
+    the seller's red line excludes price=low, the buyer's board ratifies only extra=yes, and
+    one outcome, (high, yes), is better than no deal for both (the report and diagnosis
+    tests). ``changes`` are :meth:`~negsim.Scenario.with_overrides` keys and values."""
+    built = scenario_from_data(copy.deepcopy(_TWO_ISSUES))
+    return built.with_overrides(changes) if changes else built
 
 
 def stored_runs(path: Path) -> int:

@@ -160,6 +160,9 @@ class _BrokenModel:
             positions[-1] += 1000.0
         elif self.flaw == "forecast out of range":
             series = series + 1000.0
+        elif self.flaw == "moves a unanimous dimension":
+            unanimous = np.ptp(data.positions, axis=0) == 0
+            series = series + np.where(unanimous, 1.0, 0.0)
         elif self.flaw == "not finite":
             series = series * np.nan
         elif self.flaw == "depends on the capability scale":
@@ -183,6 +186,7 @@ class _BrokenModel:
         ("starts elsewhere", "positions start at the data"),
         ("leaves the range", "positions stay in range"),
         ("forecast out of range", "forecasts stay in range"),
+        ("moves a unanimous dimension", "a unanimous dimension is forecast at its position"),
         ("not finite", "forecasts finite"),
         ("depends on the capability scale", "invariant under capability scale"),
         ("depends on the names", "invariant under names"),

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import two_issues
 
 import negsim
 from negsim.cli import main
@@ -17,47 +18,12 @@ from negsim.diagnosis import diagnose, funnel, zone_by_round
 from negsim.levers import LeverError, evaluate_levers, lever, levers, minimal_change
 from negsim.scenario import scenario_from_data
 
-BASE: dict[str, Any] = {
-    "scenario": {"title": "Two issues", "seed": 3},
-    "issues": [
-        {"name": "price", "kind": "ordered", "options": ["low", "mid", "high"]},
-        {"name": "extra", "kind": "categorical", "options": ["no", "yes"]},
-    ],
-    "parties": {
-        "seller": {
-            "reservation": 0.4,
-            "weights": {"price": 0.8, "extra": 0.2},
-            "values": {"price": [0.0, 0.5, 1.0], "extra": [1.0, 0.0]},
-            "red_lines": [{"issue": "price", "options": ["low"], "reason": "below cost"}],
-        },
-        "buyer": {
-            "reservation": 0.3,
-            "weights": {"price": 0.6, "extra": 0.4},
-            "values": {"price": [1.0, 0.5, 0.0], "extra": [0.0, 1.0]},
-            "ratification": {
-                "threshold": 0.5,
-                "constituencies": [
-                    {"name": "board", "kind": "poll", "shares": {"extra": {"no": 0.2}}}
-                ],
-            },
-        },
-    },
-    "protocol": {"kind": "alternating-offers", "n_rounds": 10, "opener": "seller"},
-}
-
-
-def scenario(**changes: Any) -> negsim.Scenario:
-    data = copy.deepcopy(BASE)
-    return (
-        scenario_from_data(data).with_overrides(changes) if changes else (scenario_from_data(data))
-    )
-
 
 def test_the_funnel_counts_each_filter() -> None:
     # 6 outcomes; the seller's red line removes price=low (2); the zone: seller u > 0.4 and
     # buyer u > 0.3: (mid, yes) s=0.4 no; (mid, no) s=0.6 b=0.3 no; (high, no) s=1.0 b=0;
     # (high, yes) s=0.8 b=0.4 yes -> 1 outcome; the board supports only extra=yes.
-    steps = funnel(scenario())
+    steps = funnel(two_issues())
     assert [(s.label.strip(), s.count) for s in steps] == [
         ("all outcomes", 6),
         ("crossing no red line", 4),
@@ -91,8 +57,8 @@ def test_the_zone_by_round_closes_as_the_closed_form_says() -> None:
 
 
 def test_a_breakdown_is_reported_with_its_probability() -> None:
-    s = scenario(**{"protocol.breakdown_probability": 0.5, "parties.seller.agent": "hardliner",
-                    "parties.buyer.agent": "hardliner"})  # fmt: skip
+    s = two_issues(**{"protocol.breakdown_probability": 0.5, "parties.seller.agent": "hardliner",
+                      "parties.buyer.agent": "hardliner"})  # fmt: skip
     for seed in range(20):
         run = s.run(seed)
         if run.result.end is negsim.EndReason.BREAKDOWN:
@@ -107,7 +73,7 @@ def test_a_breakdown_is_reported_with_its_probability() -> None:
 
 
 def test_no_zone_and_the_binding_constraint_are_named() -> None:
-    s = scenario(**{"parties.seller.reservation": 0.9})
+    s = two_issues(**{"parties.seller.reservation": 0.9})
     found = diagnose(s, s.run(0))
     assert found.ending.kind == "no-zone"
     kinds = {(c.party, c.kind) for c in found.binding}
@@ -137,7 +103,7 @@ def test_failed_ratification_names_each_constituency() -> None:
 
 
 def test_levers_cover_the_scenario_and_leave_it_unchanged() -> None:
-    s = scenario(**{"protocol.breakdown_probability": 0.1})
+    s = two_issues(**{"protocol.breakdown_probability": 0.1})
     before = copy.deepcopy(s.data)
     found, skipped = levers(s)
     names = {lv.name for lv in found}
@@ -163,7 +129,7 @@ def test_levers_cover_the_scenario_and_leave_it_unchanged() -> None:
 
 
 def test_a_lever_that_names_nothing_lists_the_valid_names() -> None:
-    s = scenario()
+    s = two_issues()
     with pytest.raises(LeverError, match=r"valid: .*no-red-line:seller:0"):
         lever(s, "no-red-line:russia:0")
     with pytest.raises(LeverError, match="cannot apply: seller has no ratification"):
@@ -175,12 +141,12 @@ def test_a_lever_that_names_nothing_lists_the_valid_names() -> None:
 def test_the_smallest_reservation_change_is_found_by_bisection() -> None:
     """The seller's best ratifiable outcome, (high, yes), is worth 0.8: a reservation of 0.9
     needs a cut just over 0.1 to let it in (strictly better than no deal)."""
-    s = scenario(**{"parties.seller.reservation": 0.9})
+    s = two_issues(**{"parties.seller.reservation": 0.9})
     amount = minimal_change(s, lever(s, "lower-reservation:seller"))
     assert amount is not None
     assert amount == pytest.approx(0.1, abs=2e-3)
     assert amount > 0.1
-    assert minimal_change(scenario(), lever(scenario(), "lower-reservation:seller")) == 0.0
+    assert minimal_change(two_issues(), lever(two_issues(), "lower-reservation:seller")) == 0.0
 
 
 def test_levers_respond_on_the_flagship() -> None:
@@ -255,4 +221,4 @@ def test_seed_counts_and_lever_names_are_checked_before_anything_runs(
     assert capsys.readouterr().err.count("valid:") == 1
     assert not out.exists()
     with pytest.raises(LeverError, match="from 1 to 10,000"):
-        evaluate_levers(scenario(), seeds=10_001)
+        evaluate_levers(two_issues(), seeds=10_001)

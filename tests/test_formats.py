@@ -803,6 +803,113 @@ def test_bad_geniusweb_profile_keys(edit: object, expected: str) -> None:
     assert expected in str(caught.value)
 
 
+def _key_paths(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if not isinstance(value, dict):
+        return []
+    return [p for k, v in value.items() for p in [(*prefix, k), *_key_paths(v, (*prefix, k))]]
+
+
+def _spoiled(document: Any, path: tuple[str, ...], spoil: object) -> Any:
+    import copy
+
+    document = copy.deepcopy(document)
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    if spoil == "delete":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = spoil
+    return document
+
+
+def _overlaps(paths: list[str]) -> list[tuple[str, str]]:
+    """Pairs of problem paths that are the same key, or one under the other."""
+    return [
+        (a, b)
+        for i, a in enumerate(paths)
+        for b in paths[i + 1 :]
+        if a == b or b.startswith(f"{a}.") or a.startswith(f"{b}.")
+    ]
+
+
+@pytest.mark.parametrize("file", ["alice.json", "holiday.json"])
+def test_geniusweb_problems_are_reported_once(file: str) -> None:
+    """Every key deleted, or given a value of the wrong type: each problem is reported once,
+    at its key path, and nothing under a key already reported (a missing ``lowUtility``
+    was reported missing and then again as ``got null``; an ``issueWeights`` that is not an
+    object, again as each issue's weight missing)."""
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain((JSON / "holiday.json").read_bytes(), "d.json")
+    document = json.loads((JSON / file).read_text())
+
+    def reported(data: bytes) -> list[str] | None:
+        """The problems' key paths, ``None`` if the file reads."""
+        try:
+            if file == "holiday.json":
+                geniusweb.read_domain(data, file)
+            else:
+                geniusweb.read_profile(data, file, domain, "alice")
+        except ScenarioError as error:
+            return [p.path for p in error.problems]
+        return None
+
+    paths = _key_paths(document)
+    assert len(paths) >= 9
+    refused = 0
+    for path in paths:
+        for spoil in ("delete", 7, "x", [], None):
+            problems = reported(json.dumps(_spoiled(document, path, spoil)).encode())
+            if problems is not None:
+                refused += 1
+                assert not _overlaps(problems), (path, spoil, problems)
+    assert refused > 2 * len(paths)
+
+
+@pytest.mark.parametrize(
+    ("issue", "utilities", "expected"),
+    [
+        ("nights", {"discreteutils": []}, "discrete utilities for a number issue"),
+        ("destination", {"numberutils": {}}, "number utilities for a discrete issue"),
+    ],
+)
+def test_geniusweb_utilities_of_the_wrong_kind_are_one_problem(
+    issue: str, utilities: dict[str, Any], expected: str
+) -> None:
+    """Utilities of the wrong kind for the issue are that one problem, not also what is
+    wrong inside them."""
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain((JSON / "holiday.json").read_bytes(), "d.json")
+    profile = json.loads((JSON / "alice.json").read_text())
+    _utilities(profile)[issue] = utilities
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_profile(json.dumps(profile).encode(), "a.json", domain, "alice")
+    assert len(caught.value.problems) == 1
+    assert expected in str(caught.value)
+
+
+def test_geniusweb_missing_low_utility_is_reported_once() -> None:
+    import json
+
+    from negsim.formats import geniusweb
+
+    domain = geniusweb.read_domain((JSON / "holiday.json").read_bytes(), "d.json")
+    profile = json.loads((JSON / "alice.json").read_text())
+    del _utilities(profile)["nights"]["numberutils"]["lowUtility"]
+    with pytest.raises(ScenarioError) as caught:
+        geniusweb.read_profile(json.dumps(profile).encode(), "a.json", domain, "alice")
+    assert str(caught.value) == (
+        "1 problem(s)\n"
+        "a.json: LinearAdditiveUtilitySpace.issueUtilities.nights.numberutils.lowUtility: missing"
+    )
+
+
 def test_geniusweb_number_utilities_of_a_one_value_issue_are_refused() -> None:
     import json
 

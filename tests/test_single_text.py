@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+import numpy as np
 import pytest
 
 import negsim
@@ -29,6 +30,48 @@ def test_texts_move_one_step_at_a_time() -> None:
     result = negsim.SingleText(n_rounds=40).run(pie.parties, rng=0)
     steps = abs(result.offers[1:] - result.offers[:-1])
     assert (steps <= 1).all()
+
+
+def test_when_every_change_asked_for_was_rejected_the_oldest_draft_comes_back() -> None:
+    """Two critics ask for b, one for c, and both texts were rejected before: b in round 4,
+    c in round 1. The mediator brings back c, the stalest rejection, not b, the heaviest
+    change (which, with critics asking in turn, bounces the text between the drafts
+    rejected last)."""
+    from negsim.protocols.single_text import _revise
+
+    space = negsim.OutcomeSpace([negsim.categorical("x", ["a", "b", "c"])])
+    text, b, c = (space.outcome_at(k) for k in (0, 1, 2))
+    tabled = {0: 5, 1: 4, 2: 1}  # outcome index -> the last round it was tabled
+    revised = _revise(space, text, {0: b, 1: b, 2: c}, np.ones(3), tabled)
+    assert revised.tolist() == c.tolist()
+    fresh = _revise(space, text, {0: b, 1: b, 2: c}, np.ones(3), {0: 5, 2: 1})
+    assert fresh.tolist() == b.tolist()  # a change not yet rejected is made first
+
+
+def test_the_mediator_finds_the_deal_in_the_2016_talks() -> None:
+    """Sochi to Nagato under the mediator (24 drafts): 4 outcomes are better than no deal
+    for both, and the Nash text (0.411 to Japan, 0.858 to Russia) is one. Japan rejects it
+    when first tabled (its demand is still higher); the mediator brings it back once every
+    change asked for is a draft rejected since, and both sign. Before, it bounced between
+    the two drafts rejected last (Japan 0.401 / Russia 0.709, Japan 0.354 / Russia 0.843)
+    to the deadline."""
+    scenario = negsim.load_scenario("kurils-2016").with_overrides({"protocol.kind": "single-text"})
+    found = scenario.analyse().bargaining
+    assert found.zone.size == 4
+    run = scenario.run()
+    result = run.result
+    assert run.deal
+    assert result.agreement_labels == {
+        "territory": "status_quo_talks_continue",
+        "joint_activities": "special_framework",
+        "economic_plan": "eight_point_plan",
+        "former_resident_visits": "eased",
+    }
+    assert result.agreement == found.nash
+    assert result.final_utilities.round(3).tolist() == [0.411, 0.858]
+    first = result.offers.tolist().index(result.agreement)
+    assert first < result.agreement_round
+    assert result.accepted[first].tolist() == [False, True]  # Japan, not yet
 
 
 def test_single_text_results_export_the_mediator() -> None:

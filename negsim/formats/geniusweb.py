@@ -15,7 +15,9 @@ profiles, read as GeniusWeb reads them.
   utility (an issue the bid leaves out counts 0, as in GeniusWeb); no bid means 0;
 * the profile's embedded ``domain`` must be the domain file's (same name and values).
 
-Errors name the file and the key path (``LinearAdditiveUtilitySpace.issueWeights.Food``).
+Errors name the file and the key path (``LinearAdditiveUtilitySpace.issueWeights.Food``),
+each problem once: nothing is reported under a key already reported (missing, or not an
+object).
 Files are refused above :data:`MAX_JSON_BYTES`; a key given twice in one object is an error.
 """
 
@@ -118,10 +120,12 @@ class _Walker:
     def add(self, path: str, message: str, expected: str = "") -> None:
         self.problems.append(Problem(path, message, expected))
 
-    def table(self, value: Any, path: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    def table(self, value: Any, path: str, required: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        """``value`` if it is an object, each ``required`` key it lacks reported missing;
+        ``None`` if it is not an object, reported once: the caller reports nothing under it."""
         if not isinstance(value, dict):
             self.add(path, f"got {_kind(value)}", "an object")
-            return {}
+            return None
         for key in required:
             if key not in value:
                 self.add(f"{path}.{key}" if path else key, "missing")
@@ -143,6 +147,13 @@ class _Walker:
             return None
         return float(value)
 
+    def numbers(
+        self, body: dict[str, Any], path: str, keys: tuple[str, ...], unit: bool = False
+    ) -> list[float | None]:
+        """``body``'s numbers at ``keys``; a key that is absent is ``None`` without a
+        problem of its own (``table``'s ``required`` reports it, once)."""
+        return [self.number(body[k], f"{path}.{k}", unit) if k in body else None for k in keys]
+
     def check(self) -> None:
         if self.problems:
             raise ScenarioError(self.source, self.problems)
@@ -156,18 +167,24 @@ def _kind(value: Any) -> str:
 
 def _domain(walk: _Walker, value: Any, path: str) -> Domain | None:
     body = walk.table(value, path, ("name", "issuesValues"))
+    if body is None:
+        return None
     name = body.get("name", "")
     if not isinstance(name, str):
         walk.add(f"{path}.name" if path else "name", f"got {_kind(name)}", "a string")
         name = ""
+    if "issuesValues" not in body:
+        return None
     where = f"{path}.issuesValues" if path else "issuesValues"
-    issues_values = walk.table(body.get("issuesValues", {}), where)
+    issues_values = walk.table(body["issuesValues"], where)
+    if issues_values is None:
+        return None
     issues: list[Issue] = []
     for issue_name, spec in issues_values.items():
         issue = _issue(walk, f"{where}.{issue_name}", issue_name, spec)
         if issue is not None:
             issues.append(issue)
-    if not issues_values and "issuesValues" in body:
+    if not issues_values:
         walk.add(where, "no issues", "at least one issue")
     size = math.prod(i.size for i in issues)
     if size > MAX_OUTCOMES:
@@ -179,6 +196,8 @@ def _domain(walk: _Walker, value: Any, path: str) -> Domain | None:
 
 def _issue(walk: _Walker, path: str, name: str, spec: Any) -> Issue | None:
     body = walk.table(spec, path)
+    if body is None:
+        return None
     if "values" in body:
         values = body["values"]
         if (
@@ -201,11 +220,8 @@ def _issue(walk: _Walker, path: str, name: str, spec: Any) -> Issue | None:
         if isinstance(raw, list) and len(raw) == 3:
             parts = dict(zip(("low", "high", "step"), raw, strict=True))
         else:
-            parts = walk.table(raw, f"{path}.range", ("low", "high", "step"))
-        low, high, step = (
-            walk.number(parts.get(k), f"{path}.range.{k}") if k in parts else None
-            for k in ("low", "high", "step")
-        )
+            parts = walk.table(raw, f"{path}.range", ("low", "high", "step")) or {}
+        low, high, step = walk.numbers(parts, f"{path}.range", ("low", "high", "step"))
         if low is None or high is None or step is None:
             return None
         if step <= 0 or high < low:
@@ -254,6 +270,7 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
     walk = _Walker(source)
     top = walk.table(parse_json(data, source), "")
     walk.check()
+    assert top is not None
     kinds = [k for k in top if k in PROFILE_KINDS]
     if len(top) != 1 or not kinds:
         shown = ", ".join(map(repr, top)) or "nothing"
@@ -261,6 +278,8 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
         walk.check()
     path = kinds[0]
     body = walk.table(top[path], path, ("issueUtilities", "issueWeights"))
+    if body is None:
+        raise ScenarioError(source, walk.problems)
     notes: list[str] = [
         f"{name}: key {path}.{key} ignored (not part of a GeniusWeb LinearAdditiveUtilitySpace)"
         for key in body
@@ -273,10 +292,12 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
             if differs:
                 walk.add(f"{path}.domain", differs, "a profile of the folder's domain")
     walk.check()
-    utilities = walk.table(body.get("issueUtilities", {}), f"{path}.issueUtilities")
-    weights_given = walk.table(body.get("issueWeights", {}), f"{path}.issueWeights")
+    utilities = walk.table(body["issueUtilities"], f"{path}.issueUtilities")
+    weights_given = walk.table(body["issueWeights"], f"{path}.issueWeights")
     names = [i.name for i in domain.issues]
     for field, given in (("issueUtilities", utilities), ("issueWeights", weights_given)):
+        if given is None:
+            continue
         for key in given:
             if key not in names:
                 walk.add(f"{path}.{field}.{key}", "not an issue of the domain", f"one of {names}")
@@ -284,6 +305,8 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
             if key not in given:
                 walk.add(f"{path}.{field}.{key}", "missing", "one entry per issue")
     walk.check()
+    assert utilities is not None
+    assert weights_given is not None
     weights: list[float] = []
     tables: list[list[float]] = []
     for issue in domain.issues:
@@ -309,12 +332,18 @@ def read_profile(data: bytes, source: str, domain: Domain, name: str) -> Profile
 
 def _utilities(walk: _Walker, path: str, issue: Issue, spec: Any) -> list[float] | None:
     body = walk.table(spec, path)
+    if body is None:
+        return None
     if "discreteutils" in body:
         where = f"{path}.discreteutils.valueUtilities"
-        inner = walk.table(body["discreteutils"], f"{path}.discreteutils", ("valueUtilities",))
-        given = walk.table(inner.get("valueUtilities", {}), where)
         if issue.kind != "categorical":
             walk.add(path, "discrete utilities for a number issue", "numberutils")
+            return None
+        inner = walk.table(body["discreteutils"], f"{path}.discreteutils", ("valueUtilities",))
+        if inner is None or "valueUtilities" not in inner:
+            return None
+        given = walk.table(inner["valueUtilities"], where)
+        if given is None:
             return None
         table = []
         for key in given:
@@ -331,19 +360,16 @@ def _utilities(walk: _Walker, path: str, issue: Issue, spec: Any) -> list[float]
         return table if len(table) == issue.size else None
     if "numberutils" in body:
         where = f"{path}.numberutils"
-        inner = walk.table(
-            body["numberutils"], where, ("lowValue", "lowUtility", "highValue", "highUtility")
-        )
         if issue.values is None:
             walk.add(path, "number utilities for a discrete issue", "discreteutils")
             return None
-        low_v, high_v = (
-            walk.number(inner.get(k), f"{where}.{k}") for k in ("lowValue", "highValue")
+        inner = walk.table(
+            body["numberutils"], where, ("lowValue", "lowUtility", "highValue", "highUtility")
         )
-        low_u, high_u = (
-            walk.number(inner.get(k), f"{where}.{k}", unit=True)
-            for k in ("lowUtility", "highUtility")
-        )
+        if inner is None:
+            return None
+        low_v, high_v = walk.numbers(inner, where, ("lowValue", "highValue"))
+        low_u, high_u = walk.numbers(inner, where, ("lowUtility", "highUtility"), unit=True)
         if None in (low_v, high_v, low_u, high_u):
             return None
         assert low_v is not None
@@ -378,7 +404,11 @@ def _reservation(
     tables: list[list[float]],
 ) -> float:
     body = walk.table(value, path, ("issuevalues",))
-    bid = walk.table(body.get("issuevalues", {}), f"{path}.issuevalues")
+    if body is None or "issuevalues" not in body:
+        return 0.0
+    bid = walk.table(body["issuevalues"], f"{path}.issuevalues")
+    if bid is None:
+        return 0.0
     total = 0.0
     names = [i.name for i in domain.issues]
     for key in bid:
@@ -400,9 +430,11 @@ def _reservation(
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _value(issue: Issue, j: int) -> Any:
-    if issue.values is None:
-        return issue.options[j]
+def _number(issue: Issue, j: int) -> int | float:
+    """The ``j``-th value of a numeric issue as a GeniusWeb number value set writes it (an
+    ``int`` for an integer issue). Only issues written as number value sets come here: a
+    categorical issue, or a numeric one written as discrete values, writes ``options[j]``."""
+    assert issue.values is not None
     v = float(issue.values[j])
     return int(v) if issue.kind == "integer" else v
 
@@ -428,8 +460,8 @@ def _issues_values(domain: Domain, numeric: list[bool]) -> dict[str, Any]:
             )
             out[issue.name] = {
                 "range": {
-                    "low": _value(issue, 0),
-                    "high": _value(issue, issue.size - 1),
+                    "low": _number(issue, 0),
+                    "high": _number(issue, issue.size - 1),
                     "step": step,
                 }
             }
@@ -466,9 +498,9 @@ def profile_json(
         if is_number:
             utilities[issue.name] = {
                 "numberutils": {
-                    "lowValue": _value(issue, 0),
+                    "lowValue": _number(issue, 0),
                     "lowUtility": table[0],
-                    "highValue": _value(issue, issue.size - 1),
+                    "highValue": _number(issue, issue.size - 1),
                     "highUtility": table[-1],
                 }
             }
@@ -492,7 +524,7 @@ def profile_json(
         outcome = domain.space.outcome_at(best)
         body["reservationBid"] = {
             "issuevalues": {
-                issue.name: _value(issue, int(j)) if is_number else issue.options[int(j)]
+                issue.name: _number(issue, int(j)) if is_number else issue.options[int(j)]
                 for issue, j, is_number in zip(domain.issues, outcome, numeric, strict=True)
             }
         }

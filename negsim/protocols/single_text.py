@@ -17,7 +17,9 @@ only from what the parties say, not from their utilities:
    option asked for gets the weight of the critics asking for it. The mediator makes the one
    change of largest weight (ties: lowest issue, then option): one small step per draft, as
    in the Camp David drafts — never back to a draft already rejected while another change is
-   asked for. If the criticisms cancel out, the text stays.
+   asked for. When every change asked for would bring back a rejected draft, it tables the
+   one tabled longest ago: a rejection is news of its round, and parties concede as time
+   passes. If the criticisms cancel out, the text stays.
 4. After ``n_rounds`` drafts without agreement the deadline has passed.
 
 Texts are recorded as offers made by the mediator (proposer ``MEDIATOR``); each party's
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -88,7 +90,8 @@ class SingleText(Protocol):
                 break
             critics = [i for i in range(n) if not answers[i]]
             asks = {i: space.outcome_at(table.propose(i)) for i in critics}
-            text = _revise(space, text, asks, weights, {o.outcome for o in state.history})
+            tabled = {o.outcome: o.round for o in state.history}  # each draft's last round
+            text = _revise(space, text, asks, weights, tabled)
         return table.result(accepted, end)
 
 
@@ -113,7 +116,7 @@ def _revise(
     text: np.ndarray,
     asks: dict[int, np.ndarray],
     weights: np.ndarray,
-    drafts: set[int],
+    drafts: dict[int, int],
 ) -> np.ndarray:
     """One change to the text: the issue and option the critics press for most.
 
@@ -121,10 +124,17 @@ def _revise(
     the text moves one option in the net direction; opposite pulls of equal weight cancel. On
     a categorical issue each asked-for option gets the weight of the critics asking for it.
     The change of largest weight is made (ties: lowest issue, then option) — unless it would
-    bring back a draft already rejected (``drafts``), when the next change is made instead, or
-    failing that the two heaviest changes on different issues together: a mediator does not
-    table a text it has seen fail (without this, two critics pulling one issue back and forth
-    make the drafts cycle for ever)."""
+    bring back a draft already rejected (``drafts``: each draft tabled, by outcome index, with
+    the last round it was tabled), when the next change is made instead, or failing that the
+    two heaviest changes on different issues together: a mediator does not table a text it
+    has seen fail while another is asked for (without this, two critics pulling one issue
+    back and forth make the drafts cycle for ever).
+
+    When every one of those texts was rejected before, the one tabled longest ago comes back
+    (ties: in the order above). A rejection is news of its round: the parties concede as time
+    passes, so the stalest rejection is the likeliest to have lapsed. Taking the heaviest
+    change instead would bounce the text between the drafts rejected last — two critics
+    asking in turn — and never return to an earlier draft that they would now both sign."""
     votes: dict[tuple[int, int], float] = {}
     for i, issue in enumerate(space.issues):
         if issue.kind == "categorical":
@@ -139,19 +149,26 @@ def _revise(
     if not votes:
         return text
     ranked = sorted(votes, key=lambda key: (-votes[key], key))
+    oldest: tuple[int, np.ndarray] | None = None  # (round last tabled, text)
+    for revised in _changes(text, ranked):
+        index = int(space.index_of(revised))
+        if index not in drafts:
+            return revised
+        if oldest is None or drafts[index] < oldest[0]:
+            oldest = (drafts[index], revised)
+    assert oldest is not None  # ranked is not empty: there is at least one change
+    return oldest[1]
+
+
+def _changes(text: np.ndarray, ranked: list[tuple[int, int]]) -> Iterator[np.ndarray]:
+    """The texts ``ranked``'s changes make of ``text``, in the mediator's order: each change
+    alone, heaviest first, then two changes on different issues together."""
     for issue, option in ranked:
         revised = text.copy()
         revised[issue] = option
-        if int(space.index_of(revised)) not in drafts:
-            return revised
-    for first, second in itertools.combinations(ranked, 2):  # two changes, heaviest first
-        if first[0] == second[0]:
-            continue
-        revised = text.copy()
-        revised[first[0]], revised[second[0]] = first[1], second[1]
-        if int(space.index_of(revised)) not in drafts:
-            return revised
-    issue, option = ranked[0]
-    revised = text.copy()
-    revised[issue] = option
-    return revised
+        yield revised
+    for first, second in itertools.combinations(ranked, 2):
+        if first[0] != second[0]:
+            revised = text.copy()
+            revised[first[0]], revised[second[0]] = first[1], second[1]
+            yield revised
