@@ -993,16 +993,56 @@ def _extent(x: Sequence[float], y: Sequence[float]) -> tuple[float, float, float
     return (*edges(x), *edges(y))
 
 
+#: The resolution figures are saved at (dots per inch).
+DPI = 130
+#: zlib effort for saved PNGs: level 3 writes files ~1.5 % larger than the default 6 in about
+#: two thirds of the time; the pixels are the same.
+PNG_COMPRESSION = 3
+
+
+@contextmanager
+def _laid_out(figure: Figure, dpi: float) -> Iterator[None]:
+    """``figure`` laid out once by its layout engine at ``dpi``, the engine then switched off
+    (both restored on exit).
+
+    ``savefig`` on a figure with a layout engine (``layout="constrained"``) draws it twice:
+    once, to a renderer that paints nothing, to run the layout, then for real. Laid out here
+    first, with the renderer the PNG is drawn by (the same ``dpi``, so the same text sizes),
+    the figure is drawn once, to the same pixels.
+    """
+    engine = figure.get_layout_engine()
+    if engine is None:
+        yield
+        return
+    before = figure.dpi
+    figure.dpi = dpi
+    try:
+        engine.execute(figure)
+        figure.set_layout_engine("none")
+        yield
+    finally:
+        figure.set_layout_engine(engine)
+        figure.dpi = before
+
+
 def save_figure(figure: Figure | SubFigure, path: str | os.PathLike[str]) -> Path:
-    """Save ``figure`` atomically (a temporary file in the same folder, then a rename)."""
+    """Save ``figure`` atomically (a temporary file in the same folder, then a rename), at
+    :data:`DPI`; a PNG is laid out and drawn once (:func:`_laid_out`)."""
     target = Path(path)
     root = figure.figure if isinstance(figure, SubFigure) else figure
+    fmt = target.suffix.lstrip(".") or "png"
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
     os.close(fd)
     try:
         with plain_text():
-            root.savefig(tmp, dpi=130, format=target.suffix.lstrip(".") or "png")
+            if fmt == "png":
+                with _laid_out(root, DPI):
+                    root.savefig(
+                        tmp, dpi=DPI, format=fmt, pil_kwargs={"compress_level": PNG_COMPRESSION}
+                    )
+            else:  # laid out by the renderer of its own format, as savefig does
+                root.savefig(tmp, dpi=DPI, format=fmt)
         publish(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
