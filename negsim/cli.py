@@ -6,24 +6,27 @@ clear message per problem and exit code 2, never a traceback; Ctrl-C prints one 
 exits with 130. Outputs are written to a staging folder that replaces the output folder only
 when everything succeeded (:func:`negsim.outdir.staged_output`); text from user files is
 printed through :func:`negsim.io.printable`.
+
+Each command imports what it uses when it runs: building the parser loads no spatial model,
+tournament, store or plot, so ``negsim run`` pays for none of them (the choices of
+``--model`` and ``--rank-by`` are read from their modules only when a value is checked or
+the help printed, :class:`_LazyChoices`).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, spatial
-from .agents import AGENTS
+from . import __version__
 from .errors import NegsimError
 from .io import bundled_folder, printable, write_json_atomic
 from .outdir import check_output, staged_output
-from .protocols import PROTOCOLS
-from .registry import Registry
 from .report import (
     format_analysis,
     format_diagnosis,
@@ -38,7 +41,9 @@ from .scenario import (
     load_scenario,
     parse_override,
 )
-from .tournaments import RANKED
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 __all__ = ["DEFAULT_SCENARIO", "main"]
 
@@ -49,6 +54,42 @@ EXIT_INTERRUPTED = 130
 DEFAULT_SCENARIO = "kurils-2018-2019"
 DEFAULT_OUT = Path("negsim-output")
 DEFAULT_FORECAST_OUT = Path("negsim-forecast")
+
+
+class _LazyChoices:
+    """The ``choices`` of an argparse option, read by ``load`` on first use: argparse only
+    asks whether a value is among them (``in``) or lists them (help, an error message)."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+
+    @functools.cached_property
+    def _names(self) -> tuple[str, ...]:
+        return tuple(self._load())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+
+def _lazy_choices(action: argparse.Action, load: Callable[[], Sequence[str]]) -> None:
+    """Give ``action`` its choices after ``add_argument`` (which would list them at once, to
+    check the metavar), so the help and the checks read them only when needed."""
+    action.choices = _LazyChoices(load)
+
+
+def _model_names() -> Sequence[str]:
+    from .spatial import MODELS
+
+    return MODELS.names()
+
+
+def _ranked_scores() -> Sequence[str]:
+    from .tournaments import RANKED
+
+    return RANKED
 
 
 class _Parser(argparse.ArgumentParser):
@@ -317,12 +358,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     contest.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
     contest.add_argument("--self-play", action="store_true", help="let an agent meet itself")
-    contest.add_argument(
-        "--rank-by",
-        default="utility",
-        choices=RANKED,
-        help="the score that ranks (default utility)",
+    rank_by = contest.add_argument(
+        "--rank-by", default="utility", help="the score that ranks (default utility)"
     )
+    _lazy_choices(rank_by, _ranked_scores)
     _scale_arguments(contest, "negotiations")
     contest.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help=f"default ./{DEFAULT_OUT}/"
@@ -362,9 +401,7 @@ def _parser() -> argparse.ArgumentParser:
         "negsim forecast kurils-actors-2018-2019 --model bdm --rounds 10 --montecarlo 200",
     )
     forecast.add_argument("file", metavar="FILE", help="an actor CSV file or a bundled data set")
-    forecast.add_argument(
-        "--model", default="bdm", choices=spatial.MODELS.names(), help="default bdm"
-    )
+    _lazy_choices(forecast.add_argument("--model", default="bdm", help="default bdm"), _model_names)
     forecast.add_argument("--rounds", type=int, default=10, help="rounds to run (default 10)")
     forecast.add_argument(
         "--montecarlo", type=int, default=0, metavar="N", help="perturbed draws (default 0: none)"
@@ -598,6 +635,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _list() -> None:
+    from . import spatial
+
     for name, path in bundled_scenarios().items():
         scenario = load_scenario(path)
         period = f" [{scenario.period}]" if scenario.period else ""
@@ -650,6 +689,7 @@ def _option(text: str) -> tuple[str, Any]:
 
 
 def _forecast(args: argparse.Namespace) -> None:
+    from . import spatial
     from .parallel import ExecutorFailed, open_executor
     from .spatial.report import format_forecast, write_forecast
     from .store import StoreError
@@ -734,6 +774,7 @@ def _sweep(args: argparse.Namespace) -> None:
 
 
 def _tournament(args: argparse.Namespace) -> None:
+    from .agents import AGENTS
     from .parallel import open_executor
     from .tournaments import ranking_stability, tournament
 
@@ -805,8 +846,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "tournament":
             _tournament(args)
         elif args.command == "agents":
+            from .agents import AGENTS
+
             _list_registry(AGENTS, 16)
         elif args.command == "protocols":
+            from .protocols import PROTOCOLS
+
             _list_registry(PROTOCOLS, 20)
         else:
             parser.print_help()
