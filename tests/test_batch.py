@@ -11,6 +11,7 @@ from strategies import batch_cases
 
 import negsim
 from negsim import batch
+from negsim.batch import compiled
 from negsim.batch.inputs import scenario_obstacle
 from negsim.batch.ranking import Ranking, rank_descending
 from negsim.errors import ValidationError
@@ -140,29 +141,53 @@ def test_ranking_counts_from_a_known_lower_bound_equal_the_full_searches(size: i
     ],
     ids=["w1", "discounted", "breakdown", "complete", "two-rounds"],
 )
-def test_batch_equals_the_loop(agents: list, protocol: negsim.AlternatingOffers) -> None:
+@pytest.mark.parametrize("engine", ["batch", "compiled"])
+def test_batch_equals_the_loop(
+    agents: list, protocol: negsim.AlternatingOffers, engine: str
+) -> None:
+    if engine == "compiled" and (not compiled.available() or "random" in agents):
+        pytest.skip("no compiled form here")
     arrays = _arrays(24, (5, 5, 4), n_parties=len(agents), seed=len(agents))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no fallback
-        out = batch.run(protocol, agents=agents, rng=11, chunk_size=7, **arrays)
-    assert out.engine == "batch"
+        out = batch.run(protocol, agents=agents, rng=11, chunk_size=7, engine=engine, **arrays)
+    assert out.engine == engine
     assert out.fallback is None
     _check_against_loop(out, protocol)
 
 
 @given(batch_cases())
 def test_property_batch_equals_loop_offer_by_offer(case: dict) -> None:
-    out = batch.run(**case)
+    out = batch.run(**case, engine="batch")
     assert out.engine == "batch"
     _check_against_loop(out, case["protocol"])
 
 
-def test_chunking_changes_nothing() -> None:
+@pytest.mark.skipif(not compiled.available(), reason="Numba is not installed")
+@given(batch_cases())
+def test_property_compiled_equals_loop_offer_by_offer(case: dict) -> None:
+    out = batch.run(**case)  # auto: compiled unless a random agent is among them
+    has_random = any(compiled.kind_code(agent) is None for agent in out.agents)
+    assert out.engine == ("batch" if has_random else "compiled")
+    _check_against_loop(out, case["protocol"])
+
+
+def test_engine_is_checked() -> None:
+    arrays = _arrays(3, (2, 2))
+    protocol = negsim.AlternatingOffers(n_rounds=5)
+    with pytest.raises(ValidationError, match="engine: 'fast'"):
+        batch.run(protocol, agents=["boulware", "conceder"], rng=1, engine="fast", **arrays)
+    if compiled.available():
+        with pytest.raises(ValidationError, match="agent 'random' has no compiled form"):
+            batch.run(protocol, agents=["random", "conceder"], rng=1, engine="compiled", **arrays)
+
+
+@pytest.mark.parametrize("agents", [["boulware", "random"], ["boulware", "conceder"]])
+def test_chunking_changes_nothing(agents: list) -> None:
     arrays = _arrays(50, (4, 3))
     protocol = negsim.AlternatingOffers(n_rounds=30, breakdown_probability=0.1)
-    agents = ["boulware", "random"]
     whole = batch.run(protocol, agents=agents, rng=5, **arrays)
-    pieces = batch.run(protocol, agents=agents, rng=5, chunk_size=3, **arrays)
+    pieces = batch.run(protocol, agents=agents, rng=5, chunk_size=3, engine="batch", **arrays)
     threads = batch.run(protocol, agents=agents, rng=5, chunk_size=4, workers=3, **arrays)
     for name in ("agreement", "end", "rounds", "utilities", "seeds"):
         assert np.array_equal(getattr(whole, name), getattr(pieces, name))
@@ -174,7 +199,7 @@ def test_a_large_space_takes_fewer_runs_a_chunk() -> None:
     arrays = _arrays(40, (40, 40, 40))  # 64,000 outcomes: 32 runs a chunk
     protocol = negsim.AlternatingOffers(n_rounds=8)
     out = batch.run(protocol, agents=["conceder", "tit-for-tat"], rng=1, **arrays)
-    assert [start for start, _ in out._transcript.chunks] == [0, 32]
+    assert [chunk[0] for chunk in out._transcript.chunks] == [0, 32]
     for i in (0, 31, 32, 39):
         assert out.result(i) == _loop(out, protocol, i)
 

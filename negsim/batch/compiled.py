@@ -459,7 +459,9 @@ def _kernels() -> Any:
                         tau = r + span * remaining[j, when]
                         if floors[j]:
                             tau = maximum(tau, r / powers[j, when])
-                        found = count(own, j, size, tau - tol, counted[j] if monotone[j] else 0, False)
+                        found = count(
+                            own, j, size, tau - tol, counted[j] if monotone[j] else 0, False
+                        )
                         if monotone[j]:
                             counted[j] = found
                         start = -1  # the band [start, found), if the choice is not made yet

@@ -178,7 +178,9 @@ def run(
     assert isinstance(protocol, AlternatingOffers)
     codes = _compiled_codes(engine, made)
     if codes is not None:
-        return _compiled(protocol, space, w, t, r, made, codes, names, run_seeds, workers)
+        return _compiled(
+            protocol, space, w, t, r, made, codes, names, run_seeds, chunk_size, workers
+        )
     return _batch(protocol, space, w, t, r, made, names, run_seeds, chunk_size, workers)
 
 
@@ -321,9 +323,9 @@ def _chance_draws(protocol: AlternatingOffers, seeds: Any, n_parties: int) -> An
         return None
     return np.array(
         [
-            np.random.default_rng(
-                np.random.SeedSequence(int(seed), spawn_key=(n_parties,))
-            ).random(protocol.n_rounds)
+            np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(n_parties,))).random(
+                protocol.n_rounds
+            )
             for seed in seeds
         ]
     ).reshape(len(seeds), protocol.n_rounds)
@@ -339,6 +341,7 @@ def _compiled(
     codes: tuple[int, ...],
     names: tuple[str, ...],
     seeds: Any,
+    chunk_size: int,
     workers: int,
 ) -> BatchResult:
     """Every run played by the compiled loop (:mod:`negsim.batch.compiled`), chunk by
@@ -351,7 +354,15 @@ def _compiled(
     grid = np.asarray(space.grid(), dtype=np.int64)
     small = np.int16 if space.size <= np.iinfo(np.int16).max else np.int64
     tables = compiled.schedules(agents, codes, protocol.n_rounds, protocol.discount)
-    chunk = max(1, min(COMPILED_CHUNK, CHUNK_CELLS // space.size, COMPILED_CELLS // protocol.n_rounds))
+    chunk = max(
+        1,
+        min(
+            chunk_size,
+            COMPILED_CHUNK,
+            CHUNK_CELLS // space.size,
+            COMPILED_CELLS // protocol.n_rounds,
+        ),
+    )
     complete = protocol.information == "complete"
 
     def play(start: int) -> tuple[Any, Any, Any]:

@@ -79,8 +79,8 @@ class BatchResult:
     the agreement, else its reservation value) and ``seeds`` (the seed that replays run
     ``i`` through the object API). ``engine`` says how the runs were made: ``"compiled"``
     (each run played by compiled code, :mod:`negsim.batch.compiled`), ``"batch"`` (the runs
-    in lockstep, as arrays) or ``"loop"`` (one by one through the object API, because ``fallback`` — the
-    reason — applies). :meth:`result` gives run ``i`` in full, a
+    in lockstep, as arrays) or ``"loop"`` (one by one through the object API, because
+    ``fallback`` — the reason — applies). :meth:`result` gives run ``i`` in full, a
     :class:`~negsim.NegotiationResult` identical to ``protocol.run(parties_i, rng=seeds[i])``.
     """
 
@@ -98,7 +98,9 @@ class BatchResult:
     _weights: Any = attrs.field(default=None, repr=False, alias="weights")
     _tables: Any = attrs.field(default=None, repr=False, alias="tables")
     _reservations: Any = attrs.field(default=None, repr=False, alias="reservations")
-    _transcript: Transcript | RunTranscript | None = attrs.field(default=None, repr=False, alias="transcript")
+    _transcript: Transcript | RunTranscript | None = attrs.field(
+        default=None, repr=False, alias="transcript"
+    )
     _results: tuple[NegotiationResult, ...] | None = attrs.field(
         default=None, repr=False, alias="results"
     )
