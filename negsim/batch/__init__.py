@@ -24,7 +24,9 @@ the object API's. Alternating offers (bilateral and stacked, with discounting, b
 and deadlines, under incomplete or complete information) runs as arrays for the
 time-dependent agents (joint space and legacy), the hardliner, tit-for-tat and the random
 agent (:mod:`negsim.batch.agents`); anything else runs one by one through the object API
-(:class:`LoopFallbackWarning`). :func:`supports` tells which; :func:`from_scenarios` builds
+(:class:`LoopFallbackWarning`). With Numba installed (``negsim[fast]``) the runs are
+played by compiled code (:mod:`negsim.batch.compiled`, ``engine="compiled"``), with the
+same results. :func:`supports` tells which; :func:`from_scenarios` builds
 the arrays from scenarios. The mathematics of a round is in :mod:`negsim.batch.engine`.
 """
 
