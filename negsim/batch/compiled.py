@@ -33,6 +33,7 @@ import numpy as np
 
 from ..agents import Agent, Hardliner, OpponentModelAgent, TimeDependent, TitForTat
 from ..agents.time_dependent import _TOL, BAND
+from .agents import _times
 
 __all__ = ["available", "compiled_kinds", "kind_code", "play"]
 
@@ -66,12 +67,6 @@ def compiled_kinds(agents: tuple[Agent, ...]) -> tuple[int, ...] | None:
     return None if any(code is None for code in codes) else codes  # type: ignore[return-value]
 
 
-def _times(n_rounds: int, exponent: float) -> Any:
-    """``1 - t^e`` for every round, as the agents compute it (one array call)."""
-    times = np.arange(n_rounds) / (n_rounds - 1) if n_rounds > 1 else np.ones(1)
-    return 1.0 - times**exponent
-
-
 def schedules(
     agents: tuple[Agent, ...], codes: tuple[int, ...], n_rounds: int, discount: float
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
@@ -88,7 +83,7 @@ def schedules(
     phi = 1.0 * discount
     for j, (agent, code) in enumerate(zip(agents, codes, strict=True)):
         if code in (JOINT, LEGACY):
-            remaining[j] = _times(n_rounds, float(agent.exponent))  # type: ignore[attr-defined]
+            remaining[j] = 1.0 - _times(n_rounds, float(agent.exponent))  # type: ignore[attr-defined]
         if code == JOINT and phi < 1.0:
             with np.errstate(over="ignore"):
                 powers[j] = phi ** np.arange(n_rounds, dtype=float)
