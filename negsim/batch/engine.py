@@ -286,19 +286,42 @@ def _batch(
         )
         return _alternate(protocol, chunk, agents, agreement[rows], end[rows], rounds[rows])
 
-    starts = range(0, n, chunk_size)
+    for start, record in _each_chunk(play, n, chunk_size, workers):
+        transcript.add(start, record)
+    return _result(
+        protocol, space, names, agents, agreement, end, rounds, w, t, r, seeds, transcript
+    )
+
+
+def _each_chunk(play: Any, n: int, chunk: int, workers: int) -> list[tuple[int, Any]]:
+    """``(start, play(start))`` for each chunk of ``n`` runs, on ``workers`` threads: the
+    chunks are independent and write disjoint slices, and numpy and the compiled loop
+    release the GIL, so threads share the cores without copying the arrays."""
+    starts = range(0, n, chunk)
     if workers > 1 and len(starts) > 1:
-        # chunks are independent and write disjoint slices; numpy releases the GIL in its
-        # loops, so threads share the cores without copying the arrays
         from concurrent.futures import ThreadPoolExecutor  # only when asked: import time
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            records = list(pool.map(play, starts))
-    else:
-        records = [play(start) for start in starts]
-    for start, record in zip(starts, records, strict=True):
-        transcript.add(start, record)
-    final = _final_utilities(r, agreement, rounds, w, t, factors)
+            return list(zip(starts, pool.map(play, starts), strict=True))
+    return [(start, play(start)) for start in starts]
+
+
+def _result(
+    protocol: AlternatingOffers,
+    space: OutcomeSpace,
+    names: tuple[str, ...],
+    agents: tuple[Agent, ...],
+    agreement: Any,
+    end: Any,
+    rounds: Any,
+    w: Any,
+    t: Any,
+    r: Any,
+    seeds: Any,
+    transcript: Transcript | RunTranscript,
+) -> BatchResult:
+    """The batch's result from its arrays (``end`` as codes) and transcript."""
+    factors = tuple(1.0 * protocol.discount for _ in range(r.shape[1]))
     return BatchResult(
         protocol,
         space,
@@ -307,8 +330,9 @@ def _batch(
         agreement,
         _END_NAMES[end],
         rounds,
-        final,
+        _final_utilities(r, agreement, rounds, w, t, factors),
         seeds,
+        engine="compiled" if isinstance(transcript, RunTranscript) else "batch",
         weights=w,
         tables=t,
         reservations=r,
@@ -382,32 +406,10 @@ def _compiled(
         agreement[rows], end[rows], rounds[rows] = made[:3]
         return made[3], made[4].astype(small), made[5]
 
-    starts = range(0, n, chunk)
-    if workers > 1 and len(starts) > 1:
-        from concurrent.futures import ThreadPoolExecutor  # only when asked: import time
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            records = list(pool.map(play, starts))
-    else:
-        records = [play(start) for start in starts]
-    for start, record in zip(starts, records, strict=True):
+    for start, record in _each_chunk(play, n, chunk, workers):
         transcript.add(start, *record)
-    factors = tuple(1.0 * protocol.discount for _ in range(n_parties))
-    return BatchResult(
-        protocol,
-        space,
-        names,
-        agents,
-        agreement,
-        _END_NAMES[end],
-        rounds,
-        _final_utilities(r, agreement, rounds, w, t, factors),
-        seeds,
-        engine="compiled",
-        weights=w,
-        tables=t,
-        reservations=r,
-        transcript=transcript,
+    return _result(
+        protocol, space, names, agents, agreement, end, rounds, w, t, r, seeds, transcript
     )
 
 
