@@ -20,6 +20,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -514,20 +515,29 @@ def _play(args: argparse.Namespace) -> None:
 
 def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
     """What `run` and `play` print and write: the rounds, the analysis, why no deal and what
-    would have changed it."""
+    would have changed it.
+
+    The levers are evaluated on the other core (:mod:`negsim.background`) while this one
+    prints the rounds and imports matplotlib; the result is the same as evaluated here.
+    """
+    from .background import start
     from .diagnosis import diagnose
     from .levers import evaluate_levers
 
-    print(format_run(scenario, run))
-    print()
-    print(format_analysis(scenario.preferences, scenario.names, run.result))
-    win_sets = format_win_sets(scenario)
-    if win_sets:
-        print(win_sets)
-    diagnosis = diagnose(scenario, run)
-    report = None
+    levers = None
     if args.lever_seeds > 0:
-        report = evaluate_levers(scenario, seeds=args.lever_seeds, rng=run.result.seed)
+        levers = start(evaluate_levers, scenario, seeds=args.lever_seeds, rng=run.result.seed)
+    with levers or nullcontext():
+        print(format_run(scenario, run))
+        print()
+        print(format_analysis(scenario.preferences, scenario.names, run.result))
+        win_sets = format_win_sets(scenario)
+        if win_sets:
+            print(win_sets)
+        diagnosis = diagnose(scenario, run)
+        if not args.no_plots:
+            from . import plots  # matplotlib, while the levers are evaluated
+        report = None if levers is None else levers.result()
     print()
     print(format_diagnosis(diagnosis, report))
     with staged_output(args.out) as staging:
@@ -536,9 +546,7 @@ def _report(scenario: Scenario, run: Any, args: argparse.Namespace) -> None:
         run.result.to_csv(staging / "rounds.csv")
         written = ["result.json", "rounds.csv"]
         if not args.no_plots:
-            from .plots import plain_text
-
-            with plain_text():
+            with plots.plain_text():
                 fmt = args.format or scenario.plots.get("format", "png")
                 written += _plots(scenario, run, staging, fmt, diagnosis, report)
     print(f"\nWrote {', '.join(written)} to {args.out}/")
@@ -576,6 +584,7 @@ def _plots(
 ) -> list[str]:
     """The scenario's plots, then why-no-deal (the funnel and the levers), always."""
     from . import plots  # pyplot only when plots are drawn
+    from .background import start
     from .protocols.base import target_curves
 
     kinds = scenario.plots.get("kinds", ["outcome-space", "concessions", "win-sets"])
@@ -598,17 +607,25 @@ def _plots(
             reservations=found.reservations,
         ),
     }
+    why = f"why-no-deal.{fmt}"
     names = []
-    for kind in kinds:
-        if kind == "win-sets" and all(r is None for r in scenario.ratifications):
-            continue
-        ax = drawn[kind]()
-        name = f"{kind}.{fmt}"
-        plots.save_figure(ax.figure, folder / name)
-        names.append(name)
-    name = f"why-no-deal.{fmt}"
-    plots.save_figure(plots.why_no_deal(diagnosis, report, scenario.title), folder / name)
-    return [*names, name]
+    # the largest figure on the other core (negsim.background), the others here meanwhile
+    with start(_save_why_no_deal, diagnosis, report, scenario.title, folder / why) as drawing:
+        for kind in kinds:
+            if kind == "win-sets" and all(r is None for r in scenario.ratifications):
+                continue
+            ax = drawn[kind]()
+            name = f"{kind}.{fmt}"
+            plots.save_figure(ax.figure, folder / name)
+            names.append(name)
+        drawing.result()
+    return [*names, why]
+
+
+def _save_why_no_deal(diagnosis: Any, report: Any, title: str, path: Path) -> None:
+    from . import plots
+
+    plots.save_figure(plots.why_no_deal(diagnosis, report, title), path)
 
 
 def _validate(args: argparse.Namespace) -> int:
