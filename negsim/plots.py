@@ -80,6 +80,31 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.5, 6.0)) -> Axes:
     return new
 
 
+def _note(
+    ax: Axes,
+    text: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float] = (0.0, 0.0),
+    coords: tuple[str, str] = ("data", "data"),
+    **style: Any,
+) -> Any:
+    """``text`` at ``xy`` moved by ``offset`` points: the pixels of ``ax.annotate(text, xy,
+    xycoords=coords, xytext=offset, textcoords="offset points")``, as a plain Text.
+
+    ``coords`` is ``"data"`` or ``"axes fraction"`` for x and for y. A plain Text costs about
+    a third of an Annotation to lay out and draw (an Annotation checks its point and its
+    arrow on every pass), which counts in figures with dozens of labels.
+    """
+    root = ax.figure.figure if isinstance(ax.figure, SubFigure) else ax.figure
+    base = {
+        ("data", "data"): ax.transData,
+        ("axes fraction", "data"): ax.get_yaxis_transform(),
+        ("data", "axes fraction"): ax.get_xaxis_transform(),
+    }[coords]
+    moved = offset_copy(base, root, x=offset[0], y=offset[1], units="points")
+    return ax.text(xy[0], xy[1], text, transform=moved, **style)
+
+
 def _with_red_line_band(U: np.ndarray) -> tuple[np.ndarray, float]:
     """Replace -inf by a position in a band below the finite values; return the band's y."""
     finite = U[np.isfinite(U)]
@@ -93,24 +118,24 @@ def _label_bands(ax: Axes, U: np.ndarray, band: float, names: Sequence[str]) -> 
     style: dict[str, Any] = {"color": "#c44e52", "fontsize": 8, "alpha": 0.9}
     if np.isneginf(U[:, 1]).any():
         ax.axhline(band, c="#c44e52", lw=0.5, alpha=0.4)
-        ax.annotate(
+        _note(
+            ax,
             f"crosses {names[1]}'s red line",
             (1.0, band),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
-            textcoords="offset points",
+            (-4, 4),
+            ("axes fraction", "data"),
             ha="right",
             va="bottom",
             **style,
         )
     if np.isneginf(U[:, 0]).any():
         ax.axvline(band, c="#c44e52", lw=0.5, alpha=0.4)
-        ax.annotate(
+        _note(
+            ax,
             f"crosses {names[0]}'s red line",
             (band, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, -4),
-            textcoords="offset points",
+            (4, -4),
+            ("data", "axes fraction"),
             rotation=90,
             ha="left",
             va="top",
@@ -369,16 +394,15 @@ def _offer_paths(
             note = f" (crosses {' and '.join(whose)}'s red line)" if whose else ""
             bottom = bool(np.isneginf(U[outcome, 1]))  # on the bottom edge: label above, left
             gap = 12 if outcome == result.agreement else 6  # clear of the agreement's ring
-            ax.annotate(
+            _note(
+                ax,
                 _round_list(seen) + note,
                 where[outcome],
-                xytext=(-6, 6) if bottom else (gap, gap if k % 2 else -gap - 5),
+                (-6, 6) if bottom else (gap, gap if k % 2 else -gap - 5),
                 ha="right" if bottom else "left",
-                textcoords="offset points",
                 fontsize=7,
                 color=colour,
                 zorder=7,
-                annotation_clip=False,
             )
     if result.agreement is not None:
         ax.scatter(
@@ -713,8 +737,8 @@ def ranking(table: Ranking, title: str = "", ax: Axes | None = None) -> Axes:
         if np.isfinite(low[k]):
             text += f" [{low[k]:.3f}, {high[k]:.3f}]"
         text += f"   agreed {100 * rate[k]:.0f}%"
-        ax.annotate(text, (1.02, y[k]), xycoords=("axes fraction", "data"), va="center",
-                    fontsize=8, family="monospace")  # fmt: skip
+        _note(ax, text, (1.02, y[k]), coords=("axes fraction", "data"), va="center",
+              fontsize=8, family="monospace")  # fmt: skip
     ax.set_yticks(y, [f"{r}. {a}" for r, a in zip(table.rank, table.agents, strict=True)])
     ax.set_ylim(n - 0.5, -0.5)
     lower = " (lower is better)" if METRICS.get(table.by) is False else ""
@@ -768,11 +792,11 @@ def funnel(diagnosis: Diagnosis, title: str = "", ax: Axes | None = None) -> Axe
     )
     base = 0.8 if log else 0.0
     for i, count in enumerate(counts):
-        ax.annotate(
+        _note(
+            ax,
             f"{int(count):,}",
             (max(count, base) if count else base, i),
-            xytext=(4, 0),
-            textcoords="offset points",
+            (4, 0),
             va="center",
             fontsize=9,
             color="#c44e52" if count == 0 else "black",
@@ -835,11 +859,11 @@ def levers(report: LeverReport, title: str = "", ax: Axes | None = None) -> Axes
     ax.barh(y + 0.18, agree, height=0.34, color="#9ecae1", label="agreement rate")
     for i in range(len(rows)):
         for value, dy in ((deal[i], -0.18), (agree[i], 0.18)):
-            ax.annotate(
+            _note(
+                ax,
                 f"{value:.0%}",
                 (value, i + dy),
-                xytext=(3, 0),
-                textcoords="offset points",
+                (3, 0),
                 va="center",
                 fontsize=7,
                 color="black" if value > 0 else "#888888",
@@ -967,12 +991,12 @@ def _zone_panel(diagnosis: Diagnosis, ax: Axes) -> Axes:
     ax.bar(rounds, counts[: len(rounds)], color="#2ca02c", alpha=0.6, width=0.8)
     if end is not None:
         ax.axvline(end + 0.5, c="black", lw=1, ls="--")
-        ax.annotate(
+        _note(
+            ax,
             f"the talks ended\nafter round {end}",
             (end + 0.5, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, -4),
-            textcoords="offset points",
+            (4, -4),
+            ("data", "axes fraction"),
             va="top",
             fontsize=8,
         )
