@@ -832,7 +832,9 @@ def funnel(diagnosis: Diagnosis, title: str = "", ax: Axes | None = None) -> Axe
         fontsize=9,
         loc="left",
     )
-    ax.set_title(title or "The funnel: from every outcome to a ratified deal", fontsize=10)
+    # y=1.0: the title where matplotlib would put it (nothing sits above these axes) without
+    # its search, which measures every tick label of the figure's row again
+    ax.set_title(title or "The funnel: from every outcome to a ratified deal", fontsize=10, y=1.0)
     ax.grid(axis="x", alpha=0.2)
     return ax
 
@@ -885,7 +887,7 @@ def levers(report: LeverReport, title: str = "", ax: Axes | None = None) -> Axes
     what = (
         f"What would have changed it, one lever at a time\n(baseline: zone {b.zone:,}{ratifiable})"
     )
-    ax.set_title(f"{title}\n{what}" if title else what, fontsize=10)
+    ax.set_title(f"{title}\n{what}" if title else what, fontsize=10, y=1.0)  # as the funnel's
     root = ax.figure.figure if isinstance(ax.figure, SubFigure) else ax.figure
     below = offset_copy(ax.transAxes, root, y=-34, units="points")  # under the x label
     ax.legend(
