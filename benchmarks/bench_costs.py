@@ -7,7 +7,8 @@ M1  peak memory growth over 40 negotiations on 200,000 outcomes, fresh models ea
 W1  one W1 negotiation (see bench_core.py), warm and cold; target cold <= 100 µs.
 I1  ``import negsim``, best of N fresh interpreters (timed inside them, their start-up left
     out; numpy + attrs alone beside it, the floor); target <= 150 ms.
-R1  ``negsim run`` (the default scenario, plots included) wall time, best of N.
+R1  ``negsim run`` (the default scenario, plots included) wall time, best and median of N,
+    as it runs and in one process (``NEGSIM_NO_FORK=1``), and the CPU time it uses.
 P1  Pareto frontier + Nash point of two parties on 1,000,000 outcomes (``U`` ready); target
     <= 30 ms.
 L1  one negotiation over 10,000,000 outcomes (the default enumeration limit) and over
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -119,19 +121,26 @@ def _python(code: str, **values: Any) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _best_wall(command: list[str], repeats: int, cwd: str | None = None) -> dict[str, float]:
-    times = []
+def _best_wall(
+    command: list[str], repeats: int, cwd: str | None = None, env: dict[str, str] | None = None
+) -> dict[str, float]:
+    """Best and median wall time of ``command`` over ``repeats`` runs, and the median CPU time
+    (user + system) of the process and all its children."""
+    times, cpu = [], []
     for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(
             command,
             capture_output=True,
             check=True,
             cwd=cwd or tempfile.gettempdir(),
-            env=os.environ,
+            env=os.environ if env is None else env,
         )
         times.append(time.perf_counter() - start)
-    return {"best": min(times), "median": statistics.median(times)}
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {"best": min(times), "median": statistics.median(times), "cpu": statistics.median(cpu)}
 
 
 def memory_40_runs(runs: int) -> float:
@@ -164,12 +173,26 @@ def import_time(repeats: int) -> dict[str, dict[str, float]]:
     return figures
 
 
-def run_time(repeats: int) -> dict[str, float]:
-    """R1: ``negsim run`` in a fresh folder (the default scenario, plots and levers)."""
+def run_time(repeats: int) -> dict[str, dict[str, float]]:
+    """R1: ``negsim run`` in a fresh folder (the default scenario, plots and levers), as it
+    runs (on a second core where it can, ``negsim.background``) and in one process
+    (``NEGSIM_NO_FORK=1``), alternately."""
+    variants = {"as run": dict(os.environ), "one process": {**os.environ, "NEGSIM_NO_FORK": "1"}}
+    figures: dict[str, list[dict[str, float]]] = {label: [] for label in variants}
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "negsim", "run", "--out", "out"]
         subprocess.run(command, capture_output=True, check=True, cwd=folder, env=os.environ)
-        return _best_wall(command, repeats, cwd=folder)
+        for _ in range(repeats):
+            for label, env in variants.items():
+                figures[label].append(_best_wall(command, 1, cwd=folder, env=env))
+    return {
+        label: {
+            "best": min(r["best"] for r in runs),
+            "median": statistics.median(r["best"] for r in runs),
+            "cpu": statistics.median(r["cpu"] for r in runs),
+        }
+        for label, runs in figures.items()
+    }
 
 
 def pareto_nash(repeats: int) -> dict[str, Any]:
@@ -258,7 +281,12 @@ def main(argv: list[str] | None = None) -> int:
     if "R1" in chosen:
         found = run_time(max(3, repeats // 2))
         figures["R1"] = found
-        print(f"\nR1 negsim run: best {_ms(found['best'])}, median {_ms(found['median'])}")
+        print("\nR1 negsim run, wall time best (median); CPU time of all its processes")
+        for label, q in found.items():
+            print(
+                f"  {label:<12} {_ms(q['best'])} ({_ms(q['median']).strip()});"
+                f" CPU {_ms(q['cpu']).strip()}"
+            )
     if "P1" in chosen:
         found = pareto_nash(repeats)
         figures["P1"] = found
