@@ -169,7 +169,7 @@ def _child(  # pragma: no cover - runs in the child, where coverage cannot follo
         os._exit(code)
 
 
-def _pickled_error(error: Exception) -> bytes:
+def _pickled_error(error: Exception) -> bytes:  # pragma: no cover - runs in the child
     """``error``, its traceback in the child added as a note, pickled; if it will not pickle
     (or not load again), a BackgroundFailed carrying that traceback instead."""
     where = "".join(traceback.format_exception(error)).rstrip()

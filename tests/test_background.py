@@ -96,7 +96,12 @@ def _killed_by(number: int) -> None:
 
 @forks
 @pytest.mark.parametrize(
-    ("number", "said"), [(signal.SIGKILL, "SIGKILL"), (signal.SIGTERM, "SIGTERM")]
+    ("number", "said"),
+    [
+        (signal.SIGKILL, "SIGKILL"),
+        (signal.SIGTERM, "SIGTERM"),
+        (signal.SIGRTMIN + 1, str(signal.SIGRTMIN + 1)),  # a signal with no name
+    ],
 )
 def test_a_child_that_dies_says_how(number: int, said: str) -> None:
     with start(_killed_by, number) as pending:
