@@ -461,9 +461,10 @@ def _schedule(
     n = n_rounds
     r = reservation
     # (each numpy call costs a microsecond or two on a small space, so the first run of a
-    # fresh model pays mostly for their number: the common case takes the short paths)
+    # fresh model pays mostly for their number: the common case takes the short paths, and
+    # array methods are called rather than numpy's functions, which add a microsecond each)
     if public is None and home is None:
-        candidates = np.argsort(-u, kind="stable")  # by decreasing own utility, ties by index
+        candidates = (-u).argsort(kind="stable")  # by decreasing own utility, ties by index
         if candidates.size and u[candidates[-1]] == -np.inf:  # -inf sorts last: drop those
             candidates = candidates[np.isfinite(u[candidates])]
     else:
@@ -474,7 +475,7 @@ def _schedule(
             open_ = open_ & np.asarray(home.array)
         candidates = np.flatnonzero(open_)
         # by decreasing own utility, ties by index: prefixes are the eligible sets
-        candidates = candidates[np.argsort(-u[candidates], kind="stable")]
+        candidates = candidates[(-u[candidates]).argsort(kind="stable")]
     own = u[candidates]
     ranked = -own  # increasing, for searchsorted
     top = float(own[0]) if own.size else r
@@ -485,16 +486,16 @@ def _schedule(
     else:  # the floor is r, and r + (û - r)^+ (1 - t^e) >= r already
         targets = concession
     # how many candidates reach each round's target: a prefix of the ranking
-    counts = np.searchsorted(ranked, _TOL - targets, side="right")
+    counts = ranked.searchsorted(_TOL - targets, side="right")
     if theirs is not None:  # known utilities: search every outcome at or above the target
         known = np.asarray(theirs.array)[candidates]
         return _Schedule(candidates, targets.tolist(), counts.tolist(), [0] * n, known, shape)
     # with a learned estimate, the search stays within a band above the target
     band = targets + BAND * max(top - r, 0.0) + _TOL
-    starts = np.searchsorted(ranked, -band, side="left")
+    starts = ranked.searchsorted(-band, side="left")
     if own.size:  # an empty band: the outcomes nearest above the target
         nearest = ranked[np.maximum(counts - 1, 0)]
-        starts = np.minimum(starts, np.searchsorted(ranked, nearest, side="left"))
+        starts = np.minimum(starts, ranked.searchsorted(nearest, side="left"))
     return _Schedule(candidates, targets.tolist(), counts.tolist(), starts.tolist(), None, shape)
 
 
