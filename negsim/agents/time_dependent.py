@@ -247,7 +247,7 @@ class JointPlan:
             if obs.round < obs.n_rounds - 1:  # an opening demand, unless this is the end
                 return self.opening(obs)
         planned = self.planned
-        if planned is not None and planned[:2] == (obs.round, len(obs.history)):
+        if planned is not None and planned[0] == obs.round and planned[1] == len(obs.history):
             return planned[2]
         return self.choose(obs, obs.round)
 
@@ -268,7 +268,9 @@ class JointPlan:
         if not obs.acceptable(offer) or (self.home is not None and not self.home[offer]):
             return False
         t = obs.round
-        last = obs.history[-1].proposer if len(obs.history) else -1
+        history = obs.history
+        made = len(history)
+        last = history[made - 1].proposer if made else -1
         n = obs.n_parties
         step = (obs.party - last) % n if last >= 0 else 1
         following = t + (step or n)
@@ -276,10 +278,11 @@ class JointPlan:
             return True  # no proposal of its own left: anything better than no deal
         if self.opened:
             nxt = self.choose(obs, following)
-            self.planned = (following, len(obs.history), nxt)
+            self.planned = (following, made, nxt)
         else:  # its next proposal is its opening demand
             nxt = self.opening(obs)
-        return obs.utility(offer) >= self.phi ** (following - t) * obs.utility(nxt) - _TOL
+        values = self.values
+        return values[offer] >= self.phi ** (following - t) * values[nxt] - _TOL
 
 
 class _FrequencyModel:
@@ -294,7 +297,6 @@ class _FrequencyModel:
         self.counts = [[0.0] * max(shape) for _ in shape]
         self.unchanged = [1.0] * len(shape)  # 1 + repeats, the unnormalised weights
         self.last: list[int] | None = None
-        self.issues = np.arange(len(shape))
 
     def add(self, outcome: int) -> None:
         row = []
@@ -341,7 +343,7 @@ class _FrequencyModel:
         weights /= weights.sum()
         counts = np.array(self.counts)
         tables = (1.0 + counts) / (1.0 + counts.max(axis=1, keepdims=True))
-        return tables[self.issues, rows] @ weights  # type: ignore[no-any-return]
+        return tables[np.arange(len(self.shape)), rows] @ weights  # type: ignore[no-any-return]
 
 
 class _Same:
