@@ -466,9 +466,12 @@ def _schedule(
     # fresh model pays mostly for their number: the common case takes the short paths, and
     # array methods are called rather than numpy's functions, which add a microsecond each)
     if public is None and home is None:
-        candidates = (-u).argsort(kind="stable")  # by decreasing own utility, ties by index
-        if candidates.size and u[candidates[-1]] == -np.inf:  # -inf sorts last: drop those
-            candidates = candidates[np.isfinite(u[candidates])]
+        negated = -u
+        candidates = negated.argsort(kind="stable")  # by decreasing own utility, ties by index
+        ranked = negated[candidates]  # increasing, for searchsorted
+        if ranked.size and ranked[-1] == np.inf:  # -inf utilities sort last: drop those
+            finite = np.isfinite(ranked)
+            candidates, ranked = candidates[finite], ranked[finite]
     else:
         open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
         if not open_.any():  # the other side rules out everything it could accept: ignore it
@@ -478,9 +481,8 @@ def _schedule(
         candidates = np.flatnonzero(open_)
         # by decreasing own utility, ties by index: prefixes are the eligible sets
         candidates = candidates[(-u[candidates]).argsort(kind="stable")]
-    own = u[candidates]
-    ranked = -own  # increasing, for searchsorted
-    top = float(own[0]) if own.size else r
+        ranked = -u[candidates]
+    top = -float(ranked[0]) if ranked.size else r
     concession = r + max(top - r, 0.0) * _falling(n, exponent)
     if phi < 1.0:
         with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: floor is inf
@@ -495,7 +497,7 @@ def _schedule(
     # with a learned estimate, the search stays within a band above the target
     band = targets + BAND * max(top - r, 0.0) + _TOL
     starts = ranked.searchsorted(-band, side="left")
-    if own.size:  # an empty band: the outcomes nearest above the target
+    if ranked.size:  # an empty band: the outcomes nearest above the target
         nearest = ranked[np.maximum(counts - 1, 0)]
         starts = np.minimum(starts, ranked.searchsorted(nearest, side="left"))
     return _Schedule(candidates, targets.tolist(), counts.tolist(), starts.tolist(), None, shape)
