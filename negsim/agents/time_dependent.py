@@ -83,6 +83,9 @@ SMALL_BAND = 16
 #: With more candidates than this, a plan keeps no option rows of them all (``8 k`` bytes a
 #: candidate) and the learned estimate is computed over each band, not every candidate.
 LARGE_PLAN = 1_000_000
+#: Plans of at most this many candidates also keep their option rows issue by issue as lists
+#: of Python ints (``8 k`` bytes a candidate), which small bands read without converting.
+LISTED_PLAN = 100_000
 
 
 _flag = boolean()
@@ -211,7 +214,7 @@ class JointPlan:
             # so ties go to the outcome better for itself, then to the lowest index
             if self.known is None and count - start <= SMALL_BAND:
                 assert self.model is not None
-                values = self.model.band(self.plan.columns, start, count)
+                values = self.model.band(self.columns(start, count))
                 top = max(values) - _TOL
                 at_top = 0
                 while values[at_top] < top:
@@ -240,6 +243,13 @@ class JointPlan:
             return grid[start:count]
         window = self.candidates[start:count]
         return np.array(np.unravel_index(window, self.shape), dtype=np.int64).T
+
+    def columns(self, start: int, count: int) -> list[list[int]]:
+        """The options of candidates ``start .. count - 1`` issue by issue, as Python ints
+        (from the plan's lists, or from :meth:`rows` over more than :data:`LISTED_PLAN`)."""
+        if self.candidates.size <= LISTED_PLAN:
+            return [options[start:count] for options in self.plan.columns]
+        return self.rows(start, count).T.tolist()  # type: ignore[no-any-return]
 
     def propose(self, obs: Observation) -> int:
         if not self.opened:
@@ -320,21 +330,20 @@ class _FrequencyModel:
         """:meth:`estimate` in plain Python, for a handful of rows (no array overhead)."""
         if not rows:
             return []
-        return self.band([list(options) for options in zip(*rows, strict=True)], 0, len(rows))
+        return self.band([list(options) for options in zip(*rows, strict=True)])
 
-    def band(self, columns: list[list[int]], start: int, stop: int) -> list[float]:
-        """:meth:`values` of rows ``start .. stop - 1`` given issue by issue (``columns[i]``
-        the options of issue ``i``): ``Σ_i w_i (1 + c_i) / (1 + max c_i)`` in this order,
-        each term computed only for the rows asked (bands are a few rows; the tables have
-        every option of every issue)."""
+    def band(self, columns: list[list[int]]) -> list[float]:
+        """:meth:`values` of rows given issue by issue (``columns[i]`` the options of issue
+        ``i``): ``Σ_i w_i (1 + c_i) / (1 + max c_i)`` in this order, each term computed only
+        for the rows asked (bands are a few rows; the tables have every option of every
+        issue)."""
         total = sum(self.unchanged)
-        values: list[Any] = [0] * (stop - start)
+        values: list[Any] = [0] * len(columns[0])
         for counts, unchanged, options in zip(self.counts, self.unchanged, columns, strict=True):
             weight = unchanged / total
             top = 1.0 + max(counts)
             values = [
-                v + weight * ((1.0 + counts[o]) / top)
-                for v, o in zip(values, options[start:stop], strict=True)
+                v + weight * ((1.0 + counts[o]) / top) for v, o in zip(values, options, strict=True)
             ]
         return values
 
@@ -406,7 +415,7 @@ class _Schedule:
     """What :func:`_schedule` finds: the candidates by decreasing own utility, ``τ`` by round,
     how many candidates reach it and where the band starts (lists), the known estimate, and,
     made on first use, the candidates' option rows: an array (:attr:`grid`) and the same
-    issue by issue as lists (:attr:`columns`)."""
+    issue by issue as lists (:attr:`columns`, for plans of at most :data:`LISTED_PLAN`)."""
 
     def __init__(
         self,
@@ -425,23 +434,18 @@ class _Schedule:
         self.shape = shape
 
     @cached_property
-    def options(self) -> tuple[npt.NDArray[np.intp], ...]:
-        """The candidates' option of each issue (one array per issue)."""
-        return np.unravel_index(self.candidates, self.shape)
-
-    @cached_property
     def grid(self) -> npt.NDArray[np.int64] | None:
         """The candidates' option rows ``(n, k)`` (a transposed view: rows are read, never
         written); ``None`` over more than :data:`LARGE_PLAN` candidates, whose rows are made
         band by band instead (:meth:`JointPlan.rows`)."""
         if self.candidates.size > LARGE_PLAN:
             return None
-        return np.array(self.options, dtype=np.int64).T
+        return np.array(np.unravel_index(self.candidates, self.shape), dtype=np.int64).T
 
     @cached_property
     def columns(self) -> list[list[int]]:
         """The candidates' options issue by issue, as Python ints (for small bands)."""
-        return [options.tolist() for options in self.options]
+        return [options.tolist() for options in np.unravel_index(self.candidates, self.shape)]
 
 
 @per_profile(maxsize=64)
