@@ -214,7 +214,10 @@ class JointPlan:
             # so ties go to the outcome better for itself, then to the lowest index
             if self.known is None and count - start <= SMALL_BAND:
                 assert self.model is not None
-                values = self.model.band(self.columns(start, count))
+                if self.candidates.size <= LISTED_PLAN:  # the plan's lists
+                    values = self.model.band(self.plan.columns, start, count)
+                else:
+                    values = self.model.band(self.rows(start, count).T.tolist(), 0, count - start)
                 top = max(values) - _TOL
                 at_top = 0
                 while values[at_top] < top:
@@ -243,13 +246,6 @@ class JointPlan:
             return grid[start:count]
         window = self.candidates[start:count]
         return np.array(np.unravel_index(window, self.shape), dtype=np.int64).T
-
-    def columns(self, start: int, count: int) -> list[list[int]]:
-        """The options of candidates ``start .. count - 1`` issue by issue, as Python ints
-        (from the plan's lists, or from :meth:`rows` over more than :data:`LISTED_PLAN`)."""
-        if self.candidates.size <= LISTED_PLAN:
-            return [options[start:count] for options in self.plan.columns]
-        return self.rows(start, count).T.tolist()  # type: ignore[no-any-return]
 
     def propose(self, obs: Observation) -> int:
         if not self.opened:
@@ -330,20 +326,21 @@ class _FrequencyModel:
         """:meth:`estimate` in plain Python, for a handful of rows (no array overhead)."""
         if not rows:
             return []
-        return self.band([list(options) for options in zip(*rows, strict=True)])
+        return self.band([list(options) for options in zip(*rows, strict=True)], 0, len(rows))
 
-    def band(self, columns: list[list[int]]) -> list[float]:
-        """:meth:`values` of rows given issue by issue (``columns[i]`` the options of issue
-        ``i``): ``Σ_i w_i (1 + c_i) / (1 + max c_i)`` in this order, each term computed only
-        for the rows asked (bands are a few rows; the tables have every option of every
-        issue)."""
+    def band(self, columns: list[list[int]], start: int, stop: int) -> list[float]:
+        """:meth:`values` of rows ``start .. stop - 1`` given issue by issue (``columns[i]``
+        the options of issue ``i``): ``Σ_i w_i (1 + c_i) / (1 + max c_i)`` in this order,
+        each term computed only for the rows asked (bands are a few rows; the tables have
+        every option of every issue)."""
         total = sum(self.unchanged)
-        values: list[Any] = [0] * len(columns[0])
+        values: list[Any] = [0] * (stop - start)
         for counts, unchanged, options in zip(self.counts, self.unchanged, columns, strict=True):
             weight = unchanged / total
             top = 1.0 + max(counts)
             values = [
-                v + weight * ((1.0 + counts[o]) / top) for v, o in zip(values, options, strict=True)
+                v + weight * ((1.0 + counts[o]) / top)
+                for v, o in zip(values, options[start:stop], strict=True)
             ]
         return values
 
