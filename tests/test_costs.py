@@ -168,6 +168,18 @@ def test_large_space_lookups_negotiate_exactly_as_small_space_tuples(
     assert large == small
 
 
+@pytest.mark.parametrize("large_plan", [1_000_000, 10])
+def test_small_bands_of_unlisted_plans_negotiate_exactly_as_listed_ones(
+    monkeypatch: pytest.MonkeyPatch, large_plan: int
+) -> None:
+    """A small band reads its options from the plan's lists, or over more than LISTED_PLAN
+    candidates from its rows (the plan's grid, or made on the spot): the same offers."""
+    listed = _transcripts(("boulware", "conceder"), "incomplete")
+    monkeypatch.setattr(time_dependent, "LISTED_PLAN", 10)
+    monkeypatch.setattr(time_dependent, "LARGE_PLAN", large_plan)
+    assert _transcripts(("boulware", "conceder"), "incomplete") == listed
+
+
 def test_a_large_profile_keeps_arrays_and_gives_python_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

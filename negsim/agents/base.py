@@ -51,5 +51,13 @@ class Agent(abc.ABC):
     @cached_property
     def _description(self) -> dict[str, Any]:
         # Agent declares no __slots__, so frozen attrs subclasses still have a __dict__.
-        params = attrs.asdict(self) if attrs.has(type(self)) else {}  # type: ignore[arg-type]
+        params: dict[str, Any] = {}
+        if attrs.has(type(self)):
+            params = {a.name: getattr(self, a.name) for a in type(self).__attrs_attrs__}  # type: ignore[attr-defined]
+            if not all(type(v) in _PLAIN for v in params.values()):  # an inner agent, a list
+                params = attrs.asdict(self)  # type: ignore[arg-type]
         return {"kind": self.name or type(self).__name__, **params}
+
+
+#: Parameter types :func:`attrs.asdict` leaves as they are (it copies the others, recursing).
+_PLAIN = (bool, int, float, str, type(None))

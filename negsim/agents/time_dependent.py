@@ -59,6 +59,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
@@ -82,6 +83,9 @@ SMALL_BAND = 16
 #: With more candidates than this, a plan keeps no option rows of them all (``8 k`` bytes a
 #: candidate) and the learned estimate is computed over each band, not every candidate.
 LARGE_PLAN = 1_000_000
+#: Plans of at most this many candidates also keep their option rows issue by issue as lists
+#: of Python ints (``8 k`` bytes a candidate), which small bands read without converting.
+LISTED_PLAN = 100_000
 
 
 _flag = boolean()
@@ -135,6 +139,7 @@ class JointPlan:
         theirs = obs.announcements.get("opponent_utilities")
         home = obs.announcements.get("own_ratifiable")
         self.home = home
+        space = obs.space
         plan = _schedule(
             obs.profile,
             exponent,
@@ -143,50 +148,56 @@ class JointPlan:
             obs.round_discount,
             None if public is None else _Same(public),
             None if theirs is None else _Same(theirs),
-            obs.space.shape,
+            space.shape,
             None if home is None else _Same(home),
         )
-        self.candidates, self.own, self.targets, self.counts, self.starts, known, grid = plan
-        self.shape = obs.space.shape
+        self.plan = plan
+        self.candidates = plan.candidates
+        self.targets = plan.targets
+        self.counts = plan.counts
+        self.starts = plan.starts
+        self.last = len(plan.counts) - 1  # the plan's last round (later ones repeat it)
+        self.values = obs.profile.values  # own utility of every outcome, as Python floats
+        self.shape = space.shape
         self.phi = obs.round_discount
         self.bilateral = obs.n_parties == 2  # another party's own ask binds only it
         self.opened = False
-        self.known = known
-        self.grid = grid
-        self.model = _FrequencyModel(obs.space.shape) if known is None else None
+        self.known = plan.known
+        self.model = _FrequencyModel(space.shape) if plan.known is None else None
         self.seen = 0
         self.received = (-np.inf, -1)  # the other side's offer best for itself, so far
-        self.estimate: npt.NDArray[np.float64] | None = known
+        self.estimate: npt.NDArray[np.float64] | None = plan.known
         self.chosen: dict[tuple[int, int], int] = {}  # (start, count) -> outcome, this estimate
         self.planned: tuple[int, int, int] | None = None  # (round, history length, outcome)
         self.demand: int | None = None  # the opening demand with a win-set at home
 
     def target(self, round: int) -> float:
         """``τ`` of ``round``."""
-        return float(self.targets[min(round, len(self.targets) - 1)])
+        return float(self.targets[min(round, self.last)])
 
     def _update(self, obs: Observation) -> None:
         """Take in the other side's offers made since the last look."""
         history = obs.history
-        if self.seen == len(history):
+        seen = len(history)
+        if self.seen == seen:
             return
         for offer in history[self.seen :]:
-            if offer.proposer != obs.party and offer.proposer >= 0:
-                mine = obs.utility(offer.outcome)
-                at_home = self.home is None or self.home[offer.outcome]
-                if mine > self.received[0] and at_home:
-                    self.received = (mine, offer.outcome)
+            proposer, outcome = offer.proposer, offer.outcome
+            if proposer != obs.party and proposer >= 0:
+                mine = self.values[outcome]
+                if mine > self.received[0] and (self.home is None or self.home[outcome]):
+                    self.received = (mine, outcome)
                 if self.model is not None:
-                    self.model.add(offer.outcome)
+                    self.model.add(outcome)
                     self.estimate = None
                     self.chosen = {}
-        self.seen = len(history)
+        self.seen = seen
 
     def choose(self, obs: Observation, round: int) -> int:
         """The outcome to offer in ``round``: best for the other side at or above ``τ``
         (within the band when the estimate is learned; ties: better for itself, then the
         lowest index)."""
-        at = min(round, len(self.counts) - 1)
+        at = min(round, self.last)
         count = self.counts[at]
         if count == 0:  # nothing the other side could accept is worth no deal: hold out
             return self.opening(obs)
@@ -203,16 +214,21 @@ class JointPlan:
             # so ties go to the outcome better for itself, then to the lowest index
             if self.known is None and count - start <= SMALL_BAND:
                 assert self.model is not None
-                values = self.model.values(self.rows(start, count).tolist())
-                top = max(values)
-                at_top = next(i for i, v in enumerate(values) if v >= top - _TOL)
+                if self.candidates.size <= LISTED_PLAN:  # the plan's lists
+                    values = self.model.band(self.plan.columns, start, count)
+                else:
+                    values = self.model.band(self.rows(start, count).T.tolist(), 0, count - start)
+                top = max(values) - _TOL
+                at_top = 0
+                while values[at_top] < top:
+                    at_top += 1
                 found = int(self.candidates[start + at_top])
             else:
                 if self.estimate is not None:
                     estimate = self.estimate[start:count]
-                elif self.grid is not None:  # estimate every candidate once per update
+                elif self.plan.grid is not None:  # estimate every candidate once per update
                     assert self.model is not None
-                    self.estimate = self.model.estimate(self.grid)
+                    self.estimate = self.model.estimate(self.plan.grid)
                     estimate = self.estimate[start:count]
                 else:  # a large space: estimate the band only
                     assert self.model is not None
@@ -225,8 +241,9 @@ class JointPlan:
     def rows(self, start: int, count: int) -> npt.NDArray[np.int64]:
         """The option rows of candidates ``start .. count - 1`` (computed on the spot over a
         space too large to keep them all, :data:`LARGE_PLAN`)."""
-        if self.grid is not None:
-            return self.grid[start:count]  # type: ignore[no-any-return]
+        grid = self.plan.grid
+        if grid is not None:
+            return grid[start:count]
         window = self.candidates[start:count]
         return np.array(np.unravel_index(window, self.shape), dtype=np.int64).T
 
@@ -236,7 +253,7 @@ class JointPlan:
             if obs.round < obs.n_rounds - 1:  # an opening demand, unless this is the end
                 return self.opening(obs)
         planned = self.planned
-        if planned is not None and planned[:2] == (obs.round, len(obs.history)):
+        if planned is not None and planned[0] == obs.round and planned[1] == len(obs.history):
             return planned[2]
         return self.choose(obs, obs.round)
 
@@ -257,7 +274,9 @@ class JointPlan:
         if not obs.acceptable(offer) or (self.home is not None and not self.home[offer]):
             return False
         t = obs.round
-        last = obs.history[-1].proposer if len(obs.history) else -1
+        history = obs.history
+        made = len(history)
+        last = history[made - 1].proposer if made else -1
         n = obs.n_parties
         step = (obs.party - last) % n if last >= 0 else 1
         following = t + (step or n)
@@ -265,10 +284,11 @@ class JointPlan:
             return True  # no proposal of its own left: anything better than no deal
         if self.opened:
             nxt = self.choose(obs, following)
-            self.planned = (following, len(obs.history), nxt)
+            self.planned = (following, made, nxt)
         else:  # its next proposal is its opening demand
             nxt = self.opening(obs)
-        return obs.utility(offer) >= self.phi ** (following - t) * obs.utility(nxt) - _TOL
+        values = self.values
+        return values[offer] >= self.phi ** (following - t) * values[nxt] - _TOL
 
 
 class _FrequencyModel:
@@ -278,38 +298,58 @@ class _FrequencyModel:
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
+        self.backwards = shape[::-1]  # the index is row-major: its last issue varies fastest
         # plain lists: an offer touches one entry per issue, cheaper than array indexing
         self.counts = [[0.0] * max(shape) for _ in shape]
         self.unchanged = [1.0] * len(shape)  # 1 + repeats, the unnormalised weights
         self.last: list[int] | None = None
-        self.issues = np.arange(len(shape))
 
     def add(self, outcome: int) -> None:
         row = []
-        for m in reversed(self.shape):  # the index is row-major over the issues
+        for m in self.backwards:
             outcome, option = divmod(outcome, m)
             row.append(option)
         row.reverse()
-        last = self.last
-        for i, option in enumerate(row):
-            self.counts[i][option] += 1.0
-            if last is not None and last[i] == option:
-                self.unchanged[i] += 1.0
+        counts, last = self.counts, self.last
+        if last is None:
+            for i, option in enumerate(row):
+                counts[i][option] += 1.0
+        else:
+            unchanged = self.unchanged
+            for i, option in enumerate(row):
+                counts[i][option] += 1.0
+                if last[i] == option:
+                    unchanged[i] += 1.0
         self.last = row
 
     def values(self, rows: list[list[int]]) -> list[float]:
         """:meth:`estimate` in plain Python, for a handful of rows (no array overhead)."""
+        if not rows:
+            return []
+        return self.band([list(options) for options in zip(*rows, strict=True)], 0, len(rows))
+
+    def band(self, columns: list[list[int]], start: int, stop: int) -> list[float]:
+        """:meth:`values` of rows ``start .. stop - 1`` given issue by issue (``columns[i]``
+        the options of issue ``i``): ``Σ_i w_i (1 + c_i) / (1 + max c_i)`` in this order,
+        each term computed only for the rows asked (bands are a few rows; the tables have
+        every option of every issue)."""
         total = sum(self.unchanged)
-        weights = [u / total for u in self.unchanged]
-        tables = [[(1.0 + c) / (1.0 + max(counts)) for c in counts] for counts in self.counts]
-        return [sum(w * t[o] for w, t, o in zip(weights, tables, row, strict=True)) for row in rows]
+        values: list[Any] = [0] * (stop - start)
+        for counts, unchanged, options in zip(self.counts, self.unchanged, columns, strict=True):
+            weight = unchanged / total
+            top = 1.0 + max(counts)
+            values = [
+                v + weight * ((1.0 + counts[o]) / top)
+                for v, o in zip(values, options[start:stop], strict=True)
+            ]
+        return values
 
     def estimate(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         weights = np.array(self.unchanged)
         weights /= weights.sum()
         counts = np.array(self.counts)
         tables = (1.0 + counts) / (1.0 + counts.max(axis=1, keepdims=True))
-        return tables[self.issues, rows] @ weights  # type: ignore[no-any-return]
+        return tables[np.arange(len(self.shape)), rows] @ weights  # type: ignore[no-any-return]
 
 
 class _Same:
@@ -368,6 +408,43 @@ def per_profile(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     return decorate
 
 
+class _Schedule:
+    """What :func:`_schedule` finds: the candidates by decreasing own utility, ``τ`` by round,
+    how many candidates reach it and where the band starts (lists), the known estimate, and,
+    made on first use, the candidates' option rows: an array (:attr:`grid`) and the same
+    issue by issue as lists (:attr:`columns`, for plans of at most :data:`LISTED_PLAN`)."""
+
+    def __init__(
+        self,
+        candidates: npt.NDArray[np.int64],
+        targets: list[float],
+        counts: list[int],
+        starts: list[int],
+        known: npt.NDArray[np.float64] | None,
+        shape: tuple[int, ...],
+    ) -> None:
+        self.candidates = candidates
+        self.targets = targets
+        self.counts = counts
+        self.starts = starts
+        self.known = known
+        self.shape = shape
+
+    @cached_property
+    def grid(self) -> npt.NDArray[np.int64] | None:
+        """The candidates' option rows ``(n, k)`` (a transposed view: rows are read, never
+        written); ``None`` over more than :data:`LARGE_PLAN` candidates, whose rows are made
+        band by band instead (:meth:`JointPlan.rows`)."""
+        if self.candidates.size > LARGE_PLAN:
+            return None
+        return np.array(np.unravel_index(self.candidates, self.shape), dtype=np.int64).T
+
+    @cached_property
+    def columns(self) -> list[list[int]]:
+        """The candidates' options issue by issue, as Python ints (for small bands)."""
+        return [options.tolist() for options in np.unravel_index(self.candidates, self.shape)]
+
+
 @per_profile(maxsize=64)
 def _schedule(
     profile: GridProfile,
@@ -379,22 +456,23 @@ def _schedule(
     theirs: _Same | None,
     shape: tuple[int, ...],
     home: _Same | None = None,
-) -> tuple[Any, ...]:
+) -> _Schedule:
     """The parts of a :class:`JointPlan` fixed by the rules and the announcements, memoised
     on the model's profile (:func:`per_profile`; sweeps and tournaments replay the same ones;
-    callers must not modify them):
-    the candidates by decreasing own utility, their utilities, ``τ`` by round, how many
-    candidates reach it and where the band starts, the known estimate and the candidates'
-    option rows."""
+    callers must not modify them): see :class:`_Schedule`."""
     u = profile.utilities
     n = n_rounds
     r = reservation
     # (each numpy call costs a microsecond or two on a small space, so the first run of a
-    # fresh model pays mostly for their number: the common case takes the short paths)
+    # fresh model pays mostly for their number: the common case takes the short paths, and
+    # array methods are called rather than numpy's functions, which add a microsecond each)
     if public is None and home is None:
-        candidates = np.argsort(-u, kind="stable")  # by decreasing own utility, ties by index
-        if candidates.size and u[candidates[-1]] == -np.inf:  # -inf sorts last: drop those
-            candidates = candidates[np.isfinite(u[candidates])]
+        negated = -u
+        candidates = negated.argsort(kind="stable")  # by decreasing own utility, ties by index
+        ranked = negated[candidates]  # increasing, for searchsorted
+        if ranked.size and ranked[-1] == np.inf:  # -inf utilities sort last: drop those
+            finite = np.isfinite(ranked)
+            candidates, ranked = candidates[finite], ranked[finite]
     else:
         open_ = np.isfinite(u) if public is None else np.isfinite(u) & np.asarray(public.array)
         if not open_.any():  # the other side rules out everything it could accept: ignore it
@@ -403,10 +481,9 @@ def _schedule(
             open_ = open_ & np.asarray(home.array)
         candidates = np.flatnonzero(open_)
         # by decreasing own utility, ties by index: prefixes are the eligible sets
-        candidates = candidates[np.argsort(-u[candidates], kind="stable")]
-    own = u[candidates]
-    ranked = -own  # increasing, for searchsorted
-    top = float(own[0]) if own.size else r
+        candidates = candidates[(-u[candidates]).argsort(kind="stable")]
+        ranked = -u[candidates]
+    top = -float(ranked[0]) if ranked.size else r
     concession = r + max(top - r, 0.0) * _falling(n, exponent)
     if phi < 1.0:
         with np.errstate(divide="ignore", over="ignore"):  # φ^t may underflow: floor is inf
@@ -414,24 +491,17 @@ def _schedule(
     else:  # the floor is r, and r + (û - r)^+ (1 - t^e) >= r already
         targets = concession
     # how many candidates reach each round's target: a prefix of the ranking
-    counts = np.searchsorted(ranked, _TOL - targets, side="right")
+    counts = ranked.searchsorted(_TOL - targets, side="right")
     if theirs is not None:  # known utilities: search every outcome at or above the target
         known = np.asarray(theirs.array)[candidates]
-        return candidates, own, targets.tolist(), counts.tolist(), [0] * n, known, None
+        return _Schedule(candidates, targets.tolist(), counts.tolist(), [0] * n, known, shape)
     # with a learned estimate, the search stays within a band above the target
     band = targets + BAND * max(top - r, 0.0) + _TOL
-    starts = np.searchsorted(ranked, -band, side="left")
-    if own.size:  # an empty band: the outcomes nearest above the target
+    starts = ranked.searchsorted(-band, side="left")
+    if ranked.size:  # an empty band: the outcomes nearest above the target
         nearest = ranked[np.maximum(counts - 1, 0)]
-        starts = np.minimum(starts, np.searchsorted(ranked, nearest, side="left"))
-    # the candidates' option rows (a transposed view: rows are read, never written); over a
-    # large space they are made band by band instead (JointPlan.rows)
-    grid = (
-        np.array(np.unravel_index(candidates, shape), dtype=np.int64).T
-        if candidates.size <= LARGE_PLAN
-        else None
-    )
-    return candidates, own, targets.tolist(), counts.tolist(), starts.tolist(), None, grid
+        starts = np.minimum(starts, ranked.searchsorted(nearest, side="left"))
+    return _Schedule(candidates, targets.tolist(), counts.tolist(), starts.tolist(), None, shape)
 
 
 @functools.lru_cache(maxsize=256)

@@ -287,7 +287,7 @@ class Table:
         # a list of tuples reads them item by item: twice as slow)
         flat = np.fromiter(chain.from_iterable(record), dtype=np.int64, count=3 * len(record))
         rounds, proposers, index = flat.reshape(-1, 3).T.copy()
-        offered = np.stack([view.utilities[index] for view in self.views], axis=1)
+        offered = np.array([view.utilities[index] for view in self.views]).T.copy()
         if any(f != 1.0 for f in self.factors):
             # φ^t underflows to 0 for a tiny φ: discounted keeps -inf (a red line) as -inf
             offered = discounted(offered, np.array(self.factors) ** rounds[:, None])
