@@ -30,6 +30,7 @@ falls, so the test is monotone in ``x`` and bisection finds the boundary to ``1e
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -212,6 +213,20 @@ def _protocol_value(scenario: Scenario, name: str, default: Any) -> Any:
     return getattr(scenario.protocol, name, default)
 
 
+def _short_reason(reason: str, width: int = 48) -> str:
+    """A red line's or precondition's reason for a lever's label: the text before its source
+    in parentheses; longer than ``width``, its first clause (up to ``:`` or ``;``) if that
+    fits, else cut at a word with an ellipsis."""
+    text = reason.split(" (")[0].strip().rstrip(" :;,")
+    if len(text) <= width:
+        return text
+    clause = re.split(r"[:;] ", text, maxsplit=1)[0]
+    if len(clause) <= width:
+        return clause
+    head = text[: width - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(" ,") + "…"
+
+
 def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str], ...]]:
     """Every lever of ``scenario`` (module docstring) and those that cannot apply, with why."""
     raw = scenario.data  # one copy (the property copies the scenario's data each time)
@@ -224,7 +239,7 @@ def levers(scenario: Scenario) -> tuple[tuple[Lever, ...], tuple[tuple[str, str]
             kind = "no-red-line" if field == "red_lines" else "no-precondition"
             for i, item in enumerate(items):
                 rest = items[:i] + items[i + 1 :]
-                reason = str(item.get("reason", "")).split(" (")[0][:48]
+                reason = _short_reason(str(item.get("reason", "")))
                 found.append(
                     Lever(
                         f"{kind}:{key}:{i}",

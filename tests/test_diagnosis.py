@@ -16,7 +16,7 @@ import negsim
 from negsim.cli import main
 from negsim.diagnosis import diagnose, funnel, zone_by_round
 from negsim.levers import LeverError, evaluate_levers, lever, levers, minimal_change
-from negsim.scenario import scenario_from_data
+from negsim.scenario import bundled_scenarios, load_scenario, scenario_from_data
 
 
 def test_the_funnel_counts_each_filter() -> None:
@@ -222,3 +222,26 @@ def test_seed_counts_and_lever_names_are_checked_before_anything_runs(
     assert not out.exists()
     with pytest.raises(LeverError, match="from 1 to 10,000"):
         evaluate_levers(two_issues(), seeds=10_001)
+
+
+def test_a_lever_label_quotes_its_reason_whole_or_cut_at_a_word() -> None:
+    """The reason in a red line's or precondition's lever label: the text before its source,
+    its first clause when that is too long, else cut at a word with an ellipsis (never in a
+    word, never ending in a colon)."""
+    from negsim.levers import _short_reason
+
+    assert _short_reason("the same recognition, by sequencing (Asahi, Jan 2019)") == (
+        "the same recognition, by sequencing"
+    )
+    long_clause = "leaving the US alliance was never on the table: Japan rejected it (FACTS)"
+    assert _short_reason(long_clause) == "leaving the US alliance was never on the table"
+    words = "80 % of Japanese reject recognising Russian sovereignty over all four (Asahi)"
+    assert _short_reason(words) == "80 % of Japanese reject recognising Russian…"
+    assert _short_reason("x" * 60) == "x" * 47 + "…"
+    assert _short_reason("") == ""
+    for scenario in bundled_scenarios():
+        for found in levers(load_scenario(scenario))[0]:
+            if "red line" not in found.label and "precondition" not in found.label:
+                continue
+            assert not found.label.endswith(": )"), found.label
+            assert len(found.label) < 80, found.label
