@@ -265,6 +265,8 @@ def test_one_broken_issue_gives_one_problem() -> None:
         ({"parties.first.red_lines": [{"issue": "first_share", "at_least": "nine"}]},
          "parties.first.red_lines[0].at_least", "no option 'nine'"),
         ({"parties.first.discount": math.nan}, "parties.first.discount", "a number"),
+        ({"parties.first.reservation": math.inf}, "parties.first.reservation",
+         "got a number inf (expected a finite number)"),
         ({"parties.first.agent": {"kind": "noisy", "agent": {"kind": "noisy"}, "x": 1}},
          "parties.first.agent.x", "unknown key"),
     ],

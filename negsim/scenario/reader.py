@@ -144,8 +144,11 @@ class Reader:
         ok = isinstance(value, _TYPES[base]) and not (
             base in ("integer", "number", "label") and isinstance(value, bool)
         )
+        expected = _article(kind)
         if ok and base in ("number", "label") and isinstance(value, float):
             ok = math.isfinite(value)
+            if base == "number":
+                expected = "a finite number"
         if ok and isinstance(value, int) and not isinstance(value, bool):
             ok = abs(value) < INT_BOUND
         if ok and kind.startswith("array of "):
@@ -153,7 +156,7 @@ class Reader:
             each = [self.typed(v, f"{path}[{i}]", item) for i, v in enumerate(value)]
             return all(each)  # every item checked (and reported), not just up to the first
         if not ok:
-            self.problem(path, f"got {kind_of(value)} {value!r}"[:120], _article(kind))
+            self.problem(path, f"got {kind_of(value)} {value!r}"[:120], expected)
         return ok
 
     def attempt(self, path: str, build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
