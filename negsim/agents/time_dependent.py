@@ -408,27 +408,19 @@ def per_profile(maxsize: int) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     return decorate
 
 
+@attrs.frozen(eq=False)
 class _Schedule:
     """What :func:`_schedule` finds: the candidates by decreasing own utility, ``τ`` by round,
     how many candidates reach it and where the band starts (lists), the known estimate, and,
     made on first use, the candidates' option rows: an array (:attr:`grid`) and the same
     issue by issue as lists (:attr:`columns`, for plans of at most :data:`LISTED_PLAN`)."""
 
-    def __init__(
-        self,
-        candidates: npt.NDArray[np.int64],
-        targets: list[float],
-        counts: list[int],
-        starts: list[int],
-        known: npt.NDArray[np.float64] | None,
-        shape: tuple[int, ...],
-    ) -> None:
-        self.candidates = candidates
-        self.targets = targets
-        self.counts = counts
-        self.starts = starts
-        self.known = known
-        self.shape = shape
+    candidates: npt.NDArray[np.int64]
+    targets: list[float]
+    counts: list[int]
+    starts: list[int]
+    known: npt.NDArray[np.float64] | None
+    shape: tuple[int, ...]
 
     @cached_property
     def grid(self) -> npt.NDArray[np.int64] | None:
