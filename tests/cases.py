@@ -6,6 +6,7 @@ import copy
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,17 @@ def kill_once_stored(
     process.send_signal(signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL, "the command finished before it could be killed"
     return stored_runs(store)
+
+
+def negsim_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m negsim ARGS`` in a fresh process in ``cwd``, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "negsim", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )

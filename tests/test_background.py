@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cases import negsim_cli
 
 from negsim import background
 from negsim.background import BackgroundFailed, can_fork, start
@@ -187,19 +188,6 @@ def test_a_failing_fork_does_the_work_here(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 # --- negsim run: the same account and files, forked or not -----------------------------------
-def _negsim(
-    *argv: str, env: dict[str, str] | None = None, cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "negsim", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        check=False,
-    )
-
-
 @forks
 def test_negsim_run_is_the_same_with_and_without_forks(tmp_path: Path) -> None:
     env = dict(os.environ)
@@ -207,8 +195,8 @@ def test_negsim_run_is_the_same_with_and_without_forks(tmp_path: Path) -> None:
     ours, theirs = tmp_path / "forked", tmp_path / "here"
     ours.mkdir()
     theirs.mkdir()
-    forked = _negsim("run", "--out", "out", env=env, cwd=ours)
-    here = _negsim("run", "--out", "out", env={**env, "NEGSIM_NO_FORK": "1"}, cwd=theirs)
+    forked = negsim_cli("run", "--out", "out", env=env, cwd=ours)
+    here = negsim_cli("run", "--out", "out", env={**env, "NEGSIM_NO_FORK": "1"}, cwd=theirs)
     assert forked.returncode == here.returncode == 0, forked.stderr + here.stderr
     assert forked.stdout == here.stdout
     assert forked.stderr == here.stderr == ""

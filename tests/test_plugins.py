@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cases import negsim_cli
 
 import negsim
 import negsim.registry as registry_module
@@ -164,28 +165,19 @@ def test_plugins_are_reachable_from_the_cli(
 ) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin), *sys.path])}
 
-    def negsim_cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "negsim", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-            cwd=tmp_path_factory.mktemp("cli"),
-        )
+    def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return negsim_cli(*args, cwd=tmp_path_factory.mktemp("cli"), env=env)
 
-    agents = negsim_cli("agents")
+    agents = run_cli("agents")
     assert agents.returncode == 0, agents.stderr
     assert "stubborn         Demands its best outcome" in agents.stdout
     assert "broken           (not usable: agent 'broken': entry point" in agents.stdout
-    done = negsim_cli(
+    done = run_cli(
         "run", "split-the-pie", "--set", "parties.second.agent=stubborn", "--no-plots",
         "--lever-seeds", "0",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Stubborn" in done.stdout or "stubborn" in done.stdout
-    forecast = negsim_cli(
-        "forecast", "kurils-actors-2016", "--model", "plugin-stokman", "--no-plots"
-    )
+    forecast = run_cli("forecast", "kurils-actors-2016", "--model", "plugin-stokman", "--no-plots")
     assert forecast.returncode == 0, forecast.stderr
     assert "plugin-stokman" in forecast.stdout
