@@ -236,3 +236,17 @@ def test_ctrl_c_during_the_forked_work_stops_everything_and_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ProcessLookupError):  # the children too are gone
         os.killpg(process.pid, 0)
+
+
+def test_negsim_run_in_one_process_in_this_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same command called as a function with NEGSIM_NO_FORK: the levers and every figure
+    done here (what a notebook, with its threads, gets)."""
+    from negsim.cli import main
+
+    monkeypatch.setenv("NEGSIM_NO_FORK", "1")
+    out = tmp_path / "out"
+    assert main(["run", "split-the-pie", "--lever-seeds", "2", "--out", str(out)]) == 0
+    assert "What would have changed it (over 2 seeds)" in capsys.readouterr().out
+    assert (out / "why-no-deal.png").read_bytes().startswith(b"\x89PNG")
