@@ -1,5 +1,5 @@
 """``python -m negsim``: the same as the ``negsim`` command."""
 
-from .cli import main
+from .cli import command
 
-raise SystemExit(main())
+raise SystemExit(command())

@@ -27,6 +27,7 @@ parent printed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -127,17 +128,24 @@ def start(function: Callable[..., T], *args: Any, **kwargs: Any) -> Pending[T]:
         reader, writer = os.pipe()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or the child would hold a copy of what is buffered
+        # the child's collector leaves what it inherits alone (frozen): its collections
+        # neither walk those objects nor write to their pages, each write copying a page
+        # shared with this process; this process's collector is left as it was
+        frozen = gc.get_freeze_count()
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:  # out of processes or memory: do the work here
+            pid = -1
+        if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
             os.close(reader)
-            os.close(writer)
-        else:
-            if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
-                os.close(reader)
-                _child(writer, function, args, kwargs)
-            os.close(writer)
+            _child(writer, function, args, kwargs)
+        if not frozen:
+            gc.unfreeze()
+        os.close(writer)
+        if pid > 0:
             return Pending(pid, reader, None)
+        os.close(reader)
     try:
         return Pending(None, None, (_RETURNED, function(*args, **kwargs)))
     except Exception as error:

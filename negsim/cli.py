@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -835,6 +836,22 @@ def _tournament(args: argparse.Namespace) -> None:
             written.append(f"ranking.{args.format}")
     stored = f"; every negotiation is in {args.store}" if args.store is not None else ""
     print(f"\nWrote {', '.join(written)} to {args.out}/{stored}")
+
+
+def command() -> int:
+    """The ``negsim`` command (its console script and ``python -m negsim``): :func:`main` on
+    the process's arguments, returning its exit code.
+
+    Before the process ends, every object still alive is frozen (:func:`gc.freeze`), so the
+    interpreter's last garbage collection at exit does not walk them all again: after a
+    ``negsim run`` with its figures (matplotlib's objects) that walk took about 0.12 s of
+    nothing useful. Only the cyclic collector is affected: files are closed, finalisers and
+    ``atexit`` handlers run as usual. Library callers of :func:`main` (tests, notebooks) keep
+    their collector untouched.
+    """
+    code = main()
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

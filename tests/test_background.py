@@ -3,6 +3,7 @@ the same as called here; and ``negsim run``, which uses it, the same with or wit
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -174,6 +175,33 @@ def test_no_fork_with_another_thread_running_or_when_asked(
     monkeypatch.setenv("NEGSIM_NO_FORK", "")
     monkeypatch.setattr(background.sys, "platform", "darwin")
     assert not can_fork()
+
+
+def _freeze_count() -> int:
+    return gc.get_freeze_count()
+
+
+@forks
+def test_the_child_leaves_what_it_inherits_to_the_parent_and_the_parent_collects_as_before() -> (
+    None
+):
+    assert gc.get_freeze_count() == 0
+    with start(_freeze_count) as pending:
+        assert gc.get_freeze_count() == 0  # unfrozen here as soon as the child is made
+        frozen_in_child = pending.result()
+    assert frozen_in_child > 1000  # this test process's objects, frozen in the child's copy
+    assert gc.get_freeze_count() == 0
+
+
+@forks
+def test_a_caller_that_froze_its_objects_keeps_them_frozen() -> None:
+    gc.freeze()
+    try:
+        with start(_freeze_count) as pending:
+            assert pending.result() > 1000
+        assert gc.get_freeze_count() > 1000  # start did not unfreeze what it found frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_failing_fork_does_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:

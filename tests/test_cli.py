@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import runpy
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -185,10 +187,22 @@ def test_python_dash_m_negsim_is_the_negsim_command(
     assert "nope-not-a-scenario" in done.stderr
     assert "Traceback" not in done.stderr
     monkeypatch.setattr(sys, "argv", ["negsim", "protocols"])
-    with pytest.raises(SystemExit) as info:
-        runpy.run_module("negsim", run_name="__main__")
+    try:
+        with pytest.raises(SystemExit) as info:
+            runpy.run_module("negsim", run_name="__main__")
+        # the command freezes what is alive for the exit (negsim.cli.command); main does not
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
     assert info.value.code == 0
     assert "alternating-offers" in capsys.readouterr().out
+    assert main(["protocols"]) == 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_console_script_is_the_command() -> None:
+    scripts = {e.name: e.value for e in entry_points(group="console_scripts")}
+    assert scripts["negsim"] == "negsim.cli:command"
 
 
 def test_a_reader_that_goes_away_ends_quietly(
