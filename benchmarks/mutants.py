@@ -63,15 +63,22 @@ MUTANTS = (
     Mutant(
         "win-set boundary exclusive",
         "negsim/twolevel.py",
-        "np.flatnonzero(support >= self.threshold - 1e-12)",
-        "np.flatnonzero(support > self.threshold - 1e-12)",
+        "mask = self.support(space, space.grid()) >= self.threshold - 1e-12",
+        "mask = self.support(space, space.grid()) > self.threshold - 1e-12",
         ("tests/test_twolevel.py::test_the_win_set_includes_its_boundary",),
     ),
     Mutant(
         "win-set boundary exclusive, no tolerance",
         "negsim/twolevel.py",
-        "np.flatnonzero(support >= self.threshold - 1e-12)",
-        "np.flatnonzero(support > self.threshold)",
+        "mask = self.support(space, space.grid()) >= self.threshold - 1e-12",
+        "mask = self.support(space, space.grid()) > self.threshold",
+        ("tests/test_twolevel.py::test_the_win_set_includes_its_boundary",),
+    ),
+    Mutant(
+        "ratification vote boundary exclusive, no tolerance",
+        "negsim/twolevel.py",
+        "RatificationVote(support, support >= self.threshold - 1e-12)",
+        "RatificationVote(support, support > self.threshold)",
         ("tests/test_twolevel.py::test_the_win_set_includes_its_boundary",),
     ),
     Mutant(
@@ -91,20 +98,27 @@ MUTANTS = (
         ("tests/test_opponent_model.py::test_legacy_full_ties_go_to_the_lowest_index",),
     ),
     Mutant(
-        "joint-space tie-break: better for itself first",
+        "joint-space tie-break in a small band: the last of the ties",
         "negsim/agents/time_dependent.py",
-        "return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][0]])",
-        "return int(self.candidates[tied[0]])",
-        (
-            "tests/test_opponent_model.py::test_ties_for_the_other_side_go_to_the_outcome_nearest_the_target",
-        ),
+        """                at_top = 0
+                while values[at_top] < top:
+                    at_top += 1
+""",
+        """                at_top = len(values) - 1
+                while values[at_top] < top:
+                    at_top -= 1
+""",
+        ("tests/test_opponent_model.py::test_full_ties_go_to_the_lowest_index",),
     ),
     Mutant(
-        "joint-space tie-break: highest index first",
+        "joint-space tie-break over every candidate: the last of the ties",
         "negsim/agents/time_dependent.py",
-        "return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][0]])",
-        "return int(self.candidates[tied[self.own[tied] <= lowest + _TOL][-1]])",
-        ("tests/test_opponent_model.py::test_full_ties_go_to_the_lowest_index",),
+        "at_top = int(np.argmax(estimate >= estimate.max() - _TOL))",
+        "at_top = len(estimate) - 1 - int(np.argmax((estimate >= estimate.max() - _TOL)[::-1]))",
+        (
+            "tests/test_opponent_model.py::"
+            "test_with_complete_information_ties_go_to_the_better_for_itself_then_the_lowest_index",
+        ),
     ),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import negsim
 from negsim import analysis
@@ -127,6 +128,35 @@ def test_full_ties_go_to_the_lowest_index() -> None:
     # index
     result = _play_against_script(mine, script_offer=3, legacy=False)
     assert result.offers.tolist() == [2, 3, 0]
+
+
+@pytest.mark.parametrize(
+    ("own", "offers"),
+    [
+        ([0.6, 0.7, 0.9, 0.0], [2, 1, 1]),  # a and b tie for the other side: b, better for it
+        ([0.6, 0.6, 0.9, 0.0], [2, 0, 0]),  # ... and for itself: a, the lower index
+    ],
+)
+def test_with_complete_information_ties_go_to_the_better_for_itself_then_the_lowest_index(
+    own: list[float], offers: list[int]
+) -> None:
+    # with the other side's utilities known the search covers every outcome at or above the
+    # target (negsim.agents.time_dependent), not the band of a learned estimate
+    space = negsim.OutcomeSpace([negsim.categorical("x", ["a", "b", "c", "d"])])
+    mine = negsim.LinearAdditive.from_tables(space, {"x": 1}, {"x": own}, reservation=0.1)
+    theirs = negsim.LinearAdditive.from_tables(
+        space, {"x": 1}, {"x": [0.5, 0.5, 0.2, 1.0]}, reservation=0.1
+    )
+    result = negsim.AlternatingOffers(n_rounds=5, information="complete").run(
+        [
+            negsim.Party("me", mine, negsim.make_agent("time-dependent", exponent=1.0)),
+            negsim.Party("script", theirs, ScriptedAgent(offers=[3])),
+        ],
+        rng=0,
+    )
+    # it opens with c, its best; from round 2 (target 0.5, then 0.1) a, b and c reach the
+    # target, and a and b are the best of them for the other side
+    assert result.offers[::2].tolist() == offers
 
 
 def test_legacy_full_ties_go_to_the_lowest_index() -> None:
