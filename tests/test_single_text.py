@@ -48,30 +48,64 @@ def test_when_every_change_asked_for_was_rejected_the_oldest_draft_comes_back() 
     assert fresh.tolist() == b.tolist()  # a change not yet rejected is made first
 
 
+def test_a_draft_only_the_other_side_rejected_comes_back() -> None:
+    # A (Boulware, reservation 0.1) signs only its best text (a, c) until late; B (Conceder,
+    # reservation 0.7) signs (b, c), worth 0.7 to A, from the start. Each text is rejected by
+    # the other side only, so the mediator may table each again, and does, until A signs
+    # (b, c). When every rejected draft was barred, it wandered off to texts both reject and
+    # ran to the deadline with no deal although (b, c) is in the zone.
+    space = negsim.OutcomeSpace(
+        [negsim.categorical("x", ["a", "b", "c"]), negsim.categorical("y", ["a", "b", "c"])]
+    )
+
+    def position(w: float, x: list[float], y: list[float], r: float) -> negsim.Position:
+        model = negsim.LinearAdditive.from_tables(
+            space, {"x": w, "y": 1 - w}, {"x": x, "y": y}, reservation=r
+        )
+        return negsim.Position(model, discount=0.99)
+
+    a = position(1 / 3, [1.0, 0.1, 0.0], [0.6, 0.0, 1.0], 0.1)
+    b = position(0.93, [0.0, 1.0, 0.66], [0.7, 0.0, 1.0], 0.7)
+    parties = [
+        negsim.Party("A", a, negsim.make_agent("boulware")),
+        negsim.Party("B", b, negsim.make_agent("conceder")),
+    ]
+    result = negsim.SingleText(n_rounds=20).run(parties, rng=0)
+    texts = [space.labels(space.outcome_at(int(o))) for o in result.offers]
+    assert texts[0] == {"x": "a", "y": "c"}
+    assert texts[1] == {"x": "b", "y": "c"}
+    assert result.agreed
+    assert result.agreement_labels == {"x": "b", "y": "c"}
+    assert result.agreement_round == 15
+    for t in range(15):  # every text before was signed by one side and rejected by the other
+        assert sorted(result.accepted[t].tolist()) == [False, True]
+
+
 def test_the_mediator_finds_the_deal_in_the_2016_talks() -> None:
-    """Sochi to Nagato under the mediator (24 drafts): 4 outcomes are better than no deal
-    for both, and the Nash text (0.411 to Japan, 0.858 to Russia) is one. Japan rejects it
-    when first tabled (its demand is still higher); the mediator brings it back once every
-    change asked for is a draft rejected since, and both sign. Before, it bounced between
-    the two drafts rejected last (Japan 0.401 / Russia 0.709, Japan 0.354 / Russia 0.843)
-    to the deadline."""
+    """Sochi to Nagato under the mediator: 4 outcomes are better than no deal for both. The
+    text both sign (round 22) was rejected by both when first tabled (round 1) and by Russia
+    in round 20, when Japan had come to accept it; it comes back because only Russia had
+    rejected it and Russia accepts the text in between. Before the no-return rule barred
+    only a draft the present critics rejected, the run ended on another text of the zone
+    (the Nash text, round 21); before the oldest-draft fallback, it bounced to the deadline
+    between two drafts outside the zone."""
     scenario = negsim.load_scenario("kurils-2016").with_overrides({"protocol.kind": "single-text"})
     found = scenario.analyse().bargaining
     assert found.zone.size == 4
-    run = scenario.run()
-    result = run.result
-    assert run.deal
+    result = scenario.run().result
+    assert result.agreed
+    assert result.agreement in found.zone.tolist()
     assert result.agreement_labels == {
         "territory": "status_quo_talks_continue",
         "joint_activities": "special_framework",
-        "economic_plan": "eight_point_plan",
-        "former_resident_visits": "eased",
+        "economic_plan": "none",
+        "former_resident_visits": "current_regime",
     }
-    assert result.agreement == found.nash
-    assert result.final_utilities.round(3).tolist() == [0.411, 0.858]
-    first = result.offers.tolist().index(result.agreement)
-    assert first < result.agreement_round
-    assert result.accepted[first].tolist() == [False, True]  # Japan, not yet
+    assert result.agreement_round == 22
+    tabled = [k for k, o in enumerate(result.offers.tolist()) if o == result.agreement]
+    assert tabled == [1, 5, 20, 22]
+    assert result.accepted[20].tolist() == [True, False]  # Japan, not yet Russia
+    assert result.accepted[21].tolist() == [False, True]  # the text Russia accepts between
 
 
 def test_single_text_results_export_the_mediator() -> None:

@@ -16,10 +16,14 @@ only from what the parties say, not from their utilities:
    move one option the net way — equal and opposite pulls cancel; on categorical issues each
    option asked for gets the weight of the critics asking for it. The mediator makes the one
    change of largest weight (ties: lowest issue, then option): one small step per draft, as
-   in the Camp David drafts — never back to a draft already rejected while another change is
-   asked for. When every change asked for would bring back a rejected draft, it tables the
-   one tabled longest ago: a rejection is news of its round, and parties concede as time
-   passes. If the criticisms cancel out, the text stays.
+   in the Camp David drafts — never back to a draft one of the present critics rejected
+   while another change is asked for. A draft that only others rejected may come back: the
+   present critics accepted it when it was last tabled, and those who rejected it then
+   accept the present text, so as they concede it may be signed (in the 1956 talks the
+   text goes back and forth between the draft Japan signs and the one the USSR signs until
+   the USSR signs Japan's). When every change asked for would bring back a barred draft, it
+   tables the one tabled longest ago: a rejection is news of its round, and parties concede
+   as time passes. If the criticisms cancel out, the text stays.
 4. After ``n_rounds`` drafts without agreement the deadline has passed.
 
 Texts are recorded as offers made by the mediator (proposer ``MEDIATOR``); each party's
@@ -78,6 +82,7 @@ class SingleText(Protocol):
         wishes = [table.propose(i) for i in range(n)]
         text = space.outcome_at(_opening(space, wishes, weights))
         accepted: list[list[bool]] = []
+        verdicts: dict[int, tuple[int, list[bool]]] = {}
         end = EndReason.DEADLINE
         for t in range(self.n_rounds):
             state.round = t
@@ -90,8 +95,12 @@ class SingleText(Protocol):
                 break
             critics = [i for i in range(n) if not answers[i]]
             asks = {i: space.outcome_at(table.propose(i)) for i in critics}
-            tabled = {o.outcome: o.round for o in state.history}  # each draft's last round
-            text = _revise(space, text, asks, weights, tabled)
+            verdicts[index] = (t, answers)  # each draft's last round and answers to it
+            # barred: the drafts one of these critics rejected when they were last tabled
+            barred = {
+                d: r for d, (r, said) in verdicts.items() if not all(said[i] for i in critics)
+            }
+            text = _revise(space, text, asks, weights, barred)
         return table.result(accepted, end)
 
 
@@ -124,13 +133,14 @@ def _revise(
     the text moves one option in the net direction; opposite pulls of equal weight cancel. On
     a categorical issue each asked-for option gets the weight of the critics asking for it.
     The change of largest weight is made (ties: lowest issue, then option) — unless it would
-    bring back a draft already rejected (``drafts``: each draft tabled, by outcome index, with
-    the last round it was tabled), when the next change is made instead, or failing that the
-    two heaviest changes on different issues together: a mediator does not table a text it
-    has seen fail while another is asked for (without this, two critics pulling one issue
-    back and forth make the drafts cycle for ever).
+    bring back a barred draft (``drafts``: by outcome index, the last round each was tabled;
+    :class:`SingleText` bars the drafts one of the present critics rejected), when the next
+    change is made instead, or failing that the two heaviest changes on different issues
+    together: a mediator does not table a text it has seen fail for its critics while
+    another is asked for (without this, two critics pulling one issue back and forth make
+    the drafts cycle for ever, both rejecting each).
 
-    When every one of those texts was rejected before, the one tabled longest ago comes back
+    When every one of those texts is barred, the one tabled longest ago comes back
     (ties: in the order above). A rejection is news of its round: the parties concede as time
     passes, so the stalest rejection is the likeliest to have lapsed. Taking the heaviest
     change instead would bounce the text between the drafts rejected last — two critics
