@@ -39,16 +39,16 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 from matplotlib.transforms import offset_copy
 
-from . import analysis
-from .errors import ValidationError
-from .io import publish
-from .preferences import PreferenceModel
-from .results import NegotiationResult
+from .. import analysis
+from ..errors import ValidationError
+from ..io import publish
+from ..preferences import PreferenceModel
+from ..results import NegotiationResult
 
 if TYPE_CHECKING:
-    from .diagnosis import Diagnosis
-    from .levers import LeverOutcome, LeverReport
-    from .tournaments import Ranking
+    from ..diagnosis import Diagnosis
+    from ..levers import LeverOutcome, LeverReport
+    from ..tournaments import Ranking
 
 __all__ = [
     "concessions",
@@ -721,7 +721,7 @@ def ranking(table: Ranking, title: str = "", ax: Axes | None = None) -> Axes:
     its mean score (the ranked metric) as a dot and its interval as a bar; at the right, the
     figures and each agent's agreement rate. The axis is zoomed onto the scores, so read the
     gaps against the intervals, not against zero."""
-    from .tournaments import METRICS
+    from ..tournaments import METRICS
 
     n = len(table.agents)
     ax = _axes(ax, (8.5, max(2.5, 0.36 * n + 1.4)))
