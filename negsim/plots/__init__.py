@@ -22,21 +22,14 @@ sign, and a name such as ``$\\frac{$`` cannot make drawing fail.
 
 from __future__ import annotations
 
-from .space import DPI as DPI
-from .space import PARTY_COLOURS as PARTY_COLOURS
-from .space import PNG_COMPRESSION as PNG_COMPRESSION
-from .space import (
-    concessions,
-    funnel,
-    levers,
-    outcome_space,
-    plain_text,
-    ranking,
-    save_figure,
-    sweep,
-    why_no_deal,
-    win_sets,
-)
+from ._common import PARTY_COLOURS as PARTY_COLOURS
+from .concession_curves import concessions
+from .diagnosis import funnel, levers, why_no_deal
+from .research import ranking, sweep
+from .saving import DPI as DPI
+from .saving import PNG_COMPRESSION as PNG_COMPRESSION
+from .saving import plain_text, save_figure
+from .space import outcome_space, win_sets
 
 __all__ = [
     "concessions",
