@@ -27,7 +27,7 @@ from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 
 from ..errors import ValidationError
-from ..plots import _axes
+from ..plots._common import _axes
 from .bdm import OFFER_KINDS, BDMRun
 from .data import ActorData
 from .ktab import KTABTurn

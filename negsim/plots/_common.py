@@ -1,0 +1,45 @@
+"""What every plot of :mod:`negsim.plots` shares: the parties' colours, a new Axes when none is
+given, and a label placed a few points from its anchor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import SubFigure
+from matplotlib.transforms import offset_copy
+
+PARTY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (7.5, 6.0)) -> Axes:
+    if ax is not None:
+        return ax
+    _, new = plt.subplots(figsize=size, layout="constrained")
+    return new
+
+
+def _note(
+    ax: Axes,
+    text: str,
+    xy: tuple[float, float],
+    offset: tuple[float, float] = (0.0, 0.0),
+    coords: tuple[str, str] = ("data", "data"),
+    **style: Any,
+) -> Any:
+    """``text`` at ``xy`` moved by ``offset`` points: the pixels of ``ax.annotate(text, xy,
+    xycoords=coords, xytext=offset, textcoords="offset points")``, as a plain Text.
+
+    ``coords`` is ``"data"`` or ``"axes fraction"`` for x and for y. A plain Text costs about
+    a third of an Annotation to lay out and draw (an Annotation checks its point and its
+    arrow on every pass), which counts in figures with dozens of labels.
+    """
+    root = ax.figure.figure if isinstance(ax.figure, SubFigure) else ax.figure
+    base = {
+        ("data", "data"): ax.transData,
+        ("axes fraction", "data"): ax.get_yaxis_transform(),
+        ("data", "axes fraction"): ax.get_xaxis_transform(),
+    }[coords]
+    moved = offset_copy(base, root, x=offset[0], y=offset[1], units="points")
+    return ax.text(xy[0], xy[1], text, transform=moved, **style)
