@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 import negsim
@@ -266,3 +267,36 @@ def test_the_lever_panel_says_so_when_no_lever_leads_to_an_agreement() -> None:
     helped = evaluate_levers(negsim.load_scenario("split-the-pie"), ["mediator"], seeds=3)
     ax = plots.levers(helped)
     assert not any("No single lever" in t.get_text() for t in ax.texts)
+
+
+def test_a_laid_out_figure_is_drawn_once_to_the_pixels_savefig_draws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = negsim.load_scenario("two-issue-trade")
+    found = scenario.analyse()
+
+    def figure() -> Figure:
+        ax = plots.outcome_space(found.U, scenario.names, found.reservations, scenario.run().result)
+        return ax.figure  # type: ignore[return-value]
+
+    reference = figure()
+    with plots.plain_text():  # matplotlib's own save: a layout draw, then the real one
+        reference.savefig(
+            tmp_path / "reference.png",
+            dpi=plots.DPI,
+            pil_kwargs={"compress_level": plots.PNG_COMPRESSION},
+        )
+    draws: list[Figure] = []
+    real_draw = Figure.draw
+
+    def counted(self: Figure, renderer: object) -> None:
+        draws.append(self)
+        real_draw(self, renderer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    ours = figure()
+    engine = ours.get_layout_engine()
+    plots.save_figure(ours, tmp_path / "ours.png")
+    assert draws == [ours]  # one draw, not a layout draw first
+    assert ours.get_layout_engine() is engine  # restored
+    assert (tmp_path / "ours.png").read_bytes() == (tmp_path / "reference.png").read_bytes()

@@ -43,7 +43,9 @@ def _laid_out(figure: Figure, dpi: float) -> Iterator[None]:
     ``savefig`` on a figure with a layout engine (``layout="constrained"``) draws it twice:
     once, to a renderer that paints nothing, to run the layout, then for real. Laid out here
     first, with the renderer the PNG is drawn by (the same ``dpi``, so the same text sizes),
-    the figure is drawn once, to the same pixels.
+    the figure is drawn once, to the same pixels. The engine is removed, not set to
+    ``"none"``: that leaves a placeholder engine, and ``savefig`` makes its first draw for
+    any engine at all.
     """
     engine = figure.get_layout_engine()
     if engine is None:
@@ -53,7 +55,9 @@ def _laid_out(figure: Figure, dpi: float) -> Iterator[None]:
     figure.dpi = dpi
     try:
         engine.execute(figure)
-        figure.set_layout_engine("none")
+        # None removes the engine unless the rc asks for one by default: it does not here
+        with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            figure.set_layout_engine(None)
         yield
     finally:
         figure.set_layout_engine(engine)
