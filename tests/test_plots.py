@@ -173,6 +173,7 @@ def test_funnel_has_a_bar_per_step_with_its_count() -> None:
     assert len(_bars(ax)) == len(diagnosis.funnel)
     assert ax.get_xscale() == "log"  # 1,728 down to 2
     assert ax.xaxis.get_major_formatter()(1000, 0) == "1,000"  # not mathtext (saved plain)
+    assert ax.xaxis.get_minorticklocs().size == 0  # the bars carry their counts
     counts = [t.get_text() for t in ax.texts]
     assert counts == [f"{s.count:,}" for s in diagnosis.funnel]
     ticks = [t.get_text() for t in ax.get_yticklabels()]
