@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -173,23 +174,38 @@ def import_time(repeats: int) -> dict[str, dict[str, float]]:
     return figures
 
 
-def run_time(repeats: int) -> dict[str, dict[str, float]]:
+def run_time(repeats: int, against: str | None = None) -> dict[str, dict[str, float]]:
     """R1: ``negsim run`` in a fresh folder (the default scenario, plots and levers), as it
     runs (on a second core where it can, ``negsim.background``) and in one process
-    (``NEGSIM_NO_FORK=1``), alternately."""
-    variants = {"as run": dict(os.environ), "one process": {**os.environ, "NEGSIM_NO_FORK": "1"}}
+    (``NEGSIM_NO_FORK=1``), and, given ``against`` (another checkout's root), that
+    checkout's ``negsim run``: in a shuffled order each round, with the median over the
+    rounds of each one's ratio to the as-run time of the same round (a shared machine's
+    speed drifts: only times taken side by side compare)."""
+    # bytecode written and read, as an installed package's is
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    variants = {"as run": base, "one process": {**base, "NEGSIM_NO_FORK": "1"}}
+    if against is not None:
+        variants[against] = {**base, "PYTHONPATH": str(Path(against).resolve())}
     figures: dict[str, list[dict[str, float]]] = {label: [] for label in variants}
+    order = list(variants)
+    shuffle = random.Random(0).shuffle
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "negsim", "run", "--out", "out"]
-        subprocess.run(command, capture_output=True, check=True, cwd=folder, env=os.environ)
+        for env in variants.values():  # bytecode compiled, caches warm
+            subprocess.run(command, capture_output=True, check=True, cwd=folder, env=env)
         for _ in range(repeats):
-            for label, env in variants.items():
-                figures[label].append(_best_wall(command, 1, cwd=folder, env=env))
+            shuffle(order)
+            for label in order:
+                figures[label].append(_best_wall(command, 1, cwd=folder, env=variants[label]))
+    as_run = [r["best"] for r in figures["as run"]]
     return {
         label: {
             "best": min(r["best"] for r in runs),
             "median": statistics.median(r["best"] for r in runs),
             "cpu": statistics.median(r["cpu"] for r in runs),
+            "as_run_over_this": statistics.median(
+                a / r["best"] for a, r in zip(as_run, runs, strict=True)
+            ),
         }
         for label, runs in figures.items()
     }
@@ -249,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller and fewer (noisy)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="these sections only")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    parser.add_argument(
+        "--against",
+        metavar="CHECKOUT",
+        help="R1 also runs the negsim of this checkout (say, a git worktree of b02413e)",
+    )
     args = parser.parse_args(argv)
     chosen = args.only or SECTIONS
     repeats = 3 if args.quick else 10
@@ -279,14 +300,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  import {label:<22} {_ms(q['best'])} ({_ms(q['median']).strip()})")
         print("  target: import negsim <= 150 ms")
     if "R1" in chosen:
-        found = run_time(max(3, repeats // 2))
+        found = run_time(max(3, repeats // 2) if args.against is None else repeats, args.against)
         figures["R1"] = found
-        print("\nR1 negsim run, wall time best (median); CPU time of all its processes")
+        print("\nR1 negsim run, wall time best (median); CPU time of all its processes;")
+        print("   as run / this, the median over the rounds")
         for label, q in found.items():
             print(
                 f"  {label:<12} {_ms(q['best'])} ({_ms(q['median']).strip()});"
-                f" CPU {_ms(q['cpu']).strip()}"
+                f" CPU {_ms(q['cpu']).strip()}; {q['as_run_over_this']:.2f}"
             )
+        if args.against is not None:
+            print("  target: as run / the checkout before (b02413e) <= 0.5")
     if "P1" in chosen:
         found = pareto_nash(repeats)
         figures["P1"] = found
