@@ -43,3 +43,19 @@ def _note(
     }[coords]
     moved = offset_copy(base, root, x=offset[0], y=offset[1], units="points")
     return ax.text(xy[0], xy[1], text, transform=moved, **style)
+
+
+def _legend_outside(ax: Axes) -> None:
+    """The legend to the right of the axes, top-aligned, small and without a frame."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+
+
+def _finish_plane(ax: Axes, names: Any, title: str, suffix: str = "") -> Axes:
+    """A utility plane's axis labels (``Utility to`` each party, with ``suffix``), title,
+    outside legend and light grid."""
+    ax.set_xlabel(f"Utility to {names[0]}{suffix}")
+    ax.set_ylabel(f"Utility to {names[1]}{suffix}")
+    ax.set_title(title)
+    _legend_outside(ax)
+    ax.grid(alpha=0.2)
+    return ax

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 from ..errors import ValidationError
 from ..preferences import PreferenceModel
 from ..results import NegotiationResult
-from ._common import PARTY_COLOURS, _axes
+from ._common import PARTY_COLOURS, _axes, _legend_outside
 
 __all__ = ["concessions"]
 
@@ -170,7 +170,7 @@ def concessions(
     ax.set_title(f"Concessions round by round ({_ending_words(result)})", fontsize=10, loc="right")
     ax.set_xlabel("Round")
     ax.set_ylabel(f"Utility of the offer ({kind})")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _legend_outside(ax)
     ax.grid(alpha=0.2)
     return ax
 

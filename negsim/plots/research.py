@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._common import PARTY_COLOURS, _axes, _note
+from ._common import PARTY_COLOURS, _axes, _legend_outside, _note
 
 if TYPE_CHECKING:
     from ..tournaments import Ranking
@@ -53,7 +53,7 @@ def sweep(table: Any, title: str = "", ax: Axes | None = None) -> Axes:
         ax.set_xlabel(params[0])
         ax.set_ylabel("Rate / utility")
         ax.set_ylim(-0.05, 1.05)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        _legend_outside(ax)
         ax.grid(alpha=0.2)
     elif table.design != "grid":
         points = ax.scatter(

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 
 from .. import analysis
 from ..results import NegotiationResult
-from ._common import PARTY_COLOURS, _axes, _note
+from ._common import PARTY_COLOURS, _axes, _finish_plane, _note
 
 __all__ = ["outcome_space", "win_sets"]
 
@@ -209,12 +209,8 @@ def outcome_space(
     ax.set_ylim(*ylim)
     if result is not None:
         _offer_paths(ax, U, result, names, (xlim[0], ylim[0]))
-    ax.set_xlabel(f"Utility to {names[0]} (undiscounted)")
-    ax.set_ylabel(f"Utility to {names[1]} (undiscounted)")
-    ax.set_title(title or "The outcome space in utility coordinates")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.grid(alpha=0.2)
-    return ax
+    title = title or "The outcome space in utility coordinates"
+    return _finish_plane(ax, names, title, " (undiscounted)")
 
 
 def _late_reservations(d: np.ndarray | None, result: NegotiationResult | None) -> Any:
@@ -375,9 +371,4 @@ def win_sets(
     if reservations is not None:
         _reservation_lines(ax, np.asarray(reservations, dtype=float), names)
     _label_bands(ax, U, band, names)
-    ax.set_xlabel(f"Utility to {names[0]}")
-    ax.set_ylabel(f"Utility to {names[1]}")
-    ax.set_title(title or "Win-sets: which deals each side could ratify at home")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.grid(alpha=0.2)
-    return ax
+    return _finish_plane(ax, names, title or "Win-sets: which deals each side could ratify at home")
