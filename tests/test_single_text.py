@@ -92,8 +92,9 @@ def test_the_mediator_finds_the_deal_in_the_2016_talks() -> None:
     scenario = negsim.load_scenario("kurils-2016").with_overrides({"protocol.kind": "single-text"})
     found = scenario.analyse().bargaining
     assert found.zone.size == 4
-    result = scenario.run().result
-    assert result.agreed
+    run = scenario.run()
+    result = run.result
+    assert run.deal  # agreed and ratified
     assert result.agreement in found.zone.tolist()
     assert result.agreement_labels == {
         "territory": "status_quo_talks_continue",
