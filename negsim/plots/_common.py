@@ -1,5 +1,6 @@
-"""What every plot of :mod:`negsim.plots` shares: the parties' colours, a new Axes when none is
-given, and a label placed a few points from its anchor."""
+"""What the plots of :mod:`negsim.plots` share: the parties' colours, a new Axes when none is
+given, a label placed a few points from its anchor, the legend outside the axes and the
+finish of a utility plane (axis labels, title, legend, grid)."""
 
 from __future__ import annotations
 
