@@ -444,3 +444,37 @@ def test_every_agent_with_a_batch_form_equals_its_loop(name: str) -> None:
     stacked = negsim.AlternatingOffers(n_rounds=12, opener=2)
     out = batch.run(stacked, agents=[name, "linear", name], rng=4, **_arrays(3, (2, 2), 3, seed=2))
     _check_against_loop(out, stacked)
+
+
+_CACHE_PROBE = """
+import numpy as np, negsim
+from negsim import batch
+from negsim.batch import _kernels
+space = negsim.OutcomeSpace([negsim.integer("x", 0, 3), negsim.integer("y", 0, 2)])
+n = 2
+tables = [np.broadcast_to(np.linspace(0, 1, m), (n, 2, m)) for m in (4, 3)]
+out = batch.run(negsim.AlternatingOffers(n_rounds=5), space, np.full((n, 2, 2), 0.5),
+                tables, np.full((n, 2), 0.2), ["boulware", "conceder"], rng=1,
+                engine="compiled")
+print(sum(_kernels.play.stats.cache_hits.values()), sum(_kernels.play.stats.cache_misses.values()))
+"""
+
+
+@pytest.mark.skipif(not compiled.available(), reason="Numba is not installed")
+def test_a_second_process_loads_the_compiled_loop_from_the_cache() -> None:
+    """The loop is compiled once, then loaded from Numba's cache on disk (a closure over
+    other compiled functions was keyed differently in every process: each compiled ~8 s)."""
+    import subprocess
+    import sys
+
+    from negsim.batch import _kernels
+
+    assert _kernels.play.py_func.__closure__ is None
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _CACHE_PROBE], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    hits, misses = map(int, runs[1])
+    assert (hits, misses) == (1, 0), runs
