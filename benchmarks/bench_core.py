@@ -90,12 +90,33 @@ def _quantiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def bench_w1(n_cases: int, repeats: int) -> dict[str, Any]:
+def w1_paths() -> dict[str, str]:
+    """The object API's two ways of playing W1 (:mod:`negsim.protocols.tiering`): the
+    agents' Python code, and compiled code (where Numba is installed), which a process
+    takes once its compilable runs have cost what loading it costs."""
+    from negsim.batch import compiled
+
+    paths = {"python": "never"}
+    if compiled.available():
+        paths["compiled"] = "always"
+    return paths
+
+
+def bench_w1(n_cases: int, repeats: int, mode: str = "auto") -> dict[str, Any]:
     """Time one negotiation, warm (same preference objects reused, as in a sweep) and cold
-    (fresh preference objects every run; their construction is not timed)."""
+    (fresh preference objects every run; their construction is not timed), under tiering
+    ``mode`` (``"never"``: in Python; ``"always"``: compiled code, loaded before timing)."""
+    from negsim.protocols import tiering
+
+    with tiering.use(mode):
+        return _bench_w1(n_cases, repeats)
+
+
+def _bench_w1(n_cases: int, repeats: int) -> dict[str, Any]:
     space = w1_space()
     protocol = negsim.AlternatingOffers(n_rounds=100, opener=0)
     cases = [w1_parties(seed, space) for seed in range(n_cases)]
+    protocol.run(cases[0], rng=0)  # (loads compiled code, under "always")
     rounds, agreed, warm = [], [], []
     for rep in range(repeats):
         for parties in cases:
@@ -277,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"{platform.platform()}; {os.cpu_count()} cores; {platform.processor() or '?'}")
     print()
-    w1 = bench_w1(cases, repeats)
+    paths = {path: bench_w1(cases, repeats, mode) for path, mode in w1_paths().items()}
+    w1 = paths.get("compiled", paths["python"])
     quality = bench_w1_quality(40 if args.quick else 200)
     w2 = bench_w2(5, w2_repeats)
     w2m = bench_w2(6, w2_repeats)
@@ -286,8 +308,13 @@ def main(argv: list[str] | None = None) -> int:
     negmas = negmas_figures(min(cases, 5), 1 if args.quick else 3)
 
     rows = [
-        ("W1 warm (one negotiation)", w1["warm"]["median"], TARGETS["W1"], "W1"),
-        ("W1 cold (fresh preferences)", w1["cold"]["median"], TARGETS["W1"], "W1"),
+        row
+        for path, w in paths.items()
+        for row in (
+            (f"W1 warm, {path}", w["warm"]["median"], TARGETS["W1"], "W1"),
+            (f"W1 cold, {path}", w["cold"]["median"], TARGETS["W1"], "W1"),
+        )
+    ] + [
         ("W2 100k outcomes", w2["with_utilities"], TARGETS["W2 100k"], "W2 100k"),
         ("W2 100k, first call", w2["with_utilities_first_call"], TARGETS["W2 100k"], "W2 100k"),
         ("W2 100k, analysis only", w2["analysis_only"], None, None),
@@ -325,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         print("negmas is not installed here: the NegMAS column shows the published figures.")
     if args.json:
         figures = {
-            "w1": w1,
+            "w1": paths,
             "w1_quality": quality,
             "w2_100k": w2,
             "w2_1m": w2m,

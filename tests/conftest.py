@@ -1,5 +1,11 @@
 """Shared test configuration: hypothesis profiles, and the negsim of subprocesses.
 
+The object API runs in Python in every test (``NEGSIM_COMPILED=never``, set before negsim
+is imported, so subprocesses inherit it): the tests that compare an engine with the object
+API need the agents' own code as the reference, and a suite should not change path midway
+once it has run enough negotiations (:mod:`negsim.protocols.tiering`).
+``tests/test_tiering.py`` checks the compiled path against it.
+
 ``dev`` (default) keeps the suite quick; ``ci`` (selected by ``CI=true``, or by
 ``HYPOTHESIS_PROFILE=ci``) tries more examples. Individual tests do not set ``max_examples``.
 
@@ -15,7 +21,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-import negsim
+os.environ["NEGSIM_COMPILED"] = "never"
+
+import negsim  # (after the environment it reads)
 
 _HOME = str(Path(negsim.__file__).parent.parent)
 os.environ["PYTHONPATH"] = os.pathsep.join(

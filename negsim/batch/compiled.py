@@ -25,16 +25,19 @@ compiles the loop (a few seconds), cached on disk for later processes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
 from ..agents import Agent, Hardliner, OpponentModelAgent, TimeDependent, TitForTat
 from ..agents.time_dependent import _TOL, BAND
+from ..protocols import AlternatingOffers, Party
+from ..protocols.base import negotiation_result
+from ..results import EndReason, NegotiationResult
 from .agents import _times
 
-__all__ = ["available", "compiled_kinds", "kind_code", "play"]
+__all__ = ["available", "chance_draws", "compiled_kinds", "kind_code", "play", "run_one"]
 
 #: The agents' codes in the compiled loop.
 JOINT, LEGACY, HARDLINER, TIT_FOR_TAT = 0, 1, 2, 3
@@ -74,15 +77,26 @@ def schedules(
     whether it applies, whether the joint agent's levels only fall (``monotone[j]``: no
     floor and ``1 - t^e`` non-increasing, so each count can start from the last one),
     ``accept[j, t] = φ^t`` (Python's power, for ``φ^t u >= r``) and ``ahead[j, d] = φ^d``
-    (a step of ``d`` rounds)."""
-    n = len(agents)
+    (a step of ``d`` rounds). They depend on the rules and the agents' exponents only, so
+    they are memoised (shared: the loop only reads them)."""
+    exponents = tuple(
+        float(agent.exponent) if code in (JOINT, LEGACY) else 0.0  # type: ignore[attr-defined]
+        for agent, code in zip(agents, codes, strict=True)
+    )
+    return _schedules(codes, exponents, n_rounds, 1.0 * discount)
+
+
+@lru_cache(maxsize=64)
+def _schedules(
+    codes: tuple[int, ...], exponents: tuple[float, ...], n_rounds: int, phi: float
+) -> tuple[Any, Any, Any, Any, Any, Any]:
+    n = len(codes)
     remaining = np.zeros((n, n_rounds))
     powers = np.ones((n, n_rounds))
     floors = np.zeros(n, dtype=np.bool_)
-    phi = 1.0 * discount
-    for j, (agent, code) in enumerate(zip(agents, codes, strict=True)):
+    for j, (code, exponent) in enumerate(zip(codes, exponents, strict=True)):
         if code in (JOINT, LEGACY):
-            remaining[j] = 1.0 - _times(n_rounds, float(agent.exponent))  # type: ignore[attr-defined]
+            remaining[j] = 1.0 - _times(n_rounds, exponent)
         if code == JOINT and phi < 1.0:
             with np.errstate(over="ignore"):
                 powers[j] = phi ** np.arange(n_rounds, dtype=float)
@@ -91,6 +105,21 @@ def schedules(
     accept = np.array([[phi**t for t in range(n_rounds)]] * n).reshape(n, n_rounds)
     ahead = np.array([[phi**d for d in range(n + 1)]] * n).reshape(n, n + 1)
     return remaining, powers, floors, monotone, accept, ahead
+
+
+def chance_draws(protocol: AlternatingOffers, seeds: Any, n_parties: int) -> Any:
+    """Each run's chance draws, one a round: the uniform stream of child ``n_parties`` of
+    the run's seed, as the object API draws them (``None`` without a breakdown risk)."""
+    if not protocol.breakdown_probability:
+        return None
+    return np.array(
+        [
+            np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(n_parties,))).random(
+                protocol.n_rounds
+            )
+            for seed in seeds
+        ]
+    ).reshape(len(seeds), protocol.n_rounds)
 
 
 def play(
@@ -114,15 +143,15 @@ def play(
     ranking keys of :func:`~negsim.batch.ranking.rank_descending` are computed by compiled
     code, sorted by numpy (its vectorised sort), and read back per run by the loop."""
     n, n_parties, k = weights.shape
-    size = grid.shape[0]
-    widest = max(table.shape[2] for table in tables)
-    padded = np.zeros((n, n_parties, k, widest))
+    widths = [table.shape[2] for table in tables]
+    padded = np.zeros((n, n_parties, k, max(widths)))
     for q, table in enumerate(tables):
         padded[:, :, q, : table.shape[2]] = table
-    shift = max(1, (size - 1).bit_length())
+    shift = max(1, (grid.shape[0] - 1).bit_length())
     kernels = _kernels()
-    widths = np.array([table.shape[2] for table in tables], dtype=np.int64)
-    utilities, keys = kernels.prepare(np.ascontiguousarray(weights), padded, widths, shift)
+    utilities, keys = kernels.prepare(
+        np.ascontiguousarray(weights), padded, np.array(widths, dtype=np.int64), shift
+    )
     keys.sort(axis=2)
     remaining, powers, floors, monotone, accept, ahead = plan
     n_rounds = remaining.shape[1]
@@ -133,7 +162,7 @@ def play(
         shift,
         np.ascontiguousarray(reservations, dtype=float),
         grid,
-        widest,
+        padded.shape[3],
         remaining,
         powers,
         floors,
@@ -148,6 +177,78 @@ def play(
         _TOL,
         BAND,
     )
+
+
+_ENDS = (EndReason.AGREEMENT, EndReason.DEADLINE, EndReason.BREAKDOWN)
+
+
+def run_one(
+    protocol: AlternatingOffers, parties: tuple[Party, ...], codes: tuple[int, ...], seed: int
+) -> NegotiationResult:
+    """One negotiation among checked ``parties`` (each with exact
+    :class:`~negsim.LinearAdditive` preferences, no discount of its own) played by the
+    compiled loop: the result ``protocol.run(parties, rng=seed)`` gives in Python, bit for
+    bit (:mod:`negsim.protocols.tiering` decides when the object API takes this path)."""
+    models: list[Any] = [party.preferences for party in parties]
+    space = models[0].space
+    n_parties = len(parties)
+    widths = space.shape
+    if min(widths) == max(widths):  # every issue as wide: the tables stack
+        padded = np.array([[model.tables for model in models]])
+    else:
+        padded = np.zeros((1, n_parties, len(widths), max(widths)))
+        for j, model in enumerate(models):
+            for q, table in enumerate(model.tables):
+                padded[0, j, q, : widths[q]] = table
+    draws = chance_draws(protocol, (seed,), n_parties)
+    code, offers, answers, offered, proposers, rounds = _kernels().play_one(
+        np.array(codes, dtype=np.int64),
+        np.array([[model.weights for model in models]]),
+        padded,
+        np.array(widths, dtype=np.int64),
+        max(1, (space.size - 1).bit_length()),
+        np.array([[model.reservation for model in models]]),
+        _grid_of_shape(space.shape),
+        _schedules_of(protocol, parties, codes),
+        protocol.opener,
+        protocol.information == "complete",
+        protocol.breakdown_probability,
+        draws if draws is not None else _NO_DRAWS,
+        _TOL,
+        BAND,
+    )
+    factors = (1.0 * protocol.discount,) * n_parties
+    return negotiation_result(
+        protocol,
+        parties,
+        seed,
+        factors,
+        rounds,
+        proposers,
+        offers,
+        offered,
+        answers,
+        _ENDS[code],
+    )
+
+
+_NO_DRAWS = np.ones((1, 1))
+
+
+@lru_cache(maxsize=32)
+def _grid_of_shape(shape: tuple[int, ...]) -> Any:
+    """The grid of a small space's shape (:data:`~negsim.protocols.tiering.SMALL_SPACE`),
+    one per shape: a new space, say one per run, need not enumerate its outcomes again."""
+    grid = np.indices(shape, dtype=np.int64).reshape(len(shape), -1).T.copy()
+    grid.flags.writeable = False
+    return grid
+
+
+def _schedules_of(
+    protocol: AlternatingOffers, parties: tuple[Party, ...], codes: tuple[int, ...]
+) -> tuple[Any, Any, Any, Any, Any, Any]:
+    agents = tuple(party.agent for party in parties)
+    return schedules(agents, codes, protocol.n_rounds, protocol.discount)
 
 
 def _kernels() -> Any:

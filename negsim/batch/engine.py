@@ -340,21 +340,6 @@ def _result(
     )
 
 
-def _chance_draws(protocol: AlternatingOffers, seeds: Any, n_parties: int) -> Any:
-    """Each run's chance draws, one a round: the uniform stream of child ``n_parties`` of
-    the run's seed, as the object API draws them (``None`` without a breakdown risk)."""
-    if not protocol.breakdown_probability:
-        return None
-    return np.array(
-        [
-            np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(n_parties,))).random(
-                protocol.n_rounds
-            )
-            for seed in seeds
-        ]
-    ).reshape(len(seeds), protocol.n_rounds)
-
-
 def _compiled(
     protocol: AlternatingOffers,
     space: OutcomeSpace,
@@ -401,7 +386,7 @@ def _compiled(
             protocol.opener,
             complete,
             protocol.breakdown_probability,
-            _chance_draws(protocol, seeds[rows], n_parties),
+            compiled.chance_draws(protocol, seeds[rows], n_parties),
         )
         agreement[rows], end[rows], rounds[rows] = made[:3]
         return made[3], made[4].astype(small), made[5]
@@ -431,7 +416,7 @@ def _alternate(
         forms.append(form(agent, chunk, j))
     others = [[j for j in range(n_parties) if j != p] for p in range(n_parties)]
     risk = protocol.breakdown_probability
-    draws = _chance_draws(protocol, chunk.seeds, n_parties)
+    draws = compiled.chance_draws(protocol, chunk.seeds, n_parties)
     dtype = np.int16 if chunk.size <= np.iinfo(np.int16).max else np.int64
     active = np.arange(chunk.n, dtype=np.int64)
     record = []

@@ -32,6 +32,7 @@ from ..observation import Offer
 from ..results import EndReason, NegotiationResult
 from ..rng import RNGLike
 from ..validators import count, unit
+from . import tiering
 from .base import Party, Protocol, check_information, check_offer, setup
 
 __all__ = ["AlternatingOffers"]
@@ -55,6 +56,14 @@ class AlternatingOffers(Protocol):
             )
 
     def run(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
+        """Negotiate among ``parties``: played in Python by the agents' own code, or, when
+        every agent has a compiled form and the parties' models are linear additive, by
+        compiled code once the process has run enough of them to pay for loading it (the
+        same result, bit for bit: :mod:`negsim.protocols.tiering`)."""
+        return tiering.run(self, parties, rng, self.run_in_python)
+
+    def run_in_python(self, parties: Sequence[Party], rng: RNGLike = None) -> NegotiationResult:
+        """The run played by the agents' Python code, whatever the tiering mode."""
         table = setup(
             self,
             parties,

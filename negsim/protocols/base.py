@@ -69,6 +69,7 @@ __all__ = [
     "Table",
     "check_offer",
     "check_parties",
+    "negotiation_result",
     "setup",
     "table_announcements",
     "target_curves",
@@ -280,39 +281,71 @@ class Table:
         to offer ``k``, ``end`` why the talks ended. Utilities are discounted to each offer's
         round, ``φ_i^t u_i``; an agreement is the last offer.
         """
-        parties = self.parties
         record = self.state.history if offers is None else offers
-        shape = (len(record), len(parties))
         # one pass over the (round, proposer, outcome) triples, then three rows (np.array of
         # a list of tuples reads them item by item: twice as slow)
         flat = np.fromiter(chain.from_iterable(record), dtype=np.int64, count=3 * len(record))
         rounds, proposers, index = flat.reshape(-1, 3).T.copy()
         offered = np.array([view.utilities[index] for view in self.views]).T.copy()
-        if any(f != 1.0 for f in self.factors):
-            # φ^t underflows to 0 for a tiny φ: discounted keeps -inf (a red line) as -inf
-            offered = discounted(offered, np.array(self.factors) ** rounds[:, None])
-        reservations = np.array([p.preferences.reservation for p in parties])
-        agreement = int(index[-1]) if end is EndReason.AGREEMENT else None
-        return NegotiationResult(
-            protocol=self.protocol.name,
-            parameters=self.protocol.parameters(),
-            seed=self.seed,
-            party_names=tuple(p.name for p in parties),
-            agents=tuple(p.agent.describe() for p in parties),
-            space=self.space,
-            offers=index,
-            proposers=proposers,
-            utilities=offered.reshape(shape),
-            accepted=np.fromiter(
-                chain.from_iterable(accepted), dtype=bool, count=shape[0] * shape[1]
-            ).reshape(shape),
-            end=end,
-            agreement=agreement,
-            final_utilities=offered[-1] if agreement is not None else reservations,
-            reservations=reservations,
-            offer_rounds=rounds,
-            discounts=self.factors,
+        answers = np.fromiter(
+            chain.from_iterable(accepted), dtype=bool, count=len(record) * len(self.parties)
         )
+        return negotiation_result(
+            self.protocol,
+            self.parties,
+            self.seed,
+            self.factors,
+            rounds,
+            proposers,
+            index,
+            offered,
+            answers,
+            end,
+        )
+
+
+def negotiation_result(
+    protocol: Protocol,
+    parties: tuple[Party, ...],
+    seed: int,
+    factors: tuple[float, ...],
+    rounds: npt.NDArray[np.int64],
+    proposers: npt.NDArray[np.int64],
+    offers: npt.NDArray[np.int64],
+    offered: npt.NDArray[np.float64],
+    accepted: npt.NDArray[np.bool_],
+    end: EndReason,
+) -> NegotiationResult:
+    """The :class:`~negsim.NegotiationResult` of a run whose offer ``k`` was ``offers[k]``,
+    made by ``proposers[k]`` in round ``rounds[k]``, worth ``offered[k, i]`` undiscounted to
+    party ``i`` and answered ``accepted[k, i]`` (any shape that reshapes to that), the run
+    ending for ``end``. Utilities are discounted to each offer's round, ``φ_i^t u_i``
+    (``factors`` the ``φ_i``); an agreement is the last offer, and the final utilities are
+    its (discounted) utilities, else the reservation values."""
+    shape = (len(offers), len(parties))
+    if any(f != 1.0 for f in factors):
+        # φ^t underflows to 0 for a tiny φ: discounted keeps -inf (a red line) as -inf
+        offered = discounted(offered, np.array(factors) ** rounds[:, None])
+    reservations = np.array([p.preferences.reservation for p in parties])
+    agreement = int(offers[-1]) if end is EndReason.AGREEMENT else None
+    return NegotiationResult(
+        protocol=protocol.name,
+        parameters=protocol.parameters(),
+        seed=seed,
+        party_names=tuple(p.name for p in parties),
+        agents=tuple(p.agent.describe() for p in parties),
+        space=parties[0].preferences.space,
+        offers=offers,
+        proposers=proposers,
+        utilities=offered.reshape(shape),
+        accepted=accepted.reshape(shape),
+        end=end,
+        agreement=agreement,
+        final_utilities=offered[-1] if agreement is not None else reservations,
+        reservations=reservations,
+        offer_rounds=rounds,
+        discounts=factors,
+    )
 
 
 def setup(
