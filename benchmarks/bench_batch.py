@@ -5,8 +5,10 @@ B1  W1 (see bench_core.py: 3 issues of 5, 5 and 4 options, random linear-additiv
     alternating offers) for N = 1e3, 1e4, 1e5 distinct negotiations in one call of
     ``negsim.batch.run``: negotiations a second (best of the repeats; wall and CPU time), peak
     memory (tracemalloc: the input arrays and everything the run allocates), and the ratio
-    to the object API looping over the same kind of cases (cold: every case has its own
-    preferences, as in a sweep over positions). Targets: 500,000 a second, 400 MB at 1e5.
+    to the object API looping over the same kind of cases in Python (cold: every case has its
+    own preferences, as in a sweep over positions); with Numba, the rate of that loop on
+    the object API's compiled path (negsim.protocols.tiering) beside it.
+    Targets: 500,000 a second, 400 MB at 1e5.
 B2  the same at N = 1e5 for other pairs of agents with a batch form.
 B3  NegMAS, when importable: its W1 time per negotiation (bench_core's mapping) and the ratio.
 
@@ -89,15 +91,27 @@ def peak_memory(n: int, agents: list[str]) -> float:
     return float(peak)
 
 
-def loop_rate(n_cases: int) -> float:
+def loop_rate(n_cases: int, mode: str = "never") -> float:
     """W1 negotiations a second through the object API, every case cold (its own
-    preferences), the same seeds as a batch would give them."""
+    preferences), the same seeds as a batch would give them; ``mode`` the tiering mode
+    (``"never"``: the agents' Python code; ``"always"``: the compiled path)."""
+    from negsim.protocols import tiering
+
     space = w1_space()
     cases = [w1_parties(1000 + seed, space) for seed in range(n_cases)]
-    start = time.perf_counter()
-    for seed, parties in enumerate(cases):
-        PROTOCOL.run(parties, rng=seed)
-    return n_cases / (time.perf_counter() - start)
+    with tiering.use(mode):
+        PROTOCOL.run(cases[0], rng=0)  # (the compiled path's first call reads Numba's cache)
+        start = time.perf_counter()
+        for seed, parties in enumerate(cases):
+            PROTOCOL.run(parties, rng=seed)
+        return n_cases / (time.perf_counter() - start)
+
+
+def engine_is_compiled() -> bool:
+    """Whether the compiled engine runs here (Numba installed)."""
+    from negsim.batch import compiled
+
+    return compiled.available()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,12 +129,22 @@ def main(argv: list[str] | None = None) -> int:
     # the compiled engine (negsim[fast]) compiles on first use, or loads its disk cache: not timed
     batch.run(PROTOCOL, agents=["boulware", "conceder"], rng=0, **w1_arrays(10))
     loop = loop_rate(100 if args.quick else 500)
-    figures: dict[str, Any] = {"loop_rate": loop, "w1": {}, "pairs": {}}
+    compiled_loop = (
+        loop_rate(100 if args.quick else 500, "always") if engine_is_compiled() else None
+    )
+    figures: dict[str, Any] = {
+        "loop_rate": loop,
+        "compiled_loop_rate": compiled_loop,
+        "w1": {},
+        "pairs": {},
+    }
     w1_agents = ["boulware", "conceder"]
     engine = batch.run(PROTOCOL, agents=w1_agents, rng=0, **w1_arrays(10)).engine
     print(
         f"B1  W1, boulware vs conceder, engine {engine!r}"
-        f" (loop, object API, cold: {loop:,.0f} a second)"
+        f" (loop, object API in Python, cold: {loop:,.0f} a second"
+        + (f"; compiled: {compiled_loop:,.0f}" if compiled_loop else "")
+        + ")"
     )
     print(
         f"{'N':>9} {'best /s':>11} {'median /s':>11} {'CPU /s':>11} {'2 threads':>11}"

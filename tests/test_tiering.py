@@ -40,6 +40,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(compiled, "run_one", counted)
     monkeypatch.setattr(tiering, "_TIER", tiering._Tier("never"))
+    monkeypatch.setattr(tiering, "_LOADED", "no such module")  # as if no batch had run
     return made
 
 
@@ -132,6 +133,21 @@ def test_auto_switches_once_the_python_runs_cost_the_break_even(
     first_compiled = 400 - len(calls)
     for seed in (0, first_compiled - 1, first_compiled, 399):
         assert results[seed] == protocol.run_in_python(_w1(seed), rng=seed)
+
+
+@needs_numba
+def test_auto_takes_the_compiled_path_at_once_if_a_batch_loaded_it(
+    calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    protocol = negsim.AlternatingOffers(n_rounds=30)
+    with tiering.use("auto"):
+        protocol.run(_w1(0), rng=0)
+        assert calls == []  # nothing spent yet, nothing loaded
+        compiled._kernels()  # what a compiled batch does
+        monkeypatch.setattr(tiering, "_LOADED", "negsim.batch._kernels")
+        got = protocol.run(_w1(0), rng=0)
+    assert calls == [1]
+    assert got == protocol.run_in_python(_w1(0), rng=0)
 
 
 def test_never_and_runs_that_cannot_be_compiled_stay_in_python(calls: list[int]) -> None:

@@ -17,7 +17,8 @@ a thousand runs cost in Python. So the object API starts in Python and switches 
 of *ski rental* (Karlin, Manasse, McGeoch & Owicki 1994, "Competitive randomized
 algorithms for nonuniform problems", *Algorithmica* 11:542–571): keep paying per run until
 what the runs that could be compiled have cost equals the price of loading
-(:data:`BREAK_EVEN` seconds), then load. No process pays more than twice what the better
+(:data:`BREAK_EVEN` seconds), then load; if a batch (:func:`negsim.batch.run`) has
+loaded it already, at once. No process pays more than twice what the better
 choice in hindsight would have cost, and a process that runs a handful of negotiations never
 loads Numba.
 
@@ -35,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -57,6 +59,7 @@ MODES = ("auto", "always", "never")
 BREAK_EVEN = 0.5
 
 _log = logging.getLogger("negsim")
+_LOADED = "negsim.batch._kernels"
 
 
 class _Tier:
@@ -157,7 +160,12 @@ def run(
     tier = _TIER
     if tier.mode == "never" or not _could_compile(protocol, parties):
         return in_python(parties, rng)
-    if tier.engine is not None or tier.mode == "always" or tier.spent >= BREAK_EVEN:
+    if (
+        tier.engine is not None
+        or tier.mode == "always"
+        or tier.spent >= BREAK_EVEN
+        or _LOADED in sys.modules  # a batch loaded it: nothing left to pay
+    ):
         found = _compiled_engine(parties)
         if found is not None:
             engine, codes = found
