@@ -12,9 +12,11 @@ import subprocess
 import sys
 from unittest import mock
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from strategies import batch_cases
 
 import negsim
@@ -67,10 +69,24 @@ def _w1(seed: int, agents: tuple[str, str] = ("boulware", "conceder")) -> list[n
 
 
 @needs_numba
-@given(batch_cases())
-def test_property_the_compiled_path_equals_the_python_path(case: dict) -> None:
+@given(batch_cases(), st.sampled_from([None, "position", "reservation"]))
+def test_property_the_compiled_path_equals_the_python_path(case: dict, wrapped: str | None) -> None:
+    """Any batch case's first run, its parties' models as given, or each wrapped in a
+    Position without red lines (a scenario's party), with or without its own reservation."""
     protocol, rng = case["protocol"], case["rng"]
     parties = _parties(case)
+    if wrapped is not None:
+        parties = [
+            negsim.Party(
+                p.name,
+                negsim.Position(
+                    p.preferences,
+                    reservation=None if wrapped == "position" else 0.5 * p.preferences.reservation,
+                ),
+                p.agent,
+            )
+            for p in parties
+        ]
     expected = protocol.run_in_python(parties, rng=rng)
     spy = mock.patch.object(compiled, "run_one", wraps=compiled.run_one)
     with tiering.use("always"), spy as played:
@@ -114,7 +130,7 @@ def test_every_registered_agent_gets_the_same_result_on_either_path(
         with tiering.use("always"):
             got = protocol.run(parties, rng=7)
         assert got == expected, (name, label)
-        plain = all(type(p.preferences) is negsim.LinearAdditive for p in parties)
+        plain = all(tiering.linear(p.preferences) for p in parties)
         codes = compiled.compiled_kinds(tuple(p.agent for p in parties))
         expect_compiled = compiled.available() and plain and codes is not None
         assert len(calls) - before == int(expect_compiled), (name, label)
@@ -158,8 +174,14 @@ def test_never_and_runs_that_cannot_be_compiled_stay_in_python(calls: list[int])
     assert tiering._TIER.spent == 0.0
     with tiering.use("always"):
         protocol.run(_w1(0, ("random", "conceder")), rng=0)  # no compiled form
-        scenario = negsim.load_scenario("kurils-2016")  # positions, a win-set at home
+        scenario = negsim.load_scenario("kurils-2016")  # red lines, a win-set at home
         scenario.protocol.run(scenario.parties, rng=0)
+        base = _w1(0)
+        for position in (
+            negsim.Position(base[0].preferences, discount=0.9),
+            negsim.Position(negsim.Position(base[0].preferences)),
+        ):
+            protocol.run([attrs.evolve(base[0], preferences=position), base[1]], rng=0)
         small = negsim.OutcomeSpace([negsim.integer("x", 0, 9)], enumeration_limit=5)
         with pytest.raises(negsim.errors.OutcomeSpaceTooLarge):  # as in Python
             protocol.run(

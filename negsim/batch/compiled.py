@@ -32,6 +32,7 @@ import numpy as np
 
 from ..agents import Agent, Hardliner, OpponentModelAgent, TimeDependent, TitForTat
 from ..agents.time_dependent import _TOL, BAND
+from ..position import Position
 from ..protocols import AlternatingOffers, Party
 from ..protocols.base import negotiation_result
 from ..results import EndReason, NegotiationResult
@@ -186,24 +187,26 @@ def run_one(
     protocol: AlternatingOffers, parties: tuple[Party, ...], codes: tuple[int, ...], seed: int
 ) -> NegotiationResult:
     """One negotiation among checked ``parties`` (each with exact
-    :class:`~negsim.LinearAdditive` preferences, no discount of its own) played by the
+    :class:`~negsim.LinearAdditive` preferences or a :class:`~negsim.Position` that amounts
+    to them, :func:`negsim.protocols.tiering.linear`; a small space) played by the
     compiled loop: the result ``protocol.run(parties, rng=seed)`` gives in Python, bit for
     bit (:mod:`negsim.protocols.tiering` decides when the object API takes this path)."""
     models: list[Any] = [party.preferences for party in parties]
+    bases: list[Any] = [model.base if type(model) is Position else model for model in models]
     space = models[0].space
     n_parties = len(parties)
     widths = space.shape
     if min(widths) == max(widths):  # every issue as wide: the tables stack
-        padded = np.array([[model.tables for model in models]])
+        padded = np.array([[base.tables for base in bases]])
     else:
         padded = np.zeros((1, n_parties, len(widths), max(widths)))
-        for j, model in enumerate(models):
-            for q, table in enumerate(model.tables):
+        for j, base in enumerate(bases):
+            for q, table in enumerate(base.tables):
                 padded[0, j, q, : widths[q]] = table
     draws = chance_draws(protocol, (seed,), n_parties)
     code, offers, answers, offered, proposers, rounds = _kernels().play_one(
         np.array(codes, dtype=np.int64),
-        np.array([[model.weights for model in models]]),
+        np.array([[base.weights for base in bases]]),
         padded,
         np.array(widths, dtype=np.int64),
         max(1, (space.size - 1).bit_length()),

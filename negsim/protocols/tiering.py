@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
+from ..position import Position
 from ..preferences import LinearAdditive
 from ..rng import RNGLike, resolve_seed
 from .base import Party, check_parties
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from ..results import NegotiationResult
     from .alternating import AlternatingOffers
 
-__all__ = ["BREAK_EVEN", "MODES", "SMALL_SPACE", "mode", "use"]
+__all__ = ["BREAK_EVEN", "MODES", "SMALL_SPACE", "linear", "mode", "use"]
 
 #: What :func:`use` and ``NEGSIM_COMPILED`` take.
 MODES = ("auto", "always", "never")
@@ -107,6 +108,22 @@ def use(new_mode: str) -> contextlib.AbstractContextManager[None]:
 SMALL_SPACE = 1 << 16
 
 
+def linear(model: Any) -> bool:
+    """Whether ``model`` is an exact :class:`~negsim.LinearAdditive`, or a
+    :class:`~negsim.Position` that amounts to its linear-additive base (no red lines,
+    preconditions, pressure or discount of its own; its reservation may differ), as a
+    scenario's party without them is: its utilities are the base's, bit for bit."""
+    kind = type(model)
+    if kind is LinearAdditive:
+        return True
+    return (
+        kind is Position
+        and type(model.base) is LinearAdditive
+        and not (model.red_lines or model.preconditions or model.pressures)
+        and model.own_discount == 1.0
+    )
+
+
 def _could_compile(protocol: AlternatingOffers, parties: Sequence[Any]) -> bool:
     """The checks that need no import: plain parties with exact linear-additive models over
     a small space that may be enumerated (a space over its enumeration limit raises in
@@ -116,9 +133,8 @@ def _could_compile(protocol: AlternatingOffers, parties: Sequence[Any]) -> bool:
     for party in parties:
         if (
             type(party) is not Party
-            or type(party.preferences) is not LinearAdditive
             or party.ratifiable is not None
-            or party.preferences.discount != 1.0
+            or not linear(party.preferences)
         ):
             return False
     space = parties[0].preferences.space
