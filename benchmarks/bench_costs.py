@@ -109,6 +109,70 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
+W1_COLD = """
+import json, statistics, time, negsim
+def space():
+    return negsim.OutcomeSpace([negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)])
+                                for k, m in enumerate((5, 5, 4))])
+def parties(seed, s):
+    return [negsim.Party(name,
+                         negsim.LinearAdditive.random(s, rng=2 * seed + j, reservation=0.3),
+                         negsim.make_agent(name))
+            for j, name in enumerate(("boulware", "conceder"))]
+protocol = negsim.AlternatingOffers(n_rounds=100, opener=0)
+protocol.run(parties(0, space()), rng=0)  # (loads compiled code where it is to run)
+times = []
+for rep in range(REPEATS):
+    for seed in range(CASES):
+        cold = parties(seed, space())
+        start = time.perf_counter_ns()
+        protocol.run(cold, rng=rep)
+        times.append(time.perf_counter_ns() - start)
+times.sort()
+print(json.dumps({"median": statistics.median(times) * 1e-9,
+                  "p10": times[len(times) // 10] * 1e-9}))
+"""
+
+
+def w1_against(rounds: int, against: str) -> dict[str, dict[str, float]]:
+    """W1 cold (fresh space, preferences and agents every run) in fresh processes: this
+    negsim's compiled path (``NEGSIM_COMPILED=always``) and Python path (``never``) and the
+    checkout ``against``, in a shuffled order each round (20 cases x 10 repeats a process),
+    with the median over the rounds of each one's ratio to the compiled path's median."""
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    variants = {
+        "compiled": {**base, "NEGSIM_COMPILED": "always"},
+        "python": {**base, "NEGSIM_COMPILED": "never"},
+        against: {**base, "PYTHONPATH": str(Path(against).resolve())},
+    }
+    code = W1_COLD.replace("REPEATS", "10").replace("CASES", "20")
+    found: dict[str, list[dict[str, float]]] = {label: [] for label in variants}
+    order = list(variants)
+    for _ in range(rounds):
+        random.Random(len(found["compiled"])).shuffle(order)
+        for label in order:
+            done = subprocess.run(
+                [sys.executable, "-c", code],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=variants[label],
+                cwd=tempfile.gettempdir(),
+            )
+            found[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    compiled = [r["median"] for r in found["compiled"]]
+    return {
+        label: {
+            "median": statistics.median(r["median"] for r in runs),
+            "p10": statistics.median(r["p10"] for r in runs),
+            "compiled_over_this": statistics.median(
+                c / r["median"] for c, r in zip(compiled, runs, strict=True)
+            ),
+        }
+        for label, runs in found.items()
+    }
+
+
 def _python(code: str, **values: Any) -> str:
     for name, value in values.items():
         code = code.replace(name, repr(value))
@@ -272,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--against",
         metavar="CHECKOUT",
-        help="R1 also runs the negsim of this checkout (say, a git worktree of b02413e)",
+        help="R1 and W1 also run the negsim of this checkout (say, a git worktree of b02413e)",
     )
     args = parser.parse_args(argv)
     chosen = args.only or SECTIONS
@@ -297,6 +361,17 @@ def main(argv: list[str] | None = None) -> int:
                 q = figures_of_path[kind]
                 print(f"  {path:<8} {kind}: {q['median'] * 1e6:7.1f} µs; {q['p10'] * 1e6:7.1f} µs")
         print("  target: cold <= 100 µs (compiled: the path past the break-even, tiering.py)")
+        if args.against is not None:
+            rounds = 3 if args.quick else 10
+            versus = w1_against(rounds, args.against)
+            figures["W1 against"] = versus
+            print(f"  cold in fresh processes, {rounds} rounds in a shuffled order (median of")
+            print("  the rounds' medians; p10), and compiled / this, the median over the rounds")
+            for label, q in versus.items():
+                print(
+                    f"  {label:<14} {q['median'] * 1e6:7.1f} µs; {q['p10'] * 1e6:7.1f} µs;"
+                    f" {q['compiled_over_this']:.2f}"
+                )
     if "I1" in chosen:
         found = import_time(repeats)
         figures["I1"] = found
