@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import attrs
@@ -133,9 +133,9 @@ class OutcomeSpace:
 
     @cached_property
     def _grid(self) -> Outcomes:
-        grid = np.indices(self.shape, dtype=np.int64).reshape(self.n_issues, -1).T.copy()
-        grid.flags.writeable = False
-        return grid
+        if self.size <= SHARED_GRID:
+            return _grid_of_shape(self.shape)
+        return _grid_of_shape.__wrapped__(self.shape)
 
     def sample(self, n: int, rng: RNGLike = None) -> Outcomes:
         """``n`` outcomes drawn uniformly (with replacement) using ``rng``."""
@@ -214,3 +214,16 @@ class OutcomeSpace:
     def from_dict(cls, data: Mapping[str, Any]) -> OutcomeSpace:
         """Rebuild a space from :meth:`to_dict` output."""
         return cls(Issue.from_dict(d) for d in data["issues"])
+
+
+#: Spaces of at most this many outcomes share one read-only grid per shape (at most 32 shapes
+#: kept, a few MB): a new space of a known shape, say one per run, need not enumerate again.
+SHARED_GRID = 4096
+
+
+@lru_cache(maxsize=32)
+def _grid_of_shape(shape: tuple[int, ...]) -> Outcomes:
+    """Every outcome of a space of ``shape``, as a read-only ``(N, k)`` array in index order."""
+    grid = np.indices(shape, dtype=np.int64).reshape(len(shape), -1).T.copy()
+    grid.flags.writeable = False
+    return grid

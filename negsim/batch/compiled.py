@@ -18,8 +18,13 @@ for the joint-space agent, one pass over the band of outcomes it chooses among.
 Covered: the time-dependent agents (joint space and legacy), the opponent-model agent, the
 hardliner and tit-for-tat — every batch form but the random agent's, whose draws come from a
 numpy generator per run. :func:`available` says whether Numba is installed (the ``fast``
-extra); without it, or with a random agent, the array engine runs instead. The first call
-compiles the loop (a few seconds), cached on disk for later processes.
+extra); without it, or with a random agent, the array engine runs instead. The machine code
+is in :mod:`negsim.batch._kernels`: the first call after an install compiles it (about ten
+seconds), cached on disk, so later processes load it in a fraction of a second.
+
+:func:`run_one` plays a single negotiation for the object API (one kernel call from the
+preferences to the record); :mod:`negsim.protocols.tiering` decides when
+:meth:`AlternatingOffers.run <negsim.AlternatingOffers.run>` takes it.
 """
 
 from __future__ import annotations
@@ -211,8 +216,10 @@ def run_one(
         np.array(widths, dtype=np.int64),
         max(1, (space.size - 1).bit_length()),
         np.array([[model.reservation for model in models]]),
-        _grid_of_shape(space.shape),
-        _schedules_of(protocol, parties, codes),
+        space.grid(),
+        schedules(
+            tuple(party.agent for party in parties), codes, protocol.n_rounds, protocol.discount
+        ),
         protocol.opener,
         protocol.information == "complete",
         protocol.breakdown_probability,
@@ -236,22 +243,6 @@ def run_one(
 
 
 _NO_DRAWS = np.ones((1, 1))
-
-
-@lru_cache(maxsize=32)
-def _grid_of_shape(shape: tuple[int, ...]) -> Any:
-    """The grid of a small space's shape (:data:`~negsim.protocols.tiering.SMALL_SPACE`),
-    one per shape: a new space, say one per run, need not enumerate its outcomes again."""
-    grid = np.indices(shape, dtype=np.int64).reshape(len(shape), -1).T.copy()
-    grid.flags.writeable = False
-    return grid
-
-
-def _schedules_of(
-    protocol: AlternatingOffers, parties: tuple[Party, ...], codes: tuple[int, ...]
-) -> tuple[Any, Any, Any, Any, Any, Any]:
-    agents = tuple(party.agent for party in parties)
-    return schedules(agents, codes, protocol.n_rounds, protocol.discount)
 
 
 def _kernels() -> Any:
