@@ -81,11 +81,14 @@ def test_property_the_compiled_path_equals_the_python_path(case: dict, wrapped: 
                 p.name,
                 negsim.Position(
                     p.preferences,
-                    reservation=None if wrapped == "position" else 0.5 * p.preferences.reservation,
+                    reservation=0.5 * p.preferences.reservation
+                    if wrapped == "reservation"
+                    else None,
+                    discount=(0.9, 0.6, 1.0)[j] if wrapped == "discount" else 1.0,
                 ),
                 p.agent,
             )
-            for p in parties
+            for j, p in enumerate(parties)
         ]
     expected = protocol.run_in_python(parties, rng=rng)
     spy = mock.patch.object(compiled, "run_one", wraps=compiled.run_one)
@@ -178,7 +181,9 @@ def test_never_and_runs_that_cannot_be_compiled_stay_in_python(calls: list[int])
         scenario.protocol.run(scenario.parties, rng=0)
         base = _w1(0)
         for position in (
-            negsim.Position(base[0].preferences, discount=0.9),
+            negsim.Position(
+                base[0].preferences, red_lines=[negsim.RedLine(negsim.IssueIs("i0", "o1"))]
+            ),
             negsim.Position(negsim.Position(base[0].preferences)),
         ):
             protocol.run([attrs.evolve(base[0], preferences=position), base[1]], rng=0)

@@ -76,9 +76,10 @@ def compiled_kinds(agents: tuple[Agent, ...]) -> tuple[int, ...] | None:
 
 
 def schedules(
-    agents: tuple[Agent, ...], codes: tuple[int, ...], n_rounds: int, discount: float
+    agents: tuple[Agent, ...], codes: tuple[int, ...], n_rounds: int, factors: tuple[float, ...]
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
-    """The per-party, per-round numbers the loop reads: ``remaining[j, t] = 1 - t^e``,
+    """The per-party, per-round numbers the loop reads, ``φ = factors[j]`` party ``j``'s
+    per-round factor (its own discount times the protocol's): ``remaining[j, t] = 1 - t^e``,
     ``powers[j, t] = φ^t`` (numpy's power, for the joint agent's floor ``r / φ^t``) and
     whether it applies, whether the joint agent's levels only fall (``monotone[j]``: no
     floor and ``1 - t^e`` non-increasing, so each count can start from the last one),
@@ -89,18 +90,21 @@ def schedules(
         float(agent.exponent) if code in (JOINT, LEGACY) else 0.0  # type: ignore[attr-defined]
         for agent, code in zip(agents, codes, strict=True)
     )
-    return _schedules(codes, exponents, n_rounds, 1.0 * discount)
+    return _schedules(codes, exponents, n_rounds, tuple(1.0 * phi for phi in factors))
 
 
 @lru_cache(maxsize=64)
 def _schedules(
-    codes: tuple[int, ...], exponents: tuple[float, ...], n_rounds: int, phi: float
+    codes: tuple[int, ...],
+    exponents: tuple[float, ...],
+    n_rounds: int,
+    factors: tuple[float, ...],
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
     n = len(codes)
     remaining = np.zeros((n, n_rounds))
     powers = np.ones((n, n_rounds))
     floors = np.zeros(n, dtype=np.bool_)
-    for j, (code, exponent) in enumerate(zip(codes, exponents, strict=True)):
+    for j, (code, exponent, phi) in enumerate(zip(codes, exponents, factors, strict=True)):
         if code in (JOINT, LEGACY):
             remaining[j] = 1.0 - _times(n_rounds, exponent)
         if code == JOINT and phi < 1.0:
@@ -108,8 +112,8 @@ def _schedules(
                 powers[j] = phi ** np.arange(n_rounds, dtype=float)
             floors[j] = True
     monotone = ~floors & np.all(np.diff(remaining, axis=1) <= 0.0, axis=1)
-    accept = np.array([[phi**t for t in range(n_rounds)]] * n).reshape(n, n_rounds)
-    ahead = np.array([[phi**d for d in range(n + 1)]] * n).reshape(n, n + 1)
+    accept = np.array([[phi**t for t in range(n_rounds)] for phi in factors]).reshape(n, n_rounds)
+    ahead = np.array([[phi**d for d in range(n + 1)] for phi in factors]).reshape(n, n + 1)
     return remaining, powers, floors, monotone, accept, ahead
 
 
@@ -209,6 +213,8 @@ def run_one(
             for q, table in enumerate(base.tables):
                 padded[0, j, q, : widths[q]] = table
     draws = chance_draws(protocol, (seed,), n_parties)
+    # each party's per-round factor, as the object API computes it (protocols.base.setup)
+    factors = tuple(model.discount * protocol.discount for model in models)
     code, offers, answers, offered, proposers, rounds = _kernels().play_one(
         np.array(codes, dtype=np.int64),
         np.array([[base.weights for base in bases]]),
@@ -217,9 +223,7 @@ def run_one(
         max(1, (space.size - 1).bit_length()),
         np.array([[model.reservation for model in models]]),
         space.grid(),
-        schedules(
-            tuple(party.agent for party in parties), codes, protocol.n_rounds, protocol.discount
-        ),
+        schedules(tuple(party.agent for party in parties), codes, protocol.n_rounds, factors),
         protocol.opener,
         protocol.information == "complete",
         protocol.breakdown_probability,
@@ -227,7 +231,6 @@ def run_one(
         _TOL,
         BAND,
     )
-    factors = (1.0 * protocol.discount,) * n_parties
     return negotiation_result(
         protocol,
         parties,

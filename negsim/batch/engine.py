@@ -362,7 +362,8 @@ def _compiled(
     transcript = RunTranscript()
     grid = np.asarray(space.grid(), dtype=np.int64)
     small = np.int16 if space.size <= np.iinfo(np.int16).max else np.int64
-    tables = compiled.schedules(agents, codes, protocol.n_rounds, protocol.discount)
+    factors = (protocol.discount,) * n_parties
+    tables = compiled.schedules(agents, codes, protocol.n_rounds, factors)
     chunk = max(
         1,
         min(

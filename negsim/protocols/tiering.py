@@ -110,9 +110,9 @@ SMALL_SPACE = 1 << 16
 
 def linear(model: Any) -> bool:
     """Whether ``model`` is an exact :class:`~negsim.LinearAdditive`, or a
-    :class:`~negsim.Position` that amounts to its linear-additive base (no red lines,
-    preconditions, pressure or discount of its own; its reservation may differ), as a
-    scenario's party without them is: its utilities are the base's, bit for bit."""
+    :class:`~negsim.Position` whose utilities are its linear-additive base's, bit for bit
+    (no red lines, preconditions or pressure; its reservation and its own discount may
+    differ), as a scenario's party without them is."""
     kind = type(model)
     if kind is LinearAdditive:
         return True
@@ -120,7 +120,6 @@ def linear(model: Any) -> bool:
         kind is Position
         and type(model.base) is LinearAdditive
         and not (model.red_lines or model.preconditions or model.pressures)
-        and model.own_discount == 1.0
     )
 
 
