@@ -281,3 +281,5 @@ def test_the_mode_comes_from_the_environment(value: str, mode: str) -> None:
         env={**__import__("os").environ, **env},
     )
     assert out.stdout.strip() == mode
+    warned = "NEGSIM_COMPILED='sometimes' is not one of auto, always, never; using 'auto'"
+    assert (warned in out.stderr) == (value == "sometimes")

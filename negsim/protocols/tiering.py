@@ -3,10 +3,11 @@ code (tiered execution, as a JIT does).
 
 A run can be played by the compiled engine (:func:`negsim.batch.compiled.run_one`, with Numba
 installed: ``pip install "negsim[fast]"``) when every party is a plain
-:class:`~negsim.Party` with exact :class:`~negsim.LinearAdditive` preferences (no discount of
-its own, no win-set at home) over a space of at most :data:`SMALL_SPACE` outcomes, and every
-agent has a compiled form (the time-dependent family
-but the legacy opponent model, the hardliner, tit-for-tat). The result is the one the
+:class:`~negsim.Party` whose preferences are an exact :class:`~negsim.LinearAdditive` or a
+:class:`~negsim.Position` whose utilities are its base's (:func:`linear`: its own reservation
+and discount allowed), with no win-set at home, over a space of at most :data:`SMALL_SPACE`
+outcomes, and every agent has a compiled form (the time-dependent family but the legacy
+opponent model, the hardliner, tit-for-tat). The result is the one the
 Python agents give, bit for bit: same offers, answers, utilities and end (the tests compare
 the two offer by offer). Played so, a small negotiation costs tens of microseconds instead of
 hundreds.
@@ -14,8 +15,8 @@ hundreds.
 Loading the compiled code costs about half a second (importing Numba, reading its cache on
 disk; the very first time after an install it is compiled, about ten seconds), more than
 a thousand runs cost in Python. So the object API starts in Python and switches by the rule
-of *ski rental* (Karlin, Manasse, McGeoch & Owicki 1994, "Competitive randomized
-algorithms for nonuniform problems", *Algorithmica* 11:542–571): keep paying per run until
+of *ski rental*, or rent-or-buy (Karlin, Manasse, Rudolph & Sleator 1988, "Competitive
+snoopy caching", *Algorithmica* 3:79–119): keep paying per run until
 what the runs that could be compiled have cost equals the price of loading
 (:data:`BREAK_EVEN` seconds), then load; if a batch (:func:`negsim.batch.run`) has
 loaded it already, at once. No process pays more than twice what the better
@@ -74,8 +75,14 @@ class _Tier:
 
 
 def _mode_from_environment() -> str:
-    value = os.environ.get("NEGSIM_COMPILED", "auto").strip().lower() or "auto"
-    return value if value in MODES else "auto"
+    given = os.environ.get("NEGSIM_COMPILED", "")
+    value = given.strip().lower() or "auto"
+    if value not in MODES:
+        _log.warning(
+            "negsim: NEGSIM_COMPILED=%r is not one of %s; using 'auto'", given, ", ".join(MODES)
+        )
+        return "auto"
+    return value
 
 
 _TIER = _Tier(_mode_from_environment())
