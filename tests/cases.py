@@ -77,6 +77,21 @@ _TWO_ISSUES: dict[str, Any] = {
 }
 
 
+def random_parties(
+    space: negsim.OutcomeSpace, seed: int, agents: tuple[str, ...] = ("boulware", "conceder")
+) -> list[negsim.Party]:
+    """W1's parties (benchmarks/bench_core.py) on ``space``: random linear-additive
+    preferences spanning [0, 1] (seeds ``2 seed + j``), reservation 0.3, the named agents."""
+    return [
+        negsim.Party(
+            name,
+            negsim.LinearAdditive.random(space, rng=2 * seed + j, reservation=0.3),
+            negsim.make_agent(name),
+        )
+        for j, name in enumerate(agents)
+    ]
+
+
 def two_issues(**changes: Any) -> negsim.Scenario:
     """A seller and a buyer over price (low, mid, high) and an extra (no, yes): 6 outcomes,
     the seller's red line excludes price=low, the buyer's board ratifies only extra=yes, and

@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from cases import random_parties
 from hypothesis import given
 from strategies import disagreement_points, utility_arrays
 
@@ -40,17 +41,6 @@ def _space(*sizes: int, limit: int | None = None) -> negsim.OutcomeSpace:
     if limit is None:
         return negsim.OutcomeSpace(issues)
     return negsim.OutcomeSpace(issues, enumeration_limit=limit)
-
-
-def _parties(space: negsim.OutcomeSpace, seed: int, agents: tuple[str, str]) -> list[Any]:
-    return [
-        negsim.Party(
-            name,
-            negsim.LinearAdditive.random(space, rng=2 * seed + j, reservation=0.3),
-            negsim.make_agent(name),
-        )
-        for j, name in enumerate(agents)
-    ]
 
 
 # --- no cache that pins models --------------------------------------------------------------
@@ -125,10 +115,10 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
 
 # --- spaces beyond the default limit ---------------------------------------------------------
 def test_a_space_lets_negotiations_enumerate_up_to_its_own_limit() -> None:
-    parties = _parties(_space(5, 5, 5, limit=100), 0, ("boulware", "conceder"))
+    parties = random_parties(_space(5, 5, 5, limit=100), 0, ("boulware", "conceder"))
     with pytest.raises(OutcomeSpaceTooLarge, match="enumeration_limit"):
         negsim.AlternatingOffers(n_rounds=10).run(parties, rng=0)
-    roomy = _parties(_space(5, 5, 5, limit=125), 0, ("boulware", "conceder"))
+    roomy = random_parties(_space(5, 5, 5, limit=125), 0, ("boulware", "conceder"))
     assert negsim.AlternatingOffers(n_rounds=10).run(roomy, rng=0).n_rounds >= 1
     with pytest.raises(ValidationError, match="enumeration_limit"):
         _space(3, limit=0)
@@ -143,7 +133,7 @@ def _transcripts(agents: tuple[str, str], information: str) -> list[Any]:
     protocol = negsim.AlternatingOffers(n_rounds=60, information=information)
     found = []
     for seed in range(6):
-        result = protocol.run(_parties(_space(6, 5, 4, 3), seed, agents), rng=seed)
+        result = protocol.run(random_parties(_space(6, 5, 4, 3), seed, agents), rng=seed)
         found.append((result.offers.tolist(), result.accepted.tolist(), result.end))
     return found
 
@@ -230,7 +220,7 @@ def test_the_nash_point_on_the_frontier_is_the_nash_point(U: Any, d: Any) -> Non
 
 
 @given(utility_arrays(min_parties=3, max_parties=3), disagreement_points(3))
-def test_a_given_frontier_gives_the_same_nash_point_for_more_parties(U: Any, d: Any) -> None:
+def test_a_given_frontier_gives_the_same_nash_point_for_morerandom_parties(U: Any, d: Any) -> None:
     assert A.nash_point(U, d, frontier=A.pareto_frontier(U)) == A.nash_point(U, d)
 
 

@@ -15,6 +15,7 @@ from unittest import mock
 import attrs
 import numpy as np
 import pytest
+from cases import random_parties
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import batch_cases
@@ -58,14 +59,7 @@ def _w1(seed: int, agents: tuple[str, str] = ("boulware", "conceder")) -> list[n
     space = negsim.OutcomeSpace(
         [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate((5, 5, 4))]
     )
-    return [
-        negsim.Party(
-            name,
-            negsim.LinearAdditive.random(space, rng=2 * seed + j, reservation=0.3),
-            negsim.make_agent(name),
-        )
-        for j, name in enumerate(agents)
-    ]
+    return random_parties(space, seed, agents)
 
 
 @needs_numba

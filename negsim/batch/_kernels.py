@@ -160,14 +160,8 @@ def play(
     reservations: Any,
     grid: Any,
     widest: int,
-    remaining: Any,
-    powers: Any,
-    floors: Any,
-    monotone: Any,
-    accept: Any,
-    ahead: Any,
+    plan: Any,
     opener: int,
-    n_rounds: int,
     complete: bool,
     risk: float,
     draws: Any,
@@ -175,7 +169,10 @@ def play(
     band_width: float,
 ) -> Any:
     """Every run of the chunk, one after the other, round by round (see
-    :mod:`negsim.batch.engine` for a round's steps)."""
+    :mod:`negsim.batch.engine` for a round's steps); ``plan`` is what
+    :func:`negsim.batch.compiled.schedules` gives."""
+    remaining, powers, floors, monotone, accept, ahead = plan
+    n_rounds = remaining.shape[1]
     n_parties, n, size = utilities.shape
     k = grid.shape[1]
     low = (1 << shift) - 1
@@ -408,12 +405,11 @@ def play_one(
     preferences to its record: :func:`prepare`, each ranking row sorted, :func:`play`, then
     ``(end, offers, answers, offered, proposers, rounds)`` with ``offered[t, j]`` party
     ``j``'s (undiscounted) utility of offer ``t`` — one call instead of a dozen from Python."""
-    remaining, powers, floors, monotone, accept, ahead = plan
     utilities, keys = prepare(weights, tables, widths, shift)
     n_parties = utilities.shape[0]
     for j in range(n_parties):
         keys[j, 0] = np.sort(keys[j, 0])
-    n_rounds = remaining.shape[1]
+    widest = tables.shape[3]
     made = play(
         codes,
         utilities,
@@ -421,15 +417,9 @@ def play_one(
         shift,
         reservations,
         grid,
-        tables.shape[3],
-        remaining,
-        powers,
-        floors,
-        monotone,
-        accept,
-        ahead,
+        widest,
+        plan,
         opener,
-        n_rounds,
         complete,
         risk,
         draws,

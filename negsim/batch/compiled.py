@@ -163,8 +163,6 @@ def play(
         np.ascontiguousarray(weights), padded, np.array(widths, dtype=np.int64), shift
     )
     keys.sort(axis=2)
-    remaining, powers, floors, monotone, accept, ahead = plan
-    n_rounds = remaining.shape[1]
     return kernels.play(  # type: ignore[no-any-return]
         np.array(codes, dtype=np.int64),
         utilities,
@@ -173,14 +171,8 @@ def play(
         np.ascontiguousarray(reservations, dtype=float),
         grid,
         padded.shape[3],
-        remaining,
-        powers,
-        floors,
-        monotone,
-        accept,
-        ahead,
+        plan,
         opener,
-        n_rounds,
         complete,
         float(risk),
         np.ascontiguousarray(draws, dtype=float) if draws is not None else np.ones((n, 1)),
