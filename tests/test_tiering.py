@@ -277,3 +277,24 @@ def test_the_mode_comes_from_the_environment(value: str, mode: str) -> None:
     assert out.stdout.strip() == mode
     warned = "NEGSIM_COMPILED='sometimes' is not one of auto, always, never; using 'auto'"
     assert (warned in out.stderr) == (value == "sometimes")
+
+
+@needs_numba
+@pytest.mark.parametrize("shape", [(10, 10, 10), (40, 30, 20), (2, 2, 2, 2, 2, 2, 2, 2, 2, 2)])
+@pytest.mark.parametrize("information", ["incomplete", "complete"])
+def test_larger_spaces_give_the_same_result_on_either_path(
+    shape: tuple[int, ...], information: str, calls: list[int]
+) -> None:
+    """Spaces past the property's 64 outcomes (up to 24,000), where the Python agents
+    estimate wide bands with numpy rather than issue by issue: the same offers."""
+    space = negsim.OutcomeSpace(
+        [negsim.categorical(f"i{k}", [f"o{j}" for j in range(m)]) for k, m in enumerate(shape)]
+    )
+    protocol = negsim.AlternatingOffers(n_rounds=60, information=information, discount=0.99)
+    pairs = [("boulware", "conceder"), ("opponent-model", "linear"), ("tit-for-tat", "boulware")]
+    for seed, agents in enumerate(pairs):
+        parties = random_parties(space, seed, agents)
+        with tiering.use("always"):
+            got = protocol.run(parties, rng=seed)
+        assert got == protocol.run_in_python(parties, rng=seed), (agents, got.offers.tolist())
+    assert len(calls) == len(pairs)
