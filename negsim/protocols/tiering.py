@@ -130,7 +130,7 @@ def linear(model: Any) -> bool:
     )
 
 
-def _could_compile(protocol: AlternatingOffers, parties: Sequence[Any]) -> bool:
+def _could_compile(parties: Sequence[Any]) -> bool:
     """The checks that need no import: plain parties with exact linear-additive models over
     a small space that may be enumerated (a space over its enumeration limit raises in
     Python)."""
@@ -180,7 +180,7 @@ def run(
     """``protocol``'s run among ``parties``: by the compiled engine if the mode and the
     parties allow, else ``in_python(parties, rng)`` (timed, if it could be compiled)."""
     tier = _TIER
-    if tier.mode == "never" or not _could_compile(protocol, parties):
+    if tier.mode == "never" or not _could_compile(parties):
         return in_python(parties, rng)
     if (
         tier.engine is not None
