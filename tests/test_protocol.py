@@ -174,3 +174,10 @@ def test_registry_reports_signature_mismatches_and_lets_other_errors_through() -
     with pytest.raises(negsim.ValidationError, match="exponent"):
         negsim.make_agent("time-dependent", exponent=-1)  # a bad value keeps its own message
     assert negsim.AGENTS.parameters("noisy") == ["probability", "agent"]
+
+
+@pytest.mark.parametrize("junk", [None, 3, "ab", b"ab"])
+def test_parties_that_are_not_a_sequence_get_a_named_error(junk: object) -> None:
+    expected = r"parties: got \w+ \(expected a sequence of parties\)"
+    with pytest.raises(negsim.ValidationError, match=expected):
+        negsim.AlternatingOffers().run(junk, rng=1)  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import abc
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from itertools import chain
 from typing import Any, ClassVar
@@ -138,6 +138,9 @@ class Protocol(abc.ABC):
 
 def check_parties(protocol: Protocol, parties: Sequence[Party]) -> tuple[Party, ...]:
     """Validate the parties for ``protocol``: count, unique names, one shared outcome space."""
+    given: object = parties  # callers outside the type checker pass anything
+    if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+        raise ValidationError("parties", f"got {type(parties).__name__}", "a sequence of parties")
     parties = tuple(parties)
     n = len(parties)
     high = protocol.max_parties
