@@ -159,11 +159,16 @@ def play(
         padded[:, :, q, : table.shape[2]] = table
     shift = max(1, (grid.shape[0] - 1).bit_length())
     kernels = _kernels()
-    utilities, keys = kernels.prepare(
-        np.ascontiguousarray(weights), padded, np.array(widths, dtype=np.int64), shift
+    utilities, keys = _call(
+        kernels.prepare,
+        np.ascontiguousarray(weights),
+        padded,
+        np.array(widths, dtype=np.int64),
+        shift,
     )
     keys.sort(axis=2)
-    return kernels.play(  # type: ignore[no-any-return]
+    return _call(  # type: ignore[no-any-return]
+        kernels.play,
         np.array(codes, dtype=np.int64),
         utilities,
         keys,
@@ -207,7 +212,8 @@ def run_one(
     draws = chance_draws(protocol, (seed,), n_parties)
     # each party's per-round factor, as the object API computes it (protocols.base.setup)
     factors = tuple(model.discount * protocol.discount for model in models)
-    code, offers, answers, offered, proposers, rounds = _kernels().play_one(
+    code, offers, answers, offered, proposers, rounds = _call(
+        _kernels().play_one,
         np.array(codes, dtype=np.int64),
         np.array([[base.weights for base in bases]]),
         padded,
@@ -238,6 +244,22 @@ def run_one(
 
 
 _NO_DRAWS = np.ones((1, 1))
+
+
+def _call(kernel: Any, *args: Any) -> Any:
+    """``kernel(*args)``. A Ctrl-C that arrives while the compiled code calls back into
+    Python (Numba boxes its results there) comes out of Numba as a ``SystemError`` caused by
+    the ``KeyboardInterrupt``; it is raised as the ``KeyboardInterrupt`` it is, so callers
+    (the command line's exit code 130) see an interruption, not an internal error."""
+    try:
+        return kernel(*args)
+    except SystemError as error:
+        cause = error.__cause__
+        while cause is not None and not isinstance(cause, KeyboardInterrupt):
+            cause = cause.__cause__
+        if cause is None:
+            raise
+        raise KeyboardInterrupt from None
 
 
 def _kernels() -> Any:
