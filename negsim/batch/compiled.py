@@ -152,11 +152,9 @@ def play(
     chunk's preferences, ``plan`` what :func:`schedules` gives. The utilities and the
     ranking keys of :func:`~negsim.batch.ranking.rank_descending` are computed by compiled
     code, sorted by numpy (its vectorised sort), and read back per run by the loop."""
-    n, n_parties, k = weights.shape
+    n = weights.shape[0]
     widths = [table.shape[2] for table in tables]
-    padded = np.zeros((n, n_parties, k, max(widths)))
-    for q, table in enumerate(tables):
-        padded[:, :, q, : table.shape[2]] = table
+    padded = _padded(tables)
     shift = max(1, (grid.shape[0] - 1).bit_length())
     kernels = _kernels()
     utilities, keys = _call(
@@ -193,8 +191,8 @@ def run_one(
     protocol: AlternatingOffers, parties: tuple[Party, ...], codes: tuple[int, ...], seed: int
 ) -> NegotiationResult:
     """One negotiation among checked ``parties`` (each with exact
-    :class:`~negsim.LinearAdditive` preferences or a :class:`~negsim.Position` that amounts
-    to them, :func:`negsim.protocols.tiering.linear`; a small space) played by the
+    :class:`~negsim.LinearAdditive` preferences or a :class:`~negsim.Position` whose
+    utilities are its base's, :func:`negsim.protocols.tiering.linear`; a small space) played by the
     compiled loop: the result ``protocol.run(parties, rng=seed)`` gives in Python, bit for
     bit (:mod:`negsim.protocols.tiering` decides when the object API takes this path)."""
     models: list[Any] = [party.preferences for party in parties]
@@ -202,13 +200,7 @@ def run_one(
     space = models[0].space
     n_parties = len(parties)
     widths = space.shape
-    if min(widths) == max(widths):  # every issue as wide: the tables stack
-        padded = np.array([[base.tables for base in bases]])
-    else:
-        padded = np.zeros((1, n_parties, len(widths), max(widths)))
-        for j, base in enumerate(bases):
-            for q, table in enumerate(base.tables):
-                padded[0, j, q, : widths[q]] = table
+    padded = _padded([np.array([[base.tables[q] for base in bases]]) for q in range(len(widths))])
     draws = chance_draws(protocol, (seed,), n_parties)
     # each party's per-round factor, as the object API computes it (protocols.base.setup)
     factors = tuple(model.discount * protocol.discount for model in models)
@@ -244,6 +236,16 @@ def run_one(
 
 
 _NO_DRAWS = np.ones((1, 1))
+
+
+def _padded(tables: Sequence[Any]) -> Any:
+    """The tables ``(n, P, m_q)`` side by side, ``(n, P, k, widest)``, zeros past an
+    issue's last option (the loop's layout)."""
+    n, n_parties, _ = tables[0].shape
+    padded = np.zeros((n, n_parties, len(tables), max(table.shape[2] for table in tables)))
+    for q, table in enumerate(tables):
+        padded[:, :, q, : table.shape[2]] = table
+    return padded
 
 
 def _call(kernel: Any, *args: Any) -> Any:
